@@ -1,0 +1,84 @@
+using System.Net;
+using Akka.Configuration;
+
+namespace ActorTcp.Actors;
+
+/// <summary>
+/// The <c>actortcp { }</c> section of the configuration, read once. Defaults live in HOCON.conf at the repository root;
+/// <see cref="Default"/> mirrors them for callers that build settings without a configuration file.
+/// </summary>
+public sealed record ActorTcpSettings
+{
+    /// <summary>Timeout budget of a request that gives no timeout; zero or negative means none.</summary>
+    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most bytes delivered by a pattern-less read or by one partial-mode callback.</summary>
+    public int ReadChunkSize { get; init; } = 8192;
+
+    /// <summary>Most bytes buffered for one read waiting for its stop pattern.</summary>
+    public long MaxReadBuffer { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Most connections open at once through one manager.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Most handlers queued on one connection.</summary>
+    public int MaxQueuedHandlers { get; init; } = 1024;
+
+    /// <summary>Most bytes queued for writing on one connection.</summary>
+    public long MaxQueuedWriteBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Bytes per Akka.IO <c>Write</c> command.</summary>
+    public int WriteChunkSize { get; init; } = 64 * 1024;
+
+    /// <summary>Most unacknowledged written bytes per connection.</summary>
+    public int MaxBytesInFlight { get; init; } = 256 * 1024;
+
+    /// <summary>DNS servers; empty means the system's.</summary>
+    public IReadOnlyList<IPEndPoint> NameServers { get; init; } = [];
+
+    /// <summary>Time allowed for one DNS query attempt.</summary>
+    public TimeSpan DnsTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>DNS retries after a timed-out attempt.</summary>
+    public int DnsRetries { get; init; } = 1;
+
+    /// <summary>Whether DNS answers are cached for their TTL.</summary>
+    public bool DnsUseCache { get; init; } = true;
+
+    /// <summary>The built-in defaults (the same values HOCON.conf holds).</summary>
+    public static ActorTcpSettings Default { get; } = new();
+
+    /// <summary>Reads the <c>actortcp</c> section of <paramref name="config"/>; absent keys keep their defaults.</summary>
+    public static ActorTcpSettings Create(Config config)
+    {
+        var c = config.GetConfig("actortcp");
+        var d = Default;
+        if (c is null || c.IsEmpty) return d;
+        return new ActorTcpSettings
+        {
+            DefaultTimeout = c.GetTimeSpan("default-timeout", d.DefaultTimeout, allowInfinite: false),
+            ReadChunkSize = (int)Positive(c.GetByteSize("read-chunk-size") ?? d.ReadChunkSize, "read-chunk-size"),
+            MaxReadBuffer = Positive(c.GetByteSize("limits.max-read-buffer") ?? d.MaxReadBuffer, "limits.max-read-buffer"),
+            MaxConnections = (int)Positive(c.GetInt("limits.max-connections", d.MaxConnections), "limits.max-connections"),
+            MaxQueuedHandlers = (int)Positive(c.GetInt("limits.max-queued-handlers", d.MaxQueuedHandlers), "limits.max-queued-handlers"),
+            MaxQueuedWriteBytes = Positive(c.GetByteSize("limits.max-queued-write-bytes") ?? d.MaxQueuedWriteBytes, "limits.max-queued-write-bytes"),
+            WriteChunkSize = (int)Positive(c.GetByteSize("io.write-chunk-size") ?? d.WriteChunkSize, "io.write-chunk-size"),
+            MaxBytesInFlight = (int)Positive(c.GetByteSize("io.max-bytes-in-flight") ?? d.MaxBytesInFlight, "io.max-bytes-in-flight"),
+            NameServers = c.GetStringList("dns.nameservers", []).Select(ParseNameServer).ToArray(),
+            DnsTimeout = c.GetTimeSpan("dns.timeout", d.DnsTimeout, allowInfinite: false),
+            DnsRetries = c.GetInt("dns.retries", d.DnsRetries),
+            DnsUseCache = c.GetBoolean("dns.use-cache", d.DnsUseCache),
+        };
+    }
+
+    /// <summary>Parses <c>host</c>, <c>host:port</c>, <c>v6</c> or <c>[v6]:port</c> as a name server address (port 53 by default).</summary>
+    public static IPEndPoint ParseNameServer(string text)
+    {
+        // Not IPAddress.TryParse: it accepts "[::1]:5353" and drops the port.
+        if (IPEndPoint.TryParse(text, out var ep)) return ep.Port == 0 ? new IPEndPoint(ep.Address, 53) : ep;
+        throw new ConfigurationException($"actortcp.dns.nameservers: '{text}' is not an IP address or IP:port");
+    }
+
+    private static long Positive(long value, string key) =>
+        value > 0 ? value : throw new ConfigurationException($"actortcp.{key} must be positive, got {value}");
+}

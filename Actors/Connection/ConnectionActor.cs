@@ -1,0 +1,611 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using ActorTcp.Actors.Dns;
+using ActorTcp.Actors.Transport;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace ActorTcp.Actors.Connection;
+
+/// <summary>
+/// One rspamd_tcp connection: resolves, connects, and runs the request's handler queue over the socket, reporting
+/// every completion to the caller as a message.
+/// <code>
+///   Resolving ──► Connecting ──► Open ──────────────► (queue empty) Finish ─► ConnectionClosed, stop
+///       │             │            │  ▲ each ICallbackTurn completion waits for CallbackReturned
+///       └─────────────┴────────────┴──► Failing: the fatal error to every queued handler, one turn each ─► Finish
+/// </code>
+/// Reads are pulled (one chunk per request) only when the head handler needs bytes, so a slow consumer never makes
+/// the actor buffer more than one frame beyond what the head read asked for. Writes go out in acknowledged chunks
+/// with a bounded number of bytes in flight.
+/// </summary>
+internal sealed class ConnectionActor : ActorBase, IWithTimers
+{
+    private sealed class IoTimeout
+    {
+        public static readonly IoTimeout Instance = new();
+    }
+
+    private const string TimerKey = "io";
+
+    private readonly ConnectionRequest _request;
+    private readonly IActorRef _replyTo;
+    private readonly IActorRef _resolver;
+    private readonly ActorTcpSettings _settings;
+    private readonly string? _initialError;
+    private readonly HandlerQueue _queue = new();
+    private readonly ReadBuffer _buffer = new();
+    private readonly TimeoutClock _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private ITransport? _transport;
+    private IReadOnlyList<IPAddress> _addresses = [];
+    private TimeSpan? _connectLimit;
+    private int _addressIndex;
+    private WriteCursor? _write;
+    private long _queuedWriteBytes;
+    private bool _connected;
+    private bool _eof;
+    private bool _readPending;
+    private bool _inTurn;
+    private bool _shutdownPending;
+    private bool _outputShut;
+    private bool _finished;
+    private string? _fatalError;
+    private Exception? _crash;
+
+    public ConnectionActor(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, ActorTcpSettings settings,
+        string? initialError)
+    {
+        _request = request;
+        _replyTo = replyTo;
+        _resolver = resolver;
+        _settings = settings;
+        _initialError = initialError;
+        _clock = new TimeoutClock(request.Timeouts, settings.DefaultTimeout);
+        _shutdownPending = request.Shutdown;
+        foreach (var handler in request.Handlers)
+        {
+            _queue.Enqueue(handler);
+            if (handler is WriteSpec write) _queuedWriteBytes += write.Length;
+        }
+    }
+
+    /// <summary>Creates the props of a connection actor.</summary>
+    public static Props Props(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, ActorTcpSettings settings,
+        string? initialError = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(request, replyTo, resolver, settings, initialError));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private long Id => _request.RequestId;
+
+    protected override void PreStart()
+    {
+        _replyTo.Tell(new ConnectionStarted(Id, Self));
+
+        if ((_initialError ?? LimitError()) is { } error)
+        {
+            Fail(error);
+            return;
+        }
+
+        if (_queue.Count == 0 && !_request.NotifyConnected && !_request.NotifyConnectError)
+        {
+            // Nothing can observe this connection (rspamd opens and drops it); skip the socket altogether.
+            Finish();
+            return;
+        }
+
+        var host = _request.Host;
+        if (HostAddress.IsUnixPath(host))
+        {
+            var unix = new UnixSocketTransport(Self, _settings.ReadChunkSize);
+            _transport = unix;
+            ArmTimer(WaitPhase.Connect);
+            unix.Connect(host);
+            Context.Become(ConnectingUnix);
+        }
+        else if (HostAddress.TryGetStaticAddresses(host, out var addresses))
+        {
+            StartConnecting(addresses);
+        }
+        else
+        {
+            _resolver.Tell(new Resolve(host, Id));
+            Context.Become(Resolving);
+        }
+    }
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception ex)
+        {
+            _crash = ex;
+            throw;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (_finished) return;
+        // Crashed or stopped from outside: no callback can run any more, so every queued handler is told at once.
+        _finished = true;
+        _transport?.Close();
+        var error = TcpErrors.ActorStopped(_crash?.Message ?? "stopped");
+        while (_queue.Count > 0)
+        {
+            var handler = _queue.Dequeue();
+            if (handler.HasCallback) _replyTo.Tell(new HandlerFailed(Id, handler.HandlerId, error, Fatal: true));
+        }
+        _replyTo.Tell(new ConnectionClosed(Id));
+    }
+
+    protected override void PreRestart(Exception reason, object message) =>
+        throw new InvalidOperationException("connection actors are never restarted", reason);
+
+    protected override bool Receive(object message) => false;
+
+    // ---- states --------------------------------------------------------------------------------------------------
+
+    private bool Resolving(object message)
+    {
+        switch (message)
+        {
+            case Resolved resolved:
+                StartConnecting(resolved.Addresses);
+                return true;
+            case ResolveFailed failed:
+                Fail(failed.Error);
+                return true;
+            default:
+                return HandleCommand(message);
+        }
+    }
+
+    private bool Connecting(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Connected connected:
+                var connection = Sender;
+                connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
+                Context.Watch(connection);
+                OnConnected(new AkkaIoTransport(connection), connected.RemoteAddress);
+                return true;
+            case Tcp.CommandFailed { Cmd: Tcp.Connect } failed:
+                if (++_addressIndex < _addresses.Count)
+                {
+                    _log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], Cause(failed)?.Message);
+                    ConnectTo(_addresses[_addressIndex]);
+                }
+                else
+                {
+                    Fail(TcpErrors.SocketError(ConnectFailureText(Cause(failed))));
+                }
+                return true;
+            case IoTimeout:
+                Fail(TcpErrors.IoTimeout);
+                return true;
+            default:
+                return HandleCommand(message);
+        }
+    }
+
+    private bool ConnectingUnix(object message)
+    {
+        switch (message)
+        {
+            case TransportEvent.Connected:
+                OnConnected(_transport!, new UnixDomainSocketEndPoint(_request.Host));
+                return true;
+            case TransportEvent.Failed:
+                // rspamd's connect() on a unix socket fails synchronously whatever the reason.
+                Fail(TcpErrors.CannotConnect(_request.Host));
+                return true;
+            case IoTimeout:
+                Fail(TcpErrors.IoTimeout);
+                return true;
+            default:
+                return HandleCommand(message);
+        }
+    }
+
+    private bool Open(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received received:
+                OnReceived(ToMemory(received.Data));
+                return true;
+            case TransportEvent.Received received:
+                OnReceived(received.Data);
+                return true;
+            case AkkaIoTransport.Ack:
+                OnWriteAcked();
+                return true;
+            case TransportEvent.WriteAcked:
+                ((UnixSocketTransport)_transport!).OnAcked();
+                OnWriteAcked();
+                return true;
+            case Tcp.PeerClosed or Tcp.ConfirmedClosed or TransportEvent.PeerClosed:
+                OnPeerClosed();
+                return true;
+            case Tcp.ErrorClosed closed:
+                OnTransportError(ParseAkkaCause(closed.Cause ?? "unknown error"));
+                return true;
+            case Tcp.CommandFailed { Cmd: Tcp.Write } failed:
+                // Akka.IO drops writes once the socket is closing: the Broken pipe of a write after shutdown.
+                OnTransportError(Cause(failed) is { } cause and SocketException ? TcpErrors.StrError(cause) : TcpErrors.StrError(SocketError.Shutdown));
+                return true;
+            case TransportEvent.Failed failed:
+                OnTransportError(TcpErrors.StrError(failed.Cause));
+                return true;
+            case Terminated:
+                // Akka.IO stops its connection actor after reporting EOF on a half-closed socket; only an
+                // unexplained stop is an error.
+                if (!_eof) OnTransportError(TcpErrors.StrError(SocketError.ConnectionReset));
+                return true;
+            case IoTimeout:
+                Fail(TcpErrors.IoTimeout);
+                return true;
+            default:
+                return HandleCommand(message);
+        }
+    }
+
+    private bool Failing(object message)
+    {
+        switch (message)
+        {
+            case CallbackReturned:
+                if (!_inTurn) return true;
+                _inTurn = false;
+                FanOutNext();
+                return true;
+            case AddHandler add:
+                // Handlers added by a failing callback receive the same error (rspamd appends them to the fan-out).
+                _queue.Enqueue(add.Handler);
+                return true;
+            case CloseConnection:
+                Finish();
+                return true;
+            case Tcp.Connected:
+                // A connect that completed after its timeout: nobody wants this socket.
+                Sender.Tell(Tcp.Abort.Instance);
+                return true;
+            default:
+                // Late socket events, timers and shifts change nothing once the connection failed.
+                return true;
+        }
+    }
+
+    // ---- commands ------------------------------------------------------------------------------------------------
+
+    private bool HandleCommand(object message)
+    {
+        switch (message)
+        {
+            case AddHandler add:
+                Enqueue(add.Handler);
+                return true;
+            case ShiftCallback shift:
+                // Only a handler still at the head can be running a callback (partial mode); the write being sent stays.
+                if (_write is null || !ReferenceEquals(_queue.Head, _write.Spec)) _queue.RemoveHeadIf(shift.HandlerId);
+                return true;
+            case CloseConnection:
+                Finish();
+                return true;
+            case CallbackReturned:
+                if (!_inTurn) return true;
+                _inTurn = false;
+                Plan();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Enqueue(HandlerSpec handler)
+    {
+        _queue.Enqueue(handler);
+        if (handler is WriteSpec write) _queuedWriteBytes += write.Length;
+        // The handler past a limit is queued first, so its own callback hears why.
+        if (LimitError() is { } error) Fail(error);
+    }
+
+    private string? LimitError()
+    {
+        if (_queue.Count > _settings.MaxQueuedHandlers) return TcpErrors.TooManyHandlers(_settings.MaxQueuedHandlers);
+        if (_queuedWriteBytes > _settings.MaxQueuedWriteBytes) return TcpErrors.TooManyWriteBytes(_settings.MaxQueuedWriteBytes);
+        return null;
+    }
+
+    // ---- connecting ----------------------------------------------------------------------------------------------
+
+    private void StartConnecting(IReadOnlyList<IPAddress> addresses)
+    {
+        _addresses = addresses;
+        _addressIndex = 0;
+        _connectLimit = ArmTimer(WaitPhase.Connect);
+        ConnectTo(addresses[0]);
+        Context.Become(Connecting);
+    }
+
+    private void ConnectTo(IPAddress address)
+    {
+        var endpoint = new IPEndPoint(address, _request.Port);
+        // Akka.IO's own connect timeout only reclaims the socket; our timer (which fires first) reports the error.
+        var akkaTimeout = _connectLimit + TimeSpan.FromSeconds(1);
+        Context.System.Tcp().Tell(new Tcp.Connect(endpoint, options: [NoDelay.Instance], timeout: akkaTimeout, pullMode: true));
+    }
+
+    private void OnConnected(ITransport transport, EndPoint remote)
+    {
+        DisarmTimer();
+        _transport = transport;
+        _connected = true;
+        Context.Become(Open);
+        if (_request.NotifyConnected)
+        {
+            BeginTurn(new ConnectionEstablished(Id, remote));
+            return;
+        }
+        Plan();
+    }
+
+    // ---- the plan step -------------------------------------------------------------------------------------------
+
+    /// <summary>rspamd's plan step: act on the head handler until one waits for the network or a callback.</summary>
+    private void Plan()
+    {
+        if (_inTurn || _finished || _fatalError is not null || _write is not null || _readPending) return;
+
+        while (true)
+        {
+            var step = _queue.Plan(_buffer, _request.Partial, _eof, _settings.ReadChunkSize);
+            switch (step.Action)
+            {
+                case PlanAction.Finish:
+                    Finish();
+                    return;
+                case PlanAction.Deliver:
+                    if (!step.Handler!.HasCallback) continue;
+                    BeginTurn(new ReadCompleted(Id, step.Handler.HandlerId, step.Data));
+                    return;
+                case PlanAction.NonFatalError:
+                    BeginTurn(new HandlerFailed(Id, step.Handler!.HandlerId, step.Error!, Fatal: false));
+                    return;
+                case PlanAction.Read:
+                    if (_buffer.Length >= _settings.MaxReadBuffer)
+                    {
+                        Fail(TcpErrors.ReadBufferLimit(_settings.MaxReadBuffer));
+                        return;
+                    }
+                    _readPending = true;
+                    ArmTimer(WaitPhase.Read);
+                    _transport!.RequestRead();
+                    return;
+                case PlanAction.Write:
+                    StartWrite((WriteSpec)step.Handler!);
+                    return;
+            }
+        }
+    }
+
+    private void BeginTurn(ICallbackTurn completion)
+    {
+        _inTurn = true;
+        _replyTo.Tell(completion);
+    }
+
+    // ---- reading -------------------------------------------------------------------------------------------------
+
+    private void OnReceived(ReadOnlyMemory<byte> data)
+    {
+        if (_fatalError is not null) return;
+        _readPending = false;
+        DisarmTimer();
+        _buffer.Append(data);
+        Plan();
+    }
+
+    private void OnPeerClosed()
+    {
+        _eof = true;
+        if (!_readPending) return;
+        // EOF while a read waits: what is buffered cannot satisfy it (rspamd drops it), so the read fails.
+        _readPending = false;
+        DisarmTimer();
+        _buffer.Clear();
+        Fail(TcpErrors.ConnectionTerminated);
+    }
+
+    // ---- writing -------------------------------------------------------------------------------------------------
+
+    private void StartWrite(WriteSpec spec)
+    {
+        if (_outputShut && spec.Length > 0)
+        {
+            // The sending side was shut down (request{shutdown=true}): the kernel would answer EPIPE.
+            Fail(TcpErrors.WriteError(TcpErrors.StrError(SocketError.Shutdown)));
+            return;
+        }
+
+        _write = new WriteCursor(spec);
+        if (_write.Done)
+        {
+            // 0 bytes: complete at once (rspamd aborts the process here).
+            WriteFinished();
+            return;
+        }
+        ArmTimer(WaitPhase.Write);
+        PumpWrites();
+    }
+
+    private void PumpWrites()
+    {
+        var write = _write!;
+        while (write.InFlightBytes < _settings.MaxBytesInFlight && write.TryNextChunk(_settings.WriteChunkSize, out var chunk))
+            _transport!.Write(chunk);
+    }
+
+    private void OnWriteAcked()
+    {
+        if (_write is null || _fatalError is not null) return;
+        _write.Acknowledge();
+        DisarmTimer();
+        if (_write.Done)
+        {
+            WriteFinished();
+            return;
+        }
+        ArmTimer(WaitPhase.Write);
+        PumpWrites();
+    }
+
+    private void WriteFinished()
+    {
+        var spec = _write!.Spec;
+        _write = null;
+        _queue.Dequeue();
+        _queuedWriteBytes -= spec.Length;
+        if (_shutdownPending)
+        {
+            _shutdownPending = false;
+            _outputShut = true;
+            _transport!.ShutdownOutput();
+        }
+
+        if (spec.HasCallback) BeginTurn(new WriteCompleted(Id, spec.HandlerId));
+        else Plan();
+    }
+
+    // ---- errors and the end --------------------------------------------------------------------------------------
+
+    private void OnTransportError(string reason)
+    {
+        if (_fatalError is not null) return;
+        _eof = true;
+        _readPending = false;
+        Fail(_write is not null ? TcpErrors.WriteError(reason) : TcpErrors.ReadError(reason));
+    }
+
+    /// <summary>
+    /// A fatal error: the socket closes now and every queued handler with a callback gets the error in order, one turn
+    /// at a time, including handlers those callbacks add. Before the connection is up, <c>on_error</c> alone is told.
+    /// </summary>
+    private void Fail(string error)
+    {
+        if (_finished || _fatalError is not null) return;
+        _fatalError = error;
+        _write = null;
+        DisarmTimer();
+        CloseTransport();
+
+        if (!_connected && _request.NotifyConnectError)
+        {
+            _replyTo.Tell(new ConnectFailed(Id, error));
+            Finish();
+            return;
+        }
+
+        Context.Become(Failing);
+        if (!_inTurn) FanOutNext();
+    }
+
+    private void FanOutNext()
+    {
+        while (_queue.Count > 0)
+        {
+            var handler = _queue.Dequeue();
+            if (!handler.HasCallback) continue;
+            BeginTurn(new HandlerFailed(Id, handler.HandlerId, _fatalError!, Fatal: true));
+            return;
+        }
+        Finish();
+    }
+
+    private void Finish()
+    {
+        if (_finished) return;
+        _finished = true;
+        DisarmTimer();
+        CloseTransport();
+        _replyTo.Tell(new ConnectionClosed(Id));
+        Context.Stop(Self);
+    }
+
+    private void CloseTransport()
+    {
+        _transport?.Close();
+        _transport = null;
+    }
+
+    // ---- timers --------------------------------------------------------------------------------------------------
+
+    private TimeSpan? ArmTimer(WaitPhase phase)
+    {
+        var limit = _clock.Arm(phase);
+        if (limit is { } l) Timers.StartSingleTimer(TimerKey, IoTimeout.Instance, l);
+        return limit;
+    }
+
+    private void DisarmTimer()
+    {
+        if (!_clock.Armed) return;
+        _clock.Disarm();
+        Timers.Cancel(TimerKey);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The received bytes without a copy: Akka.IO hands every read over in a fresh array of its own, reachable only
+    /// through the internal <c>ByteString.Buffers</c>. Should a later Akka drop that member, fall back to a copy.
+    /// </summary>
+    private static ReadOnlyMemory<byte> ToMemory(ByteString data)
+    {
+        if (data.IsCompact && !s_noBuffersAccessor)
+        {
+            try
+            {
+                var buffers = GetBuffers(data);
+                if (buffers.Count == 1) return buffers[0];
+            }
+            catch (MissingMethodException)
+            {
+                s_noBuffersAccessor = true;
+            }
+        }
+        return data.ToArray();
+    }
+
+    private static bool s_noBuffersAccessor;
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_Buffers")]
+    private static extern IList<ArraySegment<byte>> GetBuffers(ByteString data);
+
+    /// <summary>
+    /// The strerror text of a failed Akka.IO connect. Akka.IO 1.5 drops the socket error of a refused connect (its
+    /// cause only says "finishConnect never returned true"), so a cause without a SocketException is reported as
+    /// rspamd reports the common case on a reachable host: "Connection refused".
+    /// </summary>
+    private static string ConnectFailureText(Exception? cause)
+    {
+        for (var e = cause; e is not null; e = e.InnerException)
+            if (e is SocketException se) return TcpErrors.StrError(se.SocketErrorCode);
+        return TcpErrors.StrError(SocketError.ConnectionRefused);
+    }
+
+    private static Exception? Cause(Tcp.CommandFailed failed) => failed.Cause.HasValue ? failed.Cause.Value : null;
+
+    private static string ParseAkkaCause(string cause) =>
+        Enum.TryParse<SocketError>(cause, ignoreCase: true, out var error) ? TcpErrors.StrError(error) : cause;
+}

@@ -1,0 +1,85 @@
+namespace ActorTcp.Actors.Connection;
+
+/// <summary>
+/// One handler of rspamd_tcp's queue, as a caller describes it. <see cref="HandlerId"/> is the caller's name for it:
+/// every completion carries it back. A handler without callback runs silently (rspamd's <c>add_read(nil)</c> and the
+/// implicit write of <c>request{data=...}</c>).
+/// </summary>
+public abstract record HandlerSpec(long HandlerId, bool HasCallback);
+
+/// <summary>A read: up to and excluding <see cref="StopPattern"/> when it is not empty, else one chunk.</summary>
+public sealed record ReadSpec(long HandlerId, bool HasCallback, ReadOnlyMemory<byte> StopPattern = default)
+    : HandlerSpec(HandlerId, HasCallback)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"Read(id: {HandlerId}, callback: {HasCallback}, pattern: {StopPattern.Length} B)";
+}
+
+/// <summary>A write of every byte of <see cref="Data"/>, pieces in order. The memory must not change afterwards.</summary>
+public sealed record WriteSpec(long HandlerId, bool HasCallback, IReadOnlyList<ReadOnlyMemory<byte>> Data)
+    : HandlerSpec(HandlerId, HasCallback)
+{
+    /// <summary>Total bytes of all pieces.</summary>
+    public long Length { get; } = Data.Sum(d => (long)d.Length);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Write(id: {HandlerId}, callback: {HasCallback}, {Length} B in {Data.Count} pieces)";
+}
+
+/// <summary>
+/// Timeouts of one request, as rspamd_tcp's <c>timeout</c>, <c>connect_timeout</c>, <c>read_timeout</c> and
+/// <c>write_timeout</c>. <see cref="Budget"/> null means the configured default; zero or negative means no timer.
+/// When any phase value is positive the connection uses per-phase timers and an unset phase falls back to the budget
+/// value (rspamd HEAD); otherwise the budget is one allowance for the connection's whole life, spent only while
+/// waiting for the network.
+/// </summary>
+public sealed record ConnectionTimeouts(
+    TimeSpan? Budget = null, TimeSpan? Connect = null, TimeSpan? Read = null, TimeSpan? Write = null)
+{
+    /// <summary>The configured default budget, no phases.</summary>
+    public static ConnectionTimeouts Default { get; } = new();
+
+    /// <summary>Whether per-phase timers apply.</summary>
+    public bool Phased => IsSet(Connect) || IsSet(Read) || IsSet(Write);
+
+    internal static bool IsSet(TimeSpan? t) => t is { } v && v > TimeSpan.Zero;
+}
+
+/// <summary>
+/// Everything needed to open one connection and run its handler queue (rspamd_tcp.request's parameters as data).
+/// </summary>
+public sealed record ConnectionRequest
+{
+    /// <summary>The caller's identifier for this connection, carried by every completion.</summary>
+    public required long RequestId { get; init; }
+
+    /// <summary>IP literal, unix socket path (starts with <c>/</c> or <c>.</c>), <c>localhost</c>, or a DNS name.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>TCP port (ignored for unix sockets).</summary>
+    public int Port { get; init; }
+
+    /// <summary>The initial queue after the connect marker: e.g. a write without callback then a read.</summary>
+    public IReadOnlyList<HandlerSpec> Handlers { get; init; } = [];
+
+    /// <summary>Every read streams each chunk to the head read handler (rspamd's <c>partial</c>).</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>Half-close the sending side once, after the first completed write (rspamd's <c>shutdown</c>).</summary>
+    public bool Shutdown { get; init; }
+
+    /// <summary>Deliver <see cref="ConnectionEstablished"/> (rspamd's <c>on_connect</c>).</summary>
+    public bool NotifyConnected { get; init; }
+
+    /// <summary>
+    /// Deliver errors before the connection is established only as <see cref="ConnectFailed"/> (rspamd's <c>on_error</c>),
+    /// not to the queued handlers.
+    /// </summary>
+    public bool NotifyConnectError { get; init; }
+
+    /// <summary>The request's timeouts.</summary>
+    public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"ConnectionRequest(id: {RequestId}, {Host}:{Port}, {Handlers.Count} handlers)";
+}

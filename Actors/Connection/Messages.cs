@@ -1,0 +1,86 @@
+using System.Net;
+using Akka.Actor;
+
+namespace ActorTcp.Actors.Connection;
+
+// Commands a caller sends to a connection actor. The connection actor's reference arrives in ConnectionStarted and
+// is the Sender of every completion.
+
+/// <summary>Marker for the commands a connection actor accepts.</summary>
+public interface IConnectionCommand;
+
+/// <summary>Appends a handler to the queue (rspamd's <c>add_read</c> / <c>add_write</c>).</summary>
+public sealed record AddHandler(HandlerSpec Handler) : IConnectionCommand;
+
+/// <summary>
+/// Removes the handler whose callback is running, if it is still queued (rspamd's <c>shift_callback</c>, fixed as
+/// rspamd_tcp_api.md Part 1.2 says): in partial mode the next handler takes over the stream; elsewhere the running
+/// handler was already removed and nothing else is.
+/// </summary>
+public sealed record ShiftCallback(long HandlerId) : IConnectionCommand;
+
+/// <summary>Closes the connection now; no further callback is delivered (rspamd's <c>close</c>).</summary>
+public sealed class CloseConnection : IConnectionCommand
+{
+    /// <summary>The instance.</summary>
+    public static readonly CloseConnection Instance = new();
+    private CloseConnection() { }
+    /// <inheritdoc/>
+    public override string ToString() => "CloseConnection";
+}
+
+/// <summary>
+/// The callback of the last <see cref="ICallbackTurn"/> completion has returned; commands it issued were sent before
+/// this. The connection runs rspamd's plan step only then, so that handlers added by a callback are seen first and a
+/// queue emptied by a callback closes the connection.
+/// </summary>
+public sealed class CallbackReturned : IConnectionCommand
+{
+    /// <summary>The instance.</summary>
+    public static readonly CallbackReturned Instance = new();
+    private CallbackReturned() { }
+    /// <inheritdoc/>
+    public override string ToString() => "CallbackReturned";
+}
+
+// Completions a connection actor sends to the ReplyTo of its request.
+
+/// <summary>Every message a connection actor sends to its caller.</summary>
+public interface IConnectionEvent
+{
+    /// <summary>The request's <see cref="ConnectionRequest.RequestId"/>.</summary>
+    long RequestId { get; }
+}
+
+/// <summary>
+/// A completion that runs a callback: the connection waits for <see cref="CallbackReturned"/> before it goes on.
+/// </summary>
+public interface ICallbackTurn : IConnectionEvent;
+
+/// <summary>First message of every connection: the actor to send commands to.</summary>
+public sealed record ConnectionStarted(long RequestId, IActorRef Connection) : IConnectionEvent;
+
+/// <summary>The connection is up (rspamd's <c>on_connect(conn)</c>); sent when the request asked for it.</summary>
+public sealed record ConnectionEstablished(long RequestId, EndPoint Remote) : ICallbackTurn;
+
+/// <summary>A read handler got its data (<c>(nil, data, conn)</c>); in partial mode, one chunk of the stream.</summary>
+public sealed record ReadCompleted(long RequestId, long HandlerId, ReadOnlyMemory<byte> Data) : ICallbackTurn
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"ReadCompleted(request: {RequestId}, handler: {HandlerId}, {Data.Length} B)";
+}
+
+/// <summary>A write handler's bytes were all accepted by the socket (<c>(nil, conn)</c>).</summary>
+public sealed record WriteCompleted(long RequestId, long HandlerId) : ICallbackTurn;
+
+/// <summary>A handler failed (<c>(err, nil, conn)</c>). <see cref="Fatal"/>: the connection ends after the fan-out.</summary>
+public sealed record HandlerFailed(long RequestId, long HandlerId, string Error, bool Fatal) : ICallbackTurn;
+
+/// <summary>
+/// The connection failed before it was established and the request asked for <see cref="ConnectionRequest.NotifyConnectError"/>
+/// (rspamd's <c>on_error(err, conn)</c>); no handler is told. <see cref="ConnectionClosed"/> follows.
+/// </summary>
+public sealed record ConnectFailed(long RequestId, string Error) : IConnectionEvent;
+
+/// <summary>Last message of every connection: its actor has stopped and every handler is gone.</summary>
+public sealed record ConnectionClosed(long RequestId) : IConnectionEvent;

@@ -1,0 +1,91 @@
+using System.Net.Sockets;
+
+namespace ActorTcp.Actors.Connection;
+
+/// <summary>
+/// The error texts rspamd_tcp delivers to callbacks, verbatim (rspamd_tcp_api.md Part 2 section 6), plus ActorTcp's
+/// own limit errors. Plugins match on these strings, so they must not change.
+/// </summary>
+public static class TcpErrors
+{
+    /// <summary>A timeout expired on a plain connection.</summary>
+    public const string IoTimeout = "IO timeout";
+
+    /// <summary>EOF with nothing usable buffered, or EOF before the stop pattern.</summary>
+    public const string ConnectionTerminated = "IO read error: connection terminated";
+
+    /// <summary>Non-fatal: a read reached the head after EOF.</summary>
+    public const string EofCannotRead = "EOF, cannot read more data";
+
+    /// <summary>Non-fatal: a write reached the head after EOF.</summary>
+    public const string EofCannotWrite = "EOF, cannot write more data";
+
+    /// <summary>The connect attempt failed (rspamd reads SO_ERROR); <paramref name="reason"/> is the strerror text.</summary>
+    public static string SocketError(string reason) => $"Socket error detected: {reason}";
+
+    /// <summary>A read failed with a socket error.</summary>
+    public static string ReadError(string reason) => $"IO read error while trying to read data: {reason}";
+
+    /// <summary>A write failed with a socket error. rspamd always prints 0 bytes (a leftover loop variable); kept for compatibility.</summary>
+    public static string WriteError(string reason) => $"IO write error while trying to write 0 bytes: {reason}";
+
+    /// <summary>The DNS reply was not NOERROR (NXDOMAIN, SERVFAIL, timeout).</summary>
+    public static string UnableToResolve(string host) => $"unable to resolve host: {host}";
+
+    /// <summary>The DNS reply was NOERROR without an address.</summary>
+    public static string NoRecords(string host) => $"unable to resolve host: {host}; no records with this name";
+
+    /// <summary>connect() failed for an IP literal or a unix socket path.</summary>
+    public static string CannotConnect(string host) => $"cannot connect to the host: {host}";
+
+    /// <summary>ActorTcp limit: too many connections open through one manager.</summary>
+    public static string TooManyConnections(int limit) =>
+        $"cannot connect: too many open connections (actortcp.limits.max-connections = {limit})";
+
+    /// <summary>ActorTcp limit: a stop pattern did not arrive within the read buffer limit.</summary>
+    public static string ReadBufferLimit(long limit) =>
+        $"IO read error: stop pattern not found within {limit} bytes (actortcp.limits.max-read-buffer)";
+
+    /// <summary>ActorTcp limit: too many handlers queued on one connection.</summary>
+    public static string TooManyHandlers(int limit) =>
+        $"too many queued handlers on one connection (actortcp.limits.max-queued-handlers = {limit})";
+
+    /// <summary>ActorTcp limit: too many bytes queued for writing on one connection.</summary>
+    public static string TooManyWriteBytes(long limit) =>
+        $"too many bytes queued for writing on one connection (actortcp.limits.max-queued-write-bytes = {limit})";
+
+    /// <summary>The connection actor stopped without finishing (a crash or a forced stop).</summary>
+    public static string ActorStopped(string reason) => $"IO error: connection actor stopped: {reason}";
+
+    /// <summary>
+    /// The Linux strerror text for a socket error, as rspamd prints it (e.g. "Connection refused").
+    /// </summary>
+    public static string StrError(SocketError error) => error switch
+    {
+        System.Net.Sockets.SocketError.ConnectionRefused => "Connection refused",
+        System.Net.Sockets.SocketError.ConnectionReset => "Connection reset by peer",
+        System.Net.Sockets.SocketError.ConnectionAborted => "Software caused connection abort",
+        System.Net.Sockets.SocketError.TimedOut => "Connection timed out",
+        System.Net.Sockets.SocketError.HostUnreachable => "No route to host",
+        System.Net.Sockets.SocketError.NetworkUnreachable => "Network is unreachable",
+        System.Net.Sockets.SocketError.NetworkDown => "Network is down",
+        System.Net.Sockets.SocketError.AddressNotAvailable => "Cannot assign requested address",
+        System.Net.Sockets.SocketError.AddressAlreadyInUse => "Address already in use",
+        System.Net.Sockets.SocketError.AccessDenied => "Permission denied",
+        System.Net.Sockets.SocketError.Shutdown => "Broken pipe",
+        System.Net.Sockets.SocketError.NotConnected => "Transport endpoint is not connected",
+        System.Net.Sockets.SocketError.AddressFamilyNotSupported => "Address family not supported by protocol",
+        System.Net.Sockets.SocketError.TooManyOpenSockets => "Too many open files",
+        System.Net.Sockets.SocketError.NoBufferSpaceAvailable => "No buffer space available",
+        System.Net.Sockets.SocketError.OperationAborted => "Operation canceled",
+        _ => error.ToString(),
+    };
+
+    /// <summary>The strerror text for an exception raised by a socket operation (the first SocketException in its chain).</summary>
+    public static string StrError(Exception? cause)
+    {
+        for (var e = cause; e is not null; e = e.InnerException)
+            if (e is SocketException se) return StrError(se.SocketErrorCode);
+        return cause?.Message ?? "unknown error";
+    }
+}

@@ -1,0 +1,50 @@
+namespace ActorTcp.Actors.Connection;
+
+/// <summary>
+/// Progress of the write handler at the head: which bytes were handed to the socket and which were acknowledged.
+/// Chunks are slices of the caller's pieces, never copies.
+/// </summary>
+internal sealed class WriteCursor(WriteSpec spec)
+{
+    private readonly Queue<int> _inFlight = new();
+    private int _piece;
+    private int _offset;
+    private long _unsent = spec.Length;
+
+    public WriteSpec Spec { get; } = spec;
+
+    /// <summary>Bytes handed to the socket and not yet acknowledged.</summary>
+    public int InFlightBytes { get; private set; }
+
+    /// <summary>Every byte was sent and acknowledged.</summary>
+    public bool Done => _unsent == 0 && _inFlight.Count == 0;
+
+    /// <summary>Takes the next chunk of at most <paramref name="maxChunk"/> bytes to send.</summary>
+    public bool TryNextChunk(int maxChunk, out ReadOnlyMemory<byte> chunk)
+    {
+        while (_piece < Spec.Data.Count)
+        {
+            var piece = Spec.Data[_piece];
+            if (_offset < piece.Length)
+            {
+                var length = Math.Min(maxChunk, piece.Length - _offset);
+                chunk = piece.Slice(_offset, length);
+                _offset += length;
+                _unsent -= length;
+                InFlightBytes += length;
+                _inFlight.Enqueue(length);
+                return true;
+            }
+            _piece++;
+            _offset = 0;
+        }
+        chunk = default;
+        return false;
+    }
+
+    /// <summary>The oldest chunk in flight was accepted by the socket.</summary>
+    public void Acknowledge()
+    {
+        if (_inFlight.TryDequeue(out var length)) InFlightBytes -= length;
+    }
+}

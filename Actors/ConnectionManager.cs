@@ -1,0 +1,54 @@
+using ActorTcp.Actors.Connection;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorTcp.Actors;
+
+/// <summary>
+/// Parent of every connection actor. Starts one per <see cref="OpenConnection"/>, refuses connections past
+/// <see cref="ActorTcpSettings.MaxConnections"/> (the request fails through its callbacks like any connect error), and
+/// stops, never restarts, a connection actor that throws: its queued handlers are failed as it stops.
+/// </summary>
+public sealed class ConnectionManager : ReceiveActor
+{
+    private sealed record ConnectionStopped(bool Counted);
+
+    private readonly ActorTcpSettings _settings;
+    private readonly IActorRef _resolver;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private int _open;
+
+    /// <summary>Creates a manager that resolves names through <paramref name="resolver"/>.</summary>
+    public ConnectionManager(ActorTcpSettings settings, IActorRef resolver)
+    {
+        _settings = settings;
+        _resolver = resolver;
+
+        Receive<OpenConnection>(Open);
+        Receive<ConnectionStopped>(stopped =>
+        {
+            if (stopped.Counted) _open--;
+        });
+        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_open)));
+    }
+
+    /// <summary>Props of a manager using <paramref name="resolver"/> for DNS names.</summary>
+    public static Props Props(ActorTcpSettings settings, IActorRef resolver) =>
+        Akka.Actor.Props.Create(() => new ConnectionManager(settings, resolver));
+
+    private void Open(OpenConnection open)
+    {
+        var counted = _open < _settings.MaxConnections;
+        var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
+        if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
+
+        var child = Context.ActorOf(ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _settings, error));
+        Context.WatchWith(child, new ConnectionStopped(counted));
+        if (counted) _open++;
+    }
+
+    /// <inheritdoc/>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // A socket cannot be recovered by a restart (Akka.IO stops its connection actors too).
+        new OneForOneStrategy(_ => Directive.Stop);
+}

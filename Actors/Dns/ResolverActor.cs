@@ -1,0 +1,154 @@
+using System.Net;
+using ActorTcp.Actors.Connection;
+using Akka.Actor;
+using Akka.Event;
+using DnsClient;
+
+namespace ActorTcp.Actors.Dns;
+
+/// <summary>
+/// Resolves host names for connection actors: answers <see cref="Resolve"/> with <see cref="Resolved"/> (A records in
+/// answer order, then AAAA) or <see cref="ResolveFailed"/> with rspamd's error text. One DnsClient client serves every
+/// request, so its answer cache and pooled TCP connections are shared. Queries run as tasks whose results are piped to the
+/// requester; the actor never waits on the network and never fails because of an answer.
+/// </summary>
+public sealed class ResolverActor : ReceiveActor
+{
+    private readonly IDnsQuery _dns;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Cancelled when the actor stops, so in-flight queries end (and their requesters get ResolveFailed) promptly.
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Creates the resolver around <paramref name="dns"/> (a <see cref="LookupClient"/>, or a fake in tests).</summary>
+    public ResolverActor(IDnsQuery dns)
+    {
+        _dns = dns;
+        Receive<Resolve>(OnResolve);
+    }
+
+    /// <summary>
+    /// Props for a resolver with a <see cref="LookupClient"/> configured from <paramref name="settings"/>. The client is
+    /// created here, once, so a restarted resolver keeps the same cache.
+    /// </summary>
+    public static Props Props(ActorTcpSettings settings)
+    {
+        var client = new LookupClient(CreateOptions(settings));
+        return Akka.Actor.Props.Create(() => new ResolverActor(client));
+    }
+
+    /// <summary>DnsClient options for <paramref name="settings"/>.</summary>
+    internal static LookupClientOptions CreateOptions(ActorTcpSettings settings)
+    {
+        if (settings.DnsTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"actortcp.dns.timeout must be positive, got {settings.DnsTimeout}", nameof(settings));
+        if (settings.DnsRetries < 0)
+            throw new ArgumentException($"actortcp.dns.retries must not be negative, got {settings.DnsRetries}", nameof(settings));
+
+        // The parameterless constructor reads the system's resolvers; an explicit list replaces them.
+        var options = settings.NameServers.Count == 0
+            ? new LookupClientOptions()
+            : new LookupClientOptions(settings.NameServers.ToArray());
+        options.Timeout = settings.DnsTimeout;
+        options.Retries = settings.DnsRetries;
+        options.UseCache = settings.DnsUseCache;
+        // An error code is the answer (rspamd: "not NOERROR" -> unable to resolve), not a reason to throw or to ask the
+        // next server; likewise an empty NOERROR is "no records", not a reason to ask the next server.
+        options.ThrowDnsErrors = false;
+        options.ContinueOnDnsError = false;
+        options.ContinueOnEmptyResponse = false;
+        // Only used when a UDP answer is truncated; a silent server still ends after Timeout x (Retries + 1).
+        options.UseTcpFallback = true;
+        return options;
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        // Not disposed: queries still running may touch the token after the actor is gone.
+        _stopping.Cancel();
+        base.PostStop();
+    }
+
+    private void OnResolve(Resolve request)
+    {
+        // Literals and localhost normally never get here (the connection actor handles them); answered anyway so the
+        // resolver is correct on its own.
+        if (HostAddress.TryGetStaticAddresses(request.Host, out var addresses))
+        {
+            Sender.Tell(new Resolved(request.Correlation, addresses));
+            return;
+        }
+
+        var host = request.Host;
+        var correlation = request.Correlation;
+        ResolveAsync(_dns, host, correlation, _log, _stopping.Token)
+            .PipeTo(Sender, failure: _ => new ResolveFailed(correlation, TcpErrors.UnableToResolve(host)));
+    }
+
+    // Runs off the actor: touches no actor state except the thread-safe logging adapter.
+    private static async Task<object> ResolveAsync(IDnsQuery dns, string host, long correlation, ILoggingAdapter log,
+        CancellationToken cancel)
+    {
+        var a = QueryAsync(dns, host, QueryType.A, cancel);
+        var aaaa = QueryAsync(dns, host, QueryType.AAAA, cancel);
+        var outcomeA = await a.ConfigureAwait(false);
+        var outcomeAaaa = await aaaa.ConfigureAwait(false);
+
+        var reply = Combine(host, correlation, outcomeA, outcomeAaaa);
+        if (reply is ResolveFailed && log.IsDebugEnabled)
+            log.Debug("DNS lookup of {0} failed: A {1}, AAAA {2}", host, outcomeA.Status, outcomeAaaa.Status);
+        return reply;
+    }
+
+    // Never throws: a failed query is an outcome like any other.
+    private static async Task<QueryOutcome> QueryAsync(IDnsQuery dns, string host, QueryType type, CancellationToken cancel)
+    {
+        try
+        {
+            var response = await dns.QueryAsync(host, type, QueryClass.IN, cancel).ConfigureAwait(false);
+            var code = response.Header.ResponseCode;
+            if (code != DnsHeaderResponseCode.NoError) return QueryOutcome.Failed(code.ToString());
+
+            // The answer section already holds the records of the CNAME chain's final name.
+            IReadOnlyList<IPAddress> addresses = type == QueryType.A
+                ? response.Answers.ARecords().Select(r => r.Address).ToArray()
+                : response.Answers.AaaaRecords().Select(r => r.Address).ToArray();
+            return QueryOutcome.NoError(addresses);
+        }
+        catch (DnsResponseException e)
+        {
+            return QueryOutcome.Failed($"{e.Code} ({e.Message})");
+        }
+        catch (Exception e)
+        {
+            return QueryOutcome.Failed($"{e.GetType().Name} ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// The reply for the A and AAAA outcomes of <paramref name="host"/>: any address wins (IPv4 first); two NOERROR answers
+    /// without one are "no records"; anything else is "unable to resolve".
+    /// </summary>
+    internal static object Combine(string host, long correlation, QueryOutcome a, QueryOutcome aaaa)
+    {
+        var addresses = a.Addresses.Concat(aaaa.Addresses).ToArray();
+        if (addresses.Length > 0) return new Resolved(correlation, addresses);
+        if (a.IsNoError && aaaa.IsNoError) return new ResolveFailed(correlation, TcpErrors.NoRecords(host));
+        return new ResolveFailed(correlation, TcpErrors.UnableToResolve(host));
+    }
+
+    /// <summary>What one query (A or AAAA) came back with.</summary>
+    /// <param name="IsNoError">The server answered NOERROR.</param>
+    /// <param name="Addresses">The answer's addresses; empty unless <paramref name="IsNoError"/>.</param>
+    /// <param name="Status">The response code or failure, for the debug log.</param>
+    internal readonly record struct QueryOutcome(bool IsNoError, IReadOnlyList<IPAddress> Addresses, string Status)
+    {
+        /// <summary>A NOERROR answer with <paramref name="addresses"/> (possibly none).</summary>
+        public static QueryOutcome NoError(IReadOnlyList<IPAddress> addresses) =>
+            new(true, addresses, addresses.Count == 0 ? "NoError without address" : "NoError");
+
+        /// <summary>An error code, a timeout or an exception.</summary>
+        public static QueryOutcome Failed(string status) => new(false, [], status);
+    }
+}

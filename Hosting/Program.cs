@@ -1,0 +1,3 @@
+using ActorTcp.Hosting;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

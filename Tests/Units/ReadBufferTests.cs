@@ -1,0 +1,113 @@
+using System.Text;
+using ActorTcp.Actors.Connection;
+using Xunit;
+
+namespace ActorTcp.Tests.Units;
+
+public class ReadBufferTests
+{
+    private static ReadOnlyMemory<byte> B(string s) => Encoding.Latin1.GetBytes(s);
+    private static string S(ReadOnlyMemory<byte> m) => Encoding.Latin1.GetString(m.Span);
+
+    [Fact]
+    public void Pattern_inside_one_chunk_returns_the_bytes_before_it_without_copying()
+    {
+        var chunk = new byte[] { (byte)'a', (byte)'b', (byte)'\r', (byte)'\n', (byte)'c' };
+        var buffer = new ReadBuffer();
+        buffer.Append(chunk);
+
+        Assert.True(buffer.TryTakeUntil(B("\r\n").Span, out var line));
+
+        Assert.Equal("ab", S(line));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(line, out var segment));
+        Assert.Same(chunk, segment.Array);
+        Assert.Equal(1, buffer.Length);
+        Assert.Equal("c", S(buffer.TakeUpTo(10)));
+    }
+
+    [Fact]
+    public void Pattern_split_across_three_chunks_is_found()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(B("AB"));
+        Assert.False(buffer.TryTakeUntil(B("\r\n").Span, out _));
+        buffer.Append(B("C\r"));
+        Assert.False(buffer.TryTakeUntil(B("\r\n").Span, out _));
+        buffer.Append(B("\nDEF"));
+
+        Assert.True(buffer.TryTakeUntil(B("\r\n").Span, out var line));
+        Assert.Equal("ABC", S(line));
+        Assert.Equal("DEF", S(buffer.TakeUpTo(100)));
+        Assert.True(buffer.IsEmpty);
+    }
+
+    [Fact]
+    public void Leftover_shorter_than_the_pattern_is_kept_and_completed_by_the_next_chunk()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(B("line1\r\nX"));
+        Assert.True(buffer.TryTakeUntil(B("\r\n").Span, out var first));
+        Assert.Equal("line1", S(first));
+
+        Assert.False(buffer.TryTakeUntil(B("\r\n\r\n").Span, out _));
+        buffer.Append(B("YZ\r\n\r\ntail"));
+
+        Assert.True(buffer.TryTakeUntil(B("\r\n\r\n").Span, out var second));
+        Assert.Equal("XYZ", S(second));
+        Assert.Equal("tail", S(buffer.TakeUpTo(100)));
+    }
+
+    [Fact]
+    public void Results_stay_unchanged_after_more_data_is_appended()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(B("one"));
+        buffer.Append(B("two|three"));
+        Assert.True(buffer.TryTakeUntil(B("|").Span, out var taken));
+        buffer.Append(B("four|"));
+        buffer.Append(B("five"));
+        Assert.True(buffer.TryTakeUntil(B("|").Span, out var next));
+
+        Assert.Equal("onetwo", S(taken));
+        Assert.Equal("threefour", S(next));
+        Assert.Equal("five", S(buffer.TakeUpTo(100)));
+    }
+
+    [Fact]
+    public void Search_resumes_where_it_stopped_and_still_finds_a_pattern_starting_in_old_bytes()
+    {
+        var buffer = new ReadBuffer();
+        var pattern = B("END!").Span;
+        buffer.Append(B(new string('x', 1000) + "EN"));
+        Assert.False(buffer.TryTakeUntil(pattern, out _));
+        buffer.Append(B("D"));
+        Assert.False(buffer.TryTakeUntil(pattern, out _));
+        buffer.Append(B("!rest"));
+
+        Assert.True(buffer.TryTakeUntil(pattern, out var line));
+        Assert.Equal(1000, line.Length);
+        Assert.Equal("rest", S(buffer.TakeUpTo(100)));
+    }
+
+    [Fact]
+    public void Binary_bytes_and_a_pattern_containing_NUL_pass_unchanged()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(new byte[] { 0xFF, 0x00, 0x80 });
+        buffer.Append(new byte[] { 0x00, 0x01, 0x7F });
+
+        Assert.True(buffer.TryTakeUntil(new byte[] { 0x00, 0x01 }, out var before));
+        Assert.Equal(new byte[] { 0xFF, 0x00, 0x80 }, before.ToArray());
+        Assert.Equal(new byte[] { 0x7F }, buffer.TakeUpTo(10).ToArray());
+    }
+
+    [Fact]
+    public void TakeUpTo_returns_at_most_the_limit_and_keeps_the_rest()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(new byte[20000]);
+
+        Assert.Equal(8192, buffer.TakeUpTo(8192).Length);
+        Assert.Equal(20000 - 8192, buffer.Length);
+    }
+}
