@@ -10,6 +10,10 @@ public static class Cli
         actortcp: rspamd_tcp on Akka.NET
 
         Usage:
+          actortcp run [--config FILE] SCRIPT.lua [ARGS...]
+              Runs a Lua plugin script with rspamd_tcp and rspamd_text available, until the script and every
+              connection it opened are done. The global `arg` holds ARGS. Exit 0, or 1 on a Lua error (message
+              and traceback on stderr).
           actortcp request --host HOST --port PORT [--data TEXT] [--stop-pattern TEXT] [--timeout SECONDS]
                            [--config FILE]
               Opens one connection, writes TEXT (C escapes \r \n \t \\ \0 \xHH are understood), reads one reply
@@ -28,6 +32,24 @@ public static class Cli
         {
             await stdout.WriteLineAsync(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] == "run")
+        {
+            string? config = null;
+            var rest = args.Skip(1).ToList();
+            if (rest.Count >= 2 && rest[0] == "--config")
+            {
+                config = rest[1];
+                rest.RemoveRange(0, 2);
+            }
+            if (rest.Count == 0)
+            {
+                await stderr.WriteLineAsync("actortcp run: a script is required");
+                return 2;
+            }
+            await using var stdoutStream = Console.OpenStandardOutput();
+            return await RunCommand.RunAsync(rest[0], rest.Skip(1).ToArray(), config, stdoutStream, stderr);
         }
 
         if (args[0] == "request")

@@ -1,0 +1,152 @@
+using System.Text;
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi;
+
+/// <summary>A Lua thread created by the host and anchored in the registry.</summary>
+internal sealed class Coroutine(IntPtr state, int reference)
+{
+    /// <summary>The thread's state pointer.</summary>
+    public IntPtr L { get; } = state;
+
+    /// <summary>Its registry anchor.</summary>
+    public int Reference { get; } = reference;
+
+    /// <summary>What to do when the coroutine yields to the host (the sync API's continuation); null when it may not.</summary>
+    public object? Waiting { get; set; }
+}
+
+/// <summary>How a run of a pooled coroutine ended.</summary>
+internal enum RunOutcome
+{
+    /// <summary>The function returned.</summary>
+    Returned,
+    /// <summary>It yielded to the host and waits for an operation (sync API).</summary>
+    Suspended,
+    /// <summary>It raised an error (logged).</summary>
+    Failed,
+}
+
+/// <summary>
+/// Host-created coroutines every Lua entry point runs in, reused after each run (rspamd's <c>lua_thread_pool</c>).
+/// Reuse matters: a coroutine made per call costs a thread object each time, and only host-created threads can be
+/// suspended by the sync API.
+/// </summary>
+internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
+{
+    private const int MaxIdle = 128;
+    private readonly Stack<Coroutine> _idle = new();
+    private readonly Dictionary<IntPtr, Coroutine> _byState = new();
+
+    /// <summary>Coroutines suspended in the sync API.</summary>
+    public int Suspended { get; private set; }
+
+    /// <summary>A coroutine ready to run: push the function, then its arguments, on <see cref="Coroutine.L"/>.</summary>
+    public Coroutine Rent()
+    {
+        if (_idle.TryPop(out var co)) return co;
+        var L = runtime.L;
+        var thread = lua_newthread(L);
+        var reference = luaL_ref(L, LUA_REGISTRYINDEX);
+        co = new Coroutine(thread, reference);
+        _byState[thread] = co;
+        return co;
+    }
+
+    /// <summary>The pooled coroutine running as <paramref name="state"/>, or null for the main thread or a Lua-made one.</summary>
+    public Coroutine? Find(IntPtr state) => _byState.GetValueOrDefault(state);
+
+    /// <summary>
+    /// Runs (or resumes) <paramref name="co"/> with <paramref name="nargs"/> values pushed on it. On a Lua error,
+    /// <paramref name="error"/> holds the message with a traceback and the coroutine is recycled.
+    /// </summary>
+    public RunOutcome Run(Coroutine co, int nargs, out string? error)
+    {
+        error = null;
+        if (co.Waiting is not null)
+        {
+            co.Waiting = null;
+            Suspended--;
+        }
+
+        int nres;
+        var status = lua_resume(co.L, runtime.L, nargs, &nres);
+        if (status == LUA_OK)
+        {
+            Return(co);
+            return RunOutcome.Returned;
+        }
+
+        if (status == LUA_YIELD)
+        {
+            if (co.Waiting is not null)
+            {
+                lua_settop(co.L, 0);
+                Suspended++;
+                return RunOutcome.Suspended;
+            }
+            // A plain coroutine.yield() reached the host: nothing would ever resume it.
+            error = "attempt to yield from outside a coroutine (only the sync API may suspend a callback)";
+            Reset(co);
+            return RunOutcome.Failed;
+        }
+
+        error = Traceback(co);
+        Reset(co);
+        return RunOutcome.Failed;
+    }
+
+    /// <summary>Runs <paramref name="co"/> like <see cref="Run(Coroutine, int, out string?)"/>, logging a failure as rspamd does.</summary>
+    public RunOutcome RunCallback(Coroutine co, int nargs, string what = "callback call")
+    {
+        var outcome = Run(co, nargs, out var error);
+        if (error is not null) runtime.Log.Info($"{what} failed: {error}");
+        return outcome;
+    }
+
+    /// <summary>Abandons a suspended coroutine (its operation will never complete) and recycles it.</summary>
+    public void Abandon(Coroutine co)
+    {
+        if (co.Waiting is null) return;
+        co.Waiting = null;
+        Suspended--;
+        Reset(co);
+    }
+
+    private string Traceback(Coroutine co)
+    {
+        var L = runtime.L;
+        var message = lua_type(co.L, -1) switch
+        {
+            LUA_TSTRING or LUA_TNUMBER => ToText(co.L, -1),
+            var t => $"(error object is a {Marshal(co.L, t)} value)",
+        };
+        var bytes = Encoding.UTF8.GetBytes((message ?? "") + "\0");
+        fixed (byte* m = bytes) luaL_traceback(L, co.L, m, 0);
+        var traceback = ToText(L, -1) ?? message ?? "";
+        lua_pop(L, 1);
+        return traceback;
+    }
+
+    private static string Marshal(IntPtr L, int type) =>
+        System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)lua_typename(L, type)) ?? "?";
+
+    private void Reset(Coroutine co)
+    {
+        // lua_closethread leaves a dead or suspended thread fresh and reusable (Lua 5.4.6+).
+        lua_closethread(co.L, runtime.L);
+        Return(co);
+    }
+
+    private void Return(Coroutine co)
+    {
+        lua_settop(co.L, 0);
+        if (_idle.Count < MaxIdle)
+        {
+            _idle.Push(co);
+            return;
+        }
+        _byState.Remove(co.L);
+        runtime.Unref(co.Reference);
+    }
+}

@@ -1,0 +1,62 @@
+-- rspamd_tcp: the module table and the rspamd{tcp} methods, wrapping raw host functions that never raise.
+local raw = ...
+local error, type, tostring = error, type, tostring
+local protected_call = raw.protected_call
+
+local tcp = {}
+
+-- rspamd reads the request table from the top of the stack, so both tcp.request{...} and tcp:request{...} work.
+local function request(a, b)
+  local params = a
+  if a == tcp and b ~= nil then params = b end
+  local ok, kind, err, conn = raw.tcp_request(params)
+  if ok then return true end
+  if kind == 'raise' then error(err, 2) end
+  if kind == 'sync' then
+    -- Errors rspamd delivers before request returns false (a missing unix socket): on_error if given, else the
+    -- callback, as the fatal fan-out would.
+    if type(params.on_error) == 'function' then
+      protected_call('on_error callback call', params.on_error, err, conn)
+    else
+      protected_call('callback call', params.callback, err, nil, conn)
+    end
+  end
+  return false
+end
+
+tcp.request = request
+tcp.new = request
+tcp.connect = request
+
+local methods = {}
+
+function methods:add_read(callback, pattern)
+  local ok, err = raw.tcp_add_read(self, callback, pattern)
+  if not ok then error(err, 2) end
+end
+
+function methods:add_write(callback, data)
+  local ok, written = raw.tcp_add_write(self, callback, data)
+  if not ok then error(written, 2) end
+  return written
+end
+
+function methods:shift_callback()
+  local ok, err = raw.tcp_shift_callback(self)
+  if not ok then error(err, 2) end
+end
+
+function methods:close()
+  local ok, err = raw.tcp_close(self)
+  if not ok then error(err, 2) end
+end
+
+function methods:starttls(no_verify)
+  error('starttls: TLS is not available in this build of ActorTcp', 2)
+end
+
+local mt = raw.tcp_mt
+mt.__index = methods
+mt.__tostring = raw.tcp_tostring
+
+raw.provide('rspamd_tcp', tcp)

@@ -1,0 +1,199 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi;
+
+/// <summary>
+/// One Lua 5.4 state and what lives in it: the raw host functions, the Lua-side modules (prelude), and the pool of
+/// host-created coroutines every entry point runs in. Used only from the thread of the actor that owns it.
+/// </summary>
+/// <remarks>
+/// Host functions never raise or yield: they return <c>ok, value_or_err</c> and the Lua prelude calls
+/// <c>error</c>/<c>coroutine.yield</c> (hard rule 1). They find this object through the state's extra space, which
+/// Lua copies into every new thread, so a call from any coroutine reaches its runtime without a lookup table.
+/// </remarks>
+internal sealed unsafe class LuaRuntime : IDisposable
+{
+    private readonly GCHandle _self;
+    private readonly List<ILuaModule> _modules;
+    private bool _disposed;
+
+    /// <summary>Creates a state, opens the standard libraries, registers <paramref name="modules"/> and runs the prelude.</summary>
+    public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules)
+    {
+        Output = output;
+        Log = log;
+        _modules = [.. modules];
+        L = luaL_newstate();
+        if (L == IntPtr.Zero) throw new InvalidOperationException("luaL_newstate failed (out of memory)");
+        _self = GCHandle.Alloc(this);
+        ExtraSpace(L) = GCHandle.ToIntPtr(_self);
+        lua_atpanic(L, &OnPanic);
+        luaL_openlibs(L);
+        Coroutines = new CoroutinePool(this);
+
+        // raw: the host functions, handed to each Lua module chunk and never made global.
+        lua_createtable(L, 0, 64);
+        foreach (var module in _modules) module.RegisterRawFunctions(L);
+        RawTableRef = luaL_ref(L, LUA_REGISTRYINDEX);
+
+        RunModuleChunk("prelude.lua");
+        foreach (var module in _modules)
+            foreach (var chunk in module.LuaChunks) RunModuleChunk(chunk);
+    }
+
+    /// <summary>The main state.</summary>
+    public IntPtr L { get; }
+
+    /// <summary>Where <c>print</c> writes.</summary>
+    public ILuaOutput Output { get; }
+
+    /// <summary>Where the host logs (callback failures, warnings).</summary>
+    public ILuaLog Log { get; }
+
+    /// <summary>The pool every callback and script body runs in.</summary>
+    public CoroutinePool Coroutines { get; }
+
+    /// <summary>Registry reference of the raw host function table.</summary>
+    public int RawTableRef { get; }
+
+    /// <summary>The runtime of a state (any thread of it), from its extra space.</summary>
+    public static LuaRuntime Of(IntPtr state) => (LuaRuntime)GCHandle.FromIntPtr(ExtraSpace(state)).Target!;
+
+    /// <summary>The module of type <typeparamref name="T"/>.</summary>
+    public T Module<T>() where T : class, ILuaModule
+    {
+        foreach (var module in _modules)
+            if (module is T found) return found;
+        throw new InvalidOperationException($"module {typeof(T).Name} is not loaded");
+    }
+
+    /// <summary>Entries in the registry table (references held by the host); for leak checks.</summary>
+    public int RegistryCount()
+    {
+        var n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, LUA_REGISTRYINDEX) != 0)
+        {
+            n++;
+            lua_pop(L, 1);
+        }
+        return n;
+    }
+
+    /// <summary>Bytes of memory the Lua state uses.</summary>
+    public long MemoryBytes() => (long)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + lua_gc(L, LUA_GCCOUNTB, 0);
+
+    /// <summary>A full Lua garbage collection.</summary>
+    public void CollectGarbage() => lua_gc(L, LUA_GCCOLLECT, 0);
+
+    /// <summary>
+    /// Compiles <paramref name="code"/> and pushes the function on the main stack; on a syntax error returns the
+    /// message and pushes nothing.
+    /// </summary>
+    public string? Load(ReadOnlySpan<byte> code, string chunkName)
+    {
+        var name = Encoding.UTF8.GetBytes("=" + chunkName + "\0");
+        int status;
+        fixed (byte* c = code)
+        fixed (byte* n = name)
+        fixed (byte* mode = "t\0"u8)
+            status = luaL_loadbufferx(L, c, (nuint)code.Length, n, mode);
+        if (status == LUA_OK) return null;
+        var message = ToText(L, -1) ?? "syntax error";
+        lua_pop(L, 1);
+        return message;
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="code"/> and runs it in a pooled coroutine with <paramref name="args"/> as its
+    /// <c>...</c>; returns the syntax or runtime error (with traceback), or null.
+    /// </summary>
+    public string? RunChunk(ReadOnlySpan<byte> code, string chunkName, params string[] args)
+    {
+        if (Load(code, chunkName) is { } syntax) return syntax;
+        var co = Coroutines.Rent();
+        lua_xmove(L, co.L, 1);
+        foreach (var arg in args) PushText(co.L, arg);
+        Coroutines.Run(co, args.Length, out var error);
+        return error;
+    }
+
+    /// <summary>Pushes a value held by a registry reference.</summary>
+    public void PushRef(IntPtr state, int reference) => lua_rawgeti(state, LUA_REGISTRYINDEX, reference);
+
+    /// <summary>Anchors the value at the top of <paramref name="state"/> in the registry (popping it).</summary>
+    public int Ref(IntPtr state) => luaL_ref(state, LUA_REGISTRYINDEX);
+
+    /// <summary>Releases a registry reference.</summary>
+    public void Unref(int reference)
+    {
+        if (reference > 0) luaL_unref(L, LUA_REGISTRYINDEX, reference);
+    }
+
+    private void RunModuleChunk(string resource)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded Lua chunk {resource} is missing");
+        var code = new byte[stream.Length];
+        stream.ReadExactly(code);
+        if (Load(code, resource) is { } syntax) throw new InvalidOperationException($"{resource}: {syntax}");
+        PushRef(L, RawTableRef);
+        if (lua_pcallk(L, 1, 0, 0, IntPtr.Zero, IntPtr.Zero) != LUA_OK)
+        {
+            var message = ToText(L, -1);
+            lua_pop(L, 1);
+            throw new InvalidOperationException($"{resource}: {message}");
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static int OnPanic(IntPtr state)
+    {
+        // An error outside any protected call: nothing can be unwound safely, so say why and stop the process.
+        var message = ToText(state, -1) ?? "unknown";
+        Environment.FailFast($"Lua panic (unprotected error): {message}");
+        return 0;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var module in _modules) module.Dispose();
+        lua_close(L);
+        _self.Free();
+    }
+}
+
+/// <summary>A native library for Lua: raw host functions plus the Lua chunks that wrap them.</summary>
+internal interface ILuaModule : IDisposable
+{
+    /// <summary>Adds this module's raw functions to the table at the top of the stack.</summary>
+    void RegisterRawFunctions(IntPtr L);
+
+    /// <summary>Embedded Lua chunks run at start-up, in order, each called with the raw function table.</summary>
+    IReadOnlyList<string> LuaChunks { get; }
+}
+
+/// <summary>Where Lua's <c>print</c> goes: one call per line, bytes as Lua produced them.</summary>
+public interface ILuaOutput
+{
+    /// <summary>Writes one line (without its newline).</summary>
+    void WriteLine(ReadOnlySpan<byte> line);
+}
+
+/// <summary>The Lua host's log.</summary>
+public interface ILuaLog
+{
+    /// <summary>An informational line (rspamd logs callback failures at info level).</summary>
+    void Info(string message);
+
+    /// <summary>A warning.</summary>
+    void Warning(string message);
+
+    /// <summary>A debug line.</summary>
+    void Debug(string message);
+}

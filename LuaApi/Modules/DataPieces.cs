@@ -1,0 +1,45 @@
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi.Modules;
+
+/// <summary>
+/// The <c>data</c> of a request or an <c>add_write</c>: a string, an <c>rspamd{text}</c>, or a table of them, copied
+/// out of Lua once (Lua may collect the originals as soon as the call returns).
+/// </summary>
+internal static class DataPieces
+{
+    /// <summary>The pieces, or the 1-based position of the first table element that is neither string nor text.</summary>
+    public readonly record struct Result(List<ReadOnlyMemory<byte>> Pieces, int? BadPosition);
+
+    /// <summary>Collects the value at <paramref name="idx"/>; a table is walked in <c>pairs</c> order, as rspamd does.</summary>
+    public static Result Collect(IntPtr L, int idx)
+    {
+        var pieces = new List<ReadOnlyMemory<byte>>(1);
+        if (lua_type(L, idx) != LUA_TTABLE)
+        {
+            if (TextObjects.TryGetStringOrText(L, idx, out var single))
+            {
+                if (!single.IsEmpty) pieces.Add(single.ToArray());
+                return new Result(pieces, null);
+            }
+            return new Result(pieces, 0);
+        }
+
+        var table = lua_absindex(L, idx);
+        var position = 0;
+        lua_pushnil(L);
+        while (lua_next(L, table) != 0)
+        {
+            position++;
+            // Only the value is read as a string: converting the key in place would break lua_next.
+            if (!TextObjects.TryGetStringOrText(L, -1, out var bytes))
+            {
+                lua_pop(L, 2);
+                return new Result(pieces, position);
+            }
+            if (!bytes.IsEmpty) pieces.Add(bytes.ToArray());
+            lua_pop(L, 1);
+        }
+        return new Result(pieces, null);
+    }
+}

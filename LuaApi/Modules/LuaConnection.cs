@@ -1,0 +1,40 @@
+using Akka.Actor;
+
+namespace ActorTcp.LuaApi.Modules;
+
+/// <summary>
+/// The Lua side of one rspamd_tcp connection: its actor, and every Lua reference it holds (callbacks, the conn
+/// object), all released when the connection ends.
+/// </summary>
+internal sealed class LuaConnection(long id, string display)
+{
+    /// <summary>The request id the connection actor reports with.</summary>
+    public long Id { get; } = id;
+
+    /// <summary>What <c>tostring(conn)</c> shows inside <c>rspamd{tcp}(...)</c>.</summary>
+    public string Display { get; } = display;
+
+    /// <summary>The connection actor, once it reported <c>ConnectionStarted</c>.</summary>
+    public IActorRef? Actor { get; set; }
+
+    /// <summary>Registry references of handler callbacks, by handler id.</summary>
+    public Dictionary<long, int> Callbacks { get; } = new();
+
+    /// <summary>Registry reference of <c>on_connect</c>, or 0.</summary>
+    public int OnConnect { get; set; }
+
+    /// <summary>Registry reference of <c>on_error</c>, or 0.</summary>
+    public int OnError { get; set; }
+
+    /// <summary>Registry reference of the conn userdata, or 0 until first pushed.</summary>
+    public int ConnObject { get; set; }
+
+    /// <summary>Whether every chunk streams to the head read (the request's <c>partial</c>).</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>The handler whose callback is running, for <c>shift_callback</c>; null outside callbacks.</summary>
+    public long? Running { get; set; }
+
+    /// <summary><c>close()</c> was called: no command and no further turn goes to the actor.</summary>
+    public bool Closing { get; set; }
+}

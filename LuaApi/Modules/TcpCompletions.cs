@@ -1,0 +1,113 @@
+using ActorTcp.Actors.Connection;
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi.Modules;
+
+// Completions from connection actors, run as Lua callbacks on the Lua host's thread, with rspamd's argument order:
+// read ok (nil, data, conn), write ok (nil, conn), error (err, nil, conn), on_connect(conn), on_error(err, conn).
+internal sealed partial class TcpModule
+{
+    /// <summary>Runs the callback a completion stands for, then lets the connection go on.</summary>
+    public void OnEvent(LuaRuntime runtime, IConnectionEvent e)
+    {
+        if (!_connections.TryGetValue(e.RequestId, out var connection)) return;
+
+        switch (e)
+        {
+            case ConnectionStarted started:
+                connection.Actor = started.Connection;
+                break;
+
+            case ConnectionEstablished:
+                RunTurn(runtime, connection, connection.OnConnect, handlerId: null, (co, c) =>
+                {
+                    PushConnObject(co, c);
+                    return 1;
+                });
+                break;
+
+            case ReadCompleted read:
+                // In partial mode the handler stays at the head and gets every chunk, so its callback stays anchored.
+                var readCallback = connection.Partial ? connection.Callbacks.GetValueOrDefault(read.HandlerId) : TakeCallback(connection, read.HandlerId);
+                RunTurn(runtime, connection, readCallback, read.HandlerId, (co, c) =>
+                {
+                    lua_pushnil(co);
+                    TextObjects.Push(co, read.Data.Span);
+                    PushConnObject(co, c);
+                    return 3;
+                });
+                if (!connection.Partial) runtime.Unref(readCallback);
+                break;
+
+            case WriteCompleted write:
+                var writeCallback = TakeCallback(connection, write.HandlerId);
+                RunTurn(runtime, connection, writeCallback, write.HandlerId, (co, c) =>
+                {
+                    lua_pushnil(co);
+                    PushConnObject(co, c);
+                    return 2;
+                });
+                runtime.Unref(writeCallback);
+                break;
+
+            case HandlerFailed failed:
+                var failedCallback = TakeCallback(connection, failed.HandlerId);
+                RunTurn(runtime, connection, failedCallback, failed.HandlerId, (co, c) =>
+                {
+                    PushText(co, failed.Error);
+                    lua_pushnil(co);
+                    PushConnObject(co, c);
+                    return 3;
+                });
+                runtime.Unref(failedCallback);
+                break;
+
+            case ConnectFailed failed when connection.OnError != 0:
+                // Not a turn: the connection is already over; on_error is one-shot.
+                var co = runtime.Coroutines.Rent();
+                runtime.PushRef(co.L, connection.OnError);
+                PushText(co.L, failed.Error);
+                PushConnObject(co.L, connection);
+                runtime.Coroutines.RunCallback(co, 2, "on_error callback call");
+                break;
+
+            case ConnectionClosed:
+                Release(runtime, connection);
+                break;
+        }
+    }
+
+    private static int TakeCallback(LuaConnection connection, long handlerId) =>
+        connection.Callbacks.Remove(handlerId, out var reference) ? reference : 0;
+
+    /// <summary>
+    /// Calls <paramref name="callback"/> in a pooled coroutine with the arguments <paramref name="pushArgs"/> pushes,
+    /// then ends the turn so the connection runs its plan step (unless the callback closed it).
+    /// </summary>
+    private void RunTurn(LuaRuntime runtime, LuaConnection connection, int callback, long? handlerId,
+        Func<IntPtr, LuaConnection, int> pushArgs)
+    {
+        if (callback != 0)
+        {
+            var co = runtime.Coroutines.Rent();
+            runtime.PushRef(co.L, callback);
+            var nargs = pushArgs(co.L, connection);
+            connection.Running = handlerId;
+            runtime.Coroutines.RunCallback(co, nargs);
+            connection.Running = null;
+        }
+        if (!connection.Closing) connection.Actor?.Tell(CallbackReturned.Instance, Host);
+    }
+
+    /// <summary>The connection ended: every Lua reference it held is released; its conn objects become inert.</summary>
+    private void Release(LuaRuntime runtime, LuaConnection connection)
+    {
+        _connections.Remove(connection.Id);
+        foreach (var reference in connection.Callbacks.Values) runtime.Unref(reference);
+        connection.Callbacks.Clear();
+        runtime.Unref(connection.OnConnect);
+        runtime.Unref(connection.OnError);
+        runtime.Unref(connection.ConnObject);
+        connection.OnConnect = connection.OnError = connection.ConnObject = 0;
+    }
+}

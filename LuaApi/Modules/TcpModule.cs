@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ActorTcp.Actors;
+using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Dns;
+using Akka.Actor;
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi.Modules;
+
+/// <summary>
+/// <c>rspamd_tcp</c>: <c>request</c> (alias <c>new</c>, <c>connect</c>) and the <c>rspamd{tcp}</c> connection object.
+/// The raw functions here parse arguments and send messages to the connection actors; completions come back to the
+/// Lua host actor, which hands them to <see cref="OnEvent"/> (TcpCompletions.cs) to run the callbacks.
+/// </summary>
+internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
+{
+    /// <summary>The metatable name of connection objects, as rspamd names it.</summary>
+    public const string ConnMetatable = "rspamd{tcp}";
+
+    private static ReadOnlySpan<byte> ConnMetatableZ => "rspamd{tcp}\0"u8;
+
+    private readonly Dictionary<long, LuaConnection> _connections = new();
+    private long _lastRequestId;
+    private long _lastHandlerId;
+
+    /// <summary>The Lua host actor: where completions must be sent, and the sender of every command.</summary>
+    public IActorRef Host { get; set; } = ActorRefs.Nobody;
+
+    /// <summary>Connections started and not yet ended.</summary>
+    public int OpenConnections => _connections.Count;
+
+    public IReadOnlyList<string> LuaChunks => ["rspamd_tcp.lua"];
+
+    public void RegisterRawFunctions(IntPtr L)
+    {
+        luaL_newmetatable(L, ConnMetatable);
+        lua_setfield(L, -2, "tcp_mt");
+        SetFunction(L, "tcp_request", &Request);
+        SetFunction(L, "tcp_add_read", &AddRead);
+        SetFunction(L, "tcp_add_write", &AddWrite);
+        SetFunction(L, "tcp_shift_callback", &ShiftCallback);
+        SetFunction(L, "tcp_close", &Close);
+        SetFunction(L, "tcp_tostring", &ToString);
+    }
+
+    public void Dispose()
+    {
+        foreach (var connection in _connections.Values)
+            if (!connection.Closing) connection.Actor?.Tell(CloseConnection.Instance, Host);
+        _connections.Clear();
+    }
+
+    // raw.tcp_request(params) ->
+    //   true                         the connection was started; callbacks follow
+    //   false, "raise", message      the wrapper raises (bad argument)
+    //   false, "fail"                rspamd returns false without a callback (already logged)
+    //   false, "sync", message, conn rspamd delivers the error before returning false
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Request(IntPtr L)
+    {
+        try
+        {
+            var runtime = LuaRuntime.Of(L);
+            return runtime.Module<TcpModule>().StartRequest(L, runtime);
+        }
+        catch (Exception e)
+        {
+            return HostFunction.Fail(L, e);
+        }
+    }
+
+    private int StartRequest(IntPtr L, LuaRuntime runtime)
+    {
+        if (lua_type(L, 1) != LUA_TTABLE) return Raise(L, "tcp request has bad params");
+
+        var parsed = TcpRequestParser.Parse(L, 1);
+        if (parsed.Error is { } error) return Raise(L, error);
+        if (parsed.Failure is { } failure)
+        {
+            runtime.Log.Info(failure);
+            lua_pushboolean(L, 0);
+            PushText(L, "fail");
+            return 2;
+        }
+
+        var host = parsed.Host!;
+        if (HostAddress.IsUnixPath(host) && !File.Exists(host))
+        {
+            // rspamd's connect() on a missing unix socket fails at once and the error reaches the callback before
+            // request returns false (tcp.c:2150-2158).
+            lua_pushboolean(L, 0);
+            PushText(L, "sync");
+            PushText(L, TcpErrors.CannotConnect(host));
+            PushConnObject(L, null);
+            return 4;
+        }
+
+        var id = ++_lastRequestId;
+        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{parsed.Port}")
+        {
+            Partial = parsed.Partial,
+            OnConnect = RefField(L, runtime, "on_connect"),
+            OnError = RefField(L, runtime, "on_error"),
+        };
+
+        var callback = RefField(L, runtime, "callback");
+        var handlers = new List<HandlerSpec>(2);
+        if (parsed.Data is { Count: > 0 } data)
+        {
+            var writeId = ++_lastHandlerId;
+            handlers.Add(new WriteSpec(writeId, HasCallback: !parsed.Read, data));
+            if (!parsed.Read) connection.Callbacks[writeId] = callback;
+        }
+        if (parsed.Read)
+        {
+            var readId = ++_lastHandlerId;
+            handlers.Add(new ReadSpec(readId, HasCallback: true, parsed.StopPattern));
+            connection.Callbacks[readId] = callback;
+        }
+        if (handlers.Count == 0) runtime.Unref(callback);
+
+        _connections.Add(id, connection);
+        var request = new ConnectionRequest
+        {
+            RequestId = id,
+            Host = host,
+            Port = parsed.Port,
+            Handlers = handlers,
+            Partial = parsed.Partial,
+            Shutdown = parsed.Shutdown,
+            NotifyConnected = connection.OnConnect != 0,
+            NotifyConnectError = connection.OnError != 0,
+            Timeouts = parsed.Timeouts,
+        };
+        manager.Tell(new OpenConnection(request, Host), Host);
+        return HostFunction.Ok(L);
+    }
+
+    private static int Raise(IntPtr L, string message)
+    {
+        lua_pushboolean(L, 0);
+        PushText(L, "raise");
+        PushText(L, message);
+        return 3;
+    }
+
+    /// <summary>References the function in field <paramref name="name"/> of the params table (argument 1), or 0.</summary>
+    private static int RefField(IntPtr L, LuaRuntime runtime, string name)
+    {
+        if (lua_getfield(L, 1, name) == LUA_TFUNCTION) return runtime.Ref(L);
+        lua_pop(L, 1);
+        return 0;
+    }
+
+    /// <summary>Pushes the conn object of <paramref name="connection"/> (one per connection), or an inert one for null.</summary>
+    private void PushConnObject(IntPtr L, LuaConnection? connection)
+    {
+        if (connection is { ConnObject: > 0 })
+        {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, connection.ConnObject);
+            return;
+        }
+
+        var block = (long*)lua_newuserdatauv(L, sizeof(long), 0);
+        *block = connection?.Id ?? 0;
+        luaL_setmetatable(L, ConnMetatable);
+        if (connection is null) return;
+        lua_pushvalue(L, -1);
+        connection.ConnObject = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+
+    /// <summary>The live connection a conn object at <paramref name="idx"/> names; null for stale or foreign values.</summary>
+    private LuaConnection? ConnectionAt(IntPtr L, int idx)
+    {
+        var block = (long*)TestUdata(L, idx, ConnMetatableZ);
+        if (block is null) return null;
+        return _connections.GetValueOrDefault(*block);
+    }
+
+    /// <summary>Whether the value at <paramref name="idx"/> is a conn object (live or not).</summary>
+    private static bool IsConnObject(IntPtr L, int idx) => TestUdata(L, idx, ConnMetatableZ) is not null;
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using ActorTcp.Actors.Connection;
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi.Modules;
+
+/// <summary>The fields of one <c>rspamd_tcp.request{...}</c> table, or why it is refused.</summary>
+internal sealed record ParsedRequest
+{
+    public string? Host { get; init; }
+    public int Port { get; init; }
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Data { get; init; }
+    public ReadOnlyMemory<byte> StopPattern { get; init; }
+    public bool Partial { get; init; }
+    public bool Shutdown { get; init; }
+    public bool Read { get; init; } = true;
+    public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
+
+    /// <summary>A bad argument: the Lua wrapper raises this message.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>rspamd returns false without a callback and logs this.</summary>
+    public string? Failure { get; init; }
+}
+
+/// <summary>
+/// Reads a request table as rspamd's <c>lua_tcp_request</c> does (rspamd_tcp_api.md Part 2 section 1.1): values of
+/// an unexpected type count as absent where rspamd ignores them; where rspamd would crash or silently misbehave the
+/// caller gets an error naming the field.
+/// </summary>
+internal static unsafe class TcpRequestParser
+{
+    /// <summary>Largest accepted timeout, in seconds (Akka timers cannot be scheduled arbitrarily far ahead).</summary>
+    public const double MaxTimeoutSeconds = 1_000_000;
+
+    public static ParsedRequest Parse(IntPtr L, int table)
+    {
+        // host: a string (numbers are converted, as luaL_checkstring does).
+        var hostType = lua_getfield(L, table, "host");
+        var host = hostType is LUA_TSTRING or LUA_TNUMBER ? ToText(L, -1) : null;
+        var hostTypeName = TypeName(L, -1);
+        lua_pop(L, 1);
+        if (string.IsNullOrEmpty(host))
+            return new ParsedRequest { Error = $"tcp request has bad params: host (string expected, got {(host is null ? hostTypeName : "empty string")})" };
+
+        if (lua_getfield(L, table, "callback") != LUA_TFUNCTION)
+        {
+            lua_pop(L, 1);
+            return new ParsedRequest { Failure = "tcp request has bad params" };
+        }
+        lua_pop(L, 1);
+
+        // port: only a Lua number counts; a numeric string is port 0, as in rspamd ("assume unix socket").
+        var port = 0;
+        if (lua_getfield(L, table, "port") == LUA_TNUMBER)
+        {
+            int isInt;
+            var value = lua_tointegerx(L, -1, &isInt);
+            if (isInt == 0 || value is < 0 or > 65535)
+            {
+                var shown = ToText(L, -1);
+                lua_pop(L, 1);
+                return new ParsedRequest { Error = $"tcp request has bad params: port must be an integer in 0..65535, got {shown}" };
+            }
+            port = (int)value;
+        }
+        lua_pop(L, 1);
+
+        var timeouts = new ConnectionTimeouts();
+        foreach (var (field, setter) in TimeoutFields)
+        {
+            var (seconds, error) = Seconds(L, table, field);
+            if (error is not null) return new ParsedRequest { Error = error };
+            if (seconds is { } s) timeouts = setter(timeouts, TimeSpan.FromSeconds(s));
+        }
+
+        IReadOnlyList<ReadOnlyMemory<byte>>? data = null;
+        var dataType = lua_getfield(L, table, "data");
+        if (dataType is LUA_TSTRING or LUA_TUSERDATA or LUA_TTABLE)
+        {
+            var collected = DataPieces.Collect(L, -1);
+            if (collected.BadPosition is { } position)
+            {
+                lua_pop(L, 1);
+                return new ParsedRequest { Failure = $"tcp request has bad data argument at pos {position}" };
+            }
+            data = collected.Pieces;
+        }
+        lua_pop(L, 1);
+
+        ReadOnlyMemory<byte> pattern = default;
+        lua_getfield(L, table, "stop_pattern");
+        if (TextObjects.TryGetStringOrText(L, -1, out var patternBytes) && !patternBytes.IsEmpty) pattern = patternBytes.ToArray();
+        lua_pop(L, 1);
+
+        if (Boolean(L, table, "ssl") == true)
+            return new ParsedRequest { Error = "tcp request has bad params: ssl: TLS is not available in this build of ActorTcp" };
+        if (lua_getfield(L, table, "upstream") is not (LUA_TNIL or LUA_TNONE))
+        {
+            lua_pop(L, 1);
+            return new ParsedRequest { Error = "tcp request has bad params: upstream objects are not supported; give host and port" };
+        }
+        lua_pop(L, 1);
+
+        return new ParsedRequest
+        {
+            Host = host,
+            Port = port,
+            Data = data,
+            StopPattern = pattern,
+            Partial = Boolean(L, table, "partial") ?? false,
+            Shutdown = Boolean(L, table, "shutdown") ?? false,
+            Read = Boolean(L, table, "read") ?? true,
+            Timeouts = timeouts,
+        };
+    }
+
+    private static readonly (string Field, Func<ConnectionTimeouts, TimeSpan, ConnectionTimeouts> Set)[] TimeoutFields =
+    [
+        ("timeout", (t, v) => t with { Budget = v }),
+        ("connect_timeout", (t, v) => t with { Connect = v }),
+        ("read_timeout", (t, v) => t with { Read = v }),
+        ("write_timeout", (t, v) => t with { Write = v }),
+    ];
+
+    /// <summary>A number of seconds in <paramref name="field"/>; absent or another type is null (rspamd ignores it).</summary>
+    private static (double? Seconds, string? Error) Seconds(IntPtr L, int table, string field)
+    {
+        try
+        {
+            if (lua_getfield(L, table, field) != LUA_TNUMBER) return (null, null);
+            int isNum;
+            var value = lua_tonumberx(L, -1, &isNum);
+            if (double.IsNaN(value) || value > MaxTimeoutSeconds)
+                return (null, $"tcp request has bad params: {field} must be a number of seconds up to {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}, got {ToText(L, -1)}");
+            // Zero or negative means no timer, as in rspamd.
+            return (Math.Max(value, -1), null);
+        }
+        finally
+        {
+            lua_pop(L, 1);
+        }
+    }
+
+    /// <summary>A boolean field; null when absent or of another type.</summary>
+    private static bool? Boolean(IntPtr L, int table, string field)
+    {
+        var type = lua_getfield(L, table, field);
+        bool? value = type == LUA_TBOOLEAN ? lua_toboolean(L, -1) != 0 : null;
+        lua_pop(L, 1);
+        return value;
+    }
+}

@@ -1,0 +1,68 @@
+using ActorTcp.Actors.Connection;
+using ActorTcp.Tests.Support;
+using Akka.Actor;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Connection;
+
+/// <summary>A connection actor that crashes or is killed is stopped, never restarted, and fails its handlers.</summary>
+public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestKit(output)
+{
+    [Fact]
+    public async Task Killed_connection_actor_is_stopped_fails_its_queued_handlers_and_releases_its_socket()
+    {
+        var peerClosed = NewResult<bool>();
+        var server = StartServer(async (c, _) => peerClosed.TrySetResult(await c.SilentAsync()));
+        long r1 = NextId(), w2 = NextId(), r4 = NextId(), added = NextId();
+        var conn = await OpenAsync(RequestTo(server,
+            ReadHandler(r1, "\r\n"), WriteHandler(w2, "x"), SilentReadHandler(NextId()), ReadHandler(r4)) with
+        {
+            NotifyConnected = true,
+            Timeouts = new ConnectionTimeouts(Budget: TimeSpan.Zero),
+        });
+
+        await ExpectEstablishedAsync(conn);
+        Return(conn, new AddHandler(WriteHandler(added, "y")));
+        // Now waiting on the network for r1's line.
+        await ExpectNothingAsync(conn);
+        Assert.Equal(1, await ConnectionCountAsync());
+
+        conn.Actor.Tell(Kill.Instance);
+
+        foreach (var id in new[] { r1, w2, r4, added })
+        {
+            // Not turns: the actor is gone, nobody to reply to.
+            var failed = await ExpectEventAsync<HandlerFailed>(conn);
+            Assert.Equal(id, failed.HandlerId);
+            Assert.StartsWith("IO error: connection actor stopped", failed.Error);
+            Assert.True(failed.Fatal);
+        }
+        await ExpectClosedAsync(conn);
+        await AwaitConnectionCountAsync(0);
+        Assert.True(await peerClosed.Task.WaitAsync(DefaultWait), "the socket of the killed connection stayed open");
+    }
+
+    [Fact]
+    public async Task Manager_keeps_serving_after_a_connection_actor_was_killed()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync("hello\r\n");
+            await c.SilentAsync();
+        });
+        var victim = await OpenAsync(RequestTo(server, ReadHandler(NextId(), "NEVER")) with { NotifyConnected = true });
+        await ExpectEstablishedAsync(victim);
+        Return(victim);
+        victim.Actor.Tell(Kill.Instance);
+        Assert.StartsWith("IO error: connection actor stopped", (await ExpectEventAsync<HandlerFailed>(victim)).Error);
+        await ExpectClosedAsync(victim);
+
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        await ExpectReadAsync(conn, r1, "hello");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        await AwaitConnectionCountAsync(0);
+    }
+}

@@ -1,0 +1,125 @@
+using ActorTcp.Actors.Connection;
+using ActorTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Connection;
+
+/// <summary>Hosts starting with '/' or '.' are unix socket paths (Part 1.6, Part 2 section 5).</summary>
+public sealed class UnixSocketTests(ITestOutputHelper output) : ConnectionTestKit(output)
+{
+    [Fact]
+    public async Task Request_over_a_unix_socket_path_writes_and_reads()
+    {
+        var server = StartUnixServer(async (c, _) =>
+        {
+            var line = Latin1(await c.ReadUntilAsync("\r\n"));
+            await c.SendAsync("unix:" + line + "\r\nrest");
+            await c.SilentAsync();
+        });
+        Assert.True(File.Exists(server.SocketPath));
+        long r1 = NextId(), r2 = NextId();
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n")) with
+        {
+            NotifyConnected = true,
+        });
+
+        await ExpectEstablishedAsync(conn);
+        Return(conn);
+        await ExpectReadAsync(conn, r1, "unix:hi");
+        Return(conn, new AddHandler(ReadHandler(r2)));
+        await ExpectReadAsync(conn, r2, "rest");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
+    public async Task Missing_unix_socket_path_fails_with_cannot_connect_to_the_host()
+    {
+        var path = UnixServer.MissingPath();
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(path, 0, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)));
+
+        await ExpectFailedAsync(conn, r1, $"cannot connect to the host: {path}");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Missing_unix_socket_path_with_NotifyConnectError_goes_to_ConnectFailed()
+    {
+        var path = UnixServer.MissingPath();
+        var conn = await OpenAsync(RequestTo(path, 0, ReadHandler(NextId())) with { NotifyConnectError = true });
+
+        await ExpectConnectFailedAsync(conn, TcpErrors.CannotConnect(path));
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Relative_path_starting_with_a_dot_is_a_unix_socket_path_not_a_dns_name()
+    {
+        var path = $"./actortcp-missing-{Guid.NewGuid():N}.sock";
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(path, 0, ReadHandler(r1)));
+
+        await ExpectFailedAsync(conn, r1, $"cannot connect to the host: {path}");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Unix_socket_eof_before_the_pattern_fails_with_connection_terminated()
+    {
+        var server = StartUnixServer(async (c, _) =>
+        {
+            await c.SendAsync("no-terminator");
+            await c.CloseAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+
+        await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Unix_socket_shutdown_half_closes_after_the_write_and_the_reply_is_read()
+    {
+        var data = Payload(300_000, seed: 17);
+        var server = StartUnixServer(async (c, _) =>
+        {
+            var all = await c.ReadToEndAsync();
+            await c.SendAsync(all.AsSpan().SequenceEqual(data) ? $"got {all.Length}" : "bad data");
+            await c.CloseAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), data), ReadHandler(r1)) with { Shutdown = true });
+
+        await ExpectReadAsync(conn, r1, "got 300000");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
+    public async Task Unix_socket_partial_mode_streams_chunks_then_fails_at_eof()
+    {
+        var server = StartUnixServer(async (c, _) =>
+        {
+            await c.SendSlowlyAsync(["one", "two"], TimeSpan.FromMilliseconds(200));
+            await c.CloseAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true });
+
+        await ExpectReadAsync(conn, r1, "one");
+        Return(conn);
+        await ExpectReadAsync(conn, r1, "two");
+        Return(conn);
+        await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+}

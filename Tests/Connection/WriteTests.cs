@@ -1,0 +1,174 @@
+using System.Text;
+using ActorTcp.Actors.Connection;
+using ActorTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Connection;
+
+/// <summary>Writes: every byte in order, completion when all are accepted, half-close after the first write.</summary>
+public sealed class WriteTests(ITestOutputHelper output) : ConnectionTestKit(output)
+{
+    [Fact]
+    public async Task Write_only_request_gets_WriteCompleted_then_closes_and_the_server_gets_every_piece()
+    {
+        var received = NewResult<string>();
+        var server = StartServer(async (c, _) => received.TrySetResult(Latin1(await c.ReadToEndAsync())));
+        var w1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "a", "b", "c")));
+
+        await ExpectWrittenAsync(conn, w1);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        Assert.Equal("abc", await received.Task.WaitAsync(DefaultWait));
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
+    public async Task Write_of_3_MiB_and_z_with_shutdown_reaches_the_server_before_fin_and_the_reply_is_read()
+    {
+        var big = Payload(3 * 1024 * 1024, seed: 13);
+        var contentOk = NewResult<bool>();
+        var server = StartServer(async (c, _) =>
+        {
+            var all = await c.ReadToEndAsync();
+            contentOk.TrySetResult(all.Length == big.Length + 1 && all.AsSpan(0, big.Length).SequenceEqual(big) && all[^1] == (byte)'z');
+            await c.SendAsync($"got {all.Length}");
+            await c.CloseAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), big, Bytes("z")), ReadHandler(r1)) with
+        {
+            Shutdown = true,
+            Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(20)),
+        });
+
+        await ExpectReadAsync(conn, r1, "got 3145729", TimeSpan.FromSeconds(20));
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        Assert.True(await contentOk.Task.WaitAsync(DefaultWait), "the server received other bytes than sent");
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
+    public async Task Shutdown_sends_fin_after_the_first_write_and_reading_continues()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            var request = await c.ReadToEndAsync();
+            await c.SendAsync("reply:" + Latin1(request) + "\r\n");
+            await c.SilentAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "req", "uest"), ReadHandler(r1, "\r\n")) with
+        {
+            Shutdown = true,
+        });
+
+        await ExpectReadAsync(conn, r1, "reply:request");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
+    public async Task Writes_added_in_callbacks_are_sent_after_earlier_ones_in_order()
+    {
+        var received = NewResult<string>();
+        var server = StartServer(async (c, _) => received.TrySetResult(Latin1(await c.ReadToEndAsync())));
+        long w1 = NextId(), w2 = NextId();
+        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "first;")));
+
+        await ExpectWrittenAsync(conn, w1);
+        Return(conn, new AddHandler(WriteHandler(w2, "second;", "third")));
+        await ExpectWrittenAsync(conn, w2);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        Assert.Equal("first;second;third", await received.Task.WaitAsync(DefaultWait));
+    }
+
+    [Fact]
+    public async Task Write_and_read_handlers_chain_over_one_connection()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var line = Latin1(await c.ReadUntilAsync("\r\n"));
+                await c.SendAsync("echo:" + line + "\r\n");
+            }
+            await c.SilentAsync();
+        });
+        long r1 = NextId(), w2 = NextId(), r3 = NextId();
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "ping1\r\n"), ReadHandler(r1, "\r\n")));
+
+        await ExpectReadAsync(conn, r1, "echo:ping1");
+        Return(conn, new AddHandler(WriteHandler(w2, "ping2\r\n")));
+        await ExpectWrittenAsync(conn, w2);
+        Return(conn, new AddHandler(ReadHandler(r3, "\r\n")));
+        await ExpectReadAsync(conn, r3, "echo:ping2");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
+    public async Task Zero_byte_writes_complete_at_once_with_success()
+    {
+        var received = NewResult<string>();
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync("go\r\n");
+            received.TrySetResult(Latin1(await c.ReadToEndAsync()));
+        });
+        long r1 = NextId(), empty1 = NextId(), empty2 = NextId(), w3 = NextId();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+
+        await ExpectReadAsync(conn, r1, "go");
+        Return(conn,
+            new AddHandler(new WriteSpec(empty1, true, [ReadOnlyMemory<byte>.Empty])),
+            new AddHandler(new WriteSpec(empty2, true, [])),
+            new AddHandler(WriteHandler(w3, "after")));
+        await ExpectWrittenAsync(conn, empty1);
+        Return(conn);
+        await ExpectWrittenAsync(conn, empty2);
+        Return(conn);
+        await ExpectWrittenAsync(conn, w3);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        Assert.Equal("after", await received.Task.WaitAsync(DefaultWait));
+    }
+
+    [Fact]
+    public async Task Callback_less_write_alone_completes_silently_and_closes()
+    {
+        var received = NewResult<string>();
+        var server = StartServer(async (c, _) => received.TrySetResult(Latin1(await c.ReadToEndAsync())));
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), Encoding.ASCII.GetBytes("bye"))));
+
+        await ExpectClosedAsync(conn);
+        Assert.Equal("bye", await received.Task.WaitAsync(DefaultWait));
+    }
+
+    [Fact]
+    public async Task Write_after_the_shutdown_fails_with_broken_pipe_because_shutdown_applies_after_the_first_write()
+    {
+        var received = NewResult<string>();
+        var server = StartServer(async (c, _) =>
+        {
+            received.TrySetResult(Latin1(await c.ReadToEndAsync()));
+            await c.SilentAsync();
+        });
+        long w1 = NextId(), w2 = NextId();
+        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "first")) with { Shutdown = true });
+
+        await ExpectWrittenAsync(conn, w1);
+        // The server sees FIN right after the first write.
+        Assert.Equal("first", await received.Task.WaitAsync(DefaultWait));
+        Return(conn, new AddHandler(WriteHandler(w2, "second")));
+        await ExpectFailedAsync(conn, w2, TcpErrors.WriteError("Broken pipe"));
+        Assert.Equal("IO write error while trying to write 0 bytes: Broken pipe", TcpErrors.WriteError("Broken pipe"));
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+}

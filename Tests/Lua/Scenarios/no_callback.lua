@@ -1,0 +1,5 @@
+-- 7.3 "no callback": request returns false (logged), no Lua error; a non-function callback counts as none
+-- @max-seconds: 2
+local tcp = require "rspamd_tcp"
+print('no callback', tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n'})
+print('string callback', tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', callback = 'cb'})

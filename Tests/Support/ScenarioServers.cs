@@ -1,0 +1,412 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ActorTcp.Tests.Support;
+
+/// <summary>
+/// The servers the Lua scenarios (Tests/Lua/Scenarios) talk to: named loopback TCP servers on 127.0.0.1 with
+/// ephemeral ports, a unix socket server, a closed port, a missing unix socket path and a dnsmasq for DNS names. Meant
+/// as an xunit class fixture: everything is started once for the test class and disposed after it. Every server is
+/// bounded: no operation waits longer than <see cref="ServerConnection.DefaultOperationTimeout"/>, idle holds last a
+/// few seconds at most, and the servers stop when disposed.
+/// </summary>
+/// <remarks>
+/// Each server's behaviour is part of the scenarios' expected output, so it is documented here and nowhere else:
+/// <list type="table">
+/// <item><term>lines</term><description>reads one chunk of request, answers <c>line1\r\nline2\r\n</c> in one send,
+/// keeps the connection open ~1 s (reading and dropping), then closes (FIN).</description></item>
+/// <item><term>chunked</term><description>on accept sends <c>AB</c>, <c>C\r</c>, <c>\nDEF</c>, <c>\r\n</c>,
+/// <c>tail</c> with 100 ms gaps, then closes.</description></item>
+/// <item><term>banner</term><description>on accept sends <c>220 hello\r\n</c>, then answers each line <c>X\r\n</c>
+/// it reads with <c>got:X\r\n</c> until the client closes.</description></item>
+/// <item><term>echo</term><description>sends back every chunk it reads, until the client closes.</description></item>
+/// <item><term>sink</term><description>reads until FIN, answers <c>got N\n</c> (N bytes read), closes.</description></item>
+/// <item><term>hexdump</term><description>reads until FIN, answers the lowercase hex of every byte read and
+/// <c>\n</c>, closes.</description></item>
+/// <item><term>silent</term><description>accepts, never sends, never closes (until the client closes or the fixture
+/// is disposed).</description></item>
+/// <item><term>close_now</term><description>closes (FIN) right after accept.</description></item>
+/// <item><term>close_after_read</term><description>reads one chunk, closes without a reply.</description></item>
+/// <item><term>close_later</term><description>accepts, sends nothing, closes after ~1 s.</description></item>
+/// <item><term>noterm</term><description>on accept sends <c>partial-no-terminator</c>, closes.</description></item>
+/// <item><term>drip</term><description>on accept sends <c>.</c> every 0.4 s six times, then <c>\r\n</c>; then keeps
+/// the connection open until the client closes (at most 3 s).</description></item>
+/// <item><term>leftover</term><description>on accept sends <c>line1\r\nX</c>, 0.5 s later <c>YZ\r\n</c>, then
+/// waits for the client to close (at most 3 s).</description></item>
+/// <item><term>leftover_ge</term><description>on accept sends <c>line1\r\nXYZ</c>, 0.5 s later <c>W\r\n</c>, then
+/// waits for the client to close (at most 3 s).</description></item>
+/// <item><term>big_line</term><description>on accept sends <c>"0123456789" x 10000</c> (100000 bytes) and
+/// <c>\n</c>, then waits for the client to close (at most 5 s).</description></item>
+/// <item><term>big_noline</term><description>on accept sends the same 100000 bytes without newline, closes.</description></item>
+/// <item><term>binary</term><description>reads one chunk, answers the 256 bytes 0x00..0xFF then <c>\r\n</c>, waits
+/// for the client to close (at most 3 s).</description></item>
+/// <item><term>reset</term><description>reads one chunk, then resets the connection (RST).</description></item>
+/// <item><term>many</term><description>for the concurrency scenario (not limited to 256 connections): per
+/// connection reads one line up to <c>\n</c> and sends it back with its <c>\n</c>, then waits for the client to
+/// close.</description></item>
+/// <item><term>closed</term><description>a port on 127.0.0.1 where nothing listens (connect is refused).</description></item>
+/// <item><term>unix</term><description>a unix socket server behaving like <c>banner</c> but greeting
+/// <c>220 unix\r\n</c>.</description></item>
+/// </list>
+/// </remarks>
+public sealed class ScenarioServers : IDisposable
+{
+    /// <summary>A unix socket path where no socket exists (fixed, so expected outputs can name it).</summary>
+    public const string MissingUnixPath = "/tmp/actortcp-scenario-missing.sock";
+
+    /// <summary>The 100000 bytes of <c>big_line</c> and <c>big_noline</c>: <c>"0123456789"</c> ten thousand times.</summary>
+    public static readonly byte[] BigPayload = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789", 10_000)));
+
+    private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(100);
+
+    private readonly List<IDisposable> _owned = [];
+    private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
+
+    /// <summary>Starts every server.</summary>
+    public ScenarioServers()
+    {
+        try
+        {
+            if (File.Exists(MissingUnixPath))
+                throw new InvalidOperationException($"{MissingUnixPath} exists; the missing-unix-socket scenarios need it absent");
+
+            Add("lines", async c =>
+            {
+                if (await ReadChunkAsync(c) == 0) return;
+                await c.SendAsync("line1\r\nline2\r\n");
+                await c.SilentAsync(TimeSpan.FromSeconds(1));
+            });
+            Add("chunked", c => c.SendSlowlyAsync(["AB", "C\r", "\nDEF", "\r\n", "tail"], Gap));
+            Add("banner", c => BannerAsync(c, "220 hello\r\n"));
+            Add("echo", EchoAsync);
+            Add("sink", async c =>
+            {
+                var data = await c.ReadToEndAsync();
+                await c.SendAsync($"got {data.Length.ToString(CultureInfo.InvariantCulture)}\n");
+            });
+            Add("hexdump", async c =>
+            {
+                var data = await c.ReadToEndAsync();
+                await c.SendAsync(Convert.ToHexStringLower(data) + "\n");
+            });
+            Add("silent", c => c.SilentAsync());
+            Add("close_now", _ => Task.CompletedTask);
+            Add("close_after_read", async c => await ReadChunkAsync(c));
+            Add("close_later", c => c.HoldAsync(TimeSpan.FromSeconds(1)));
+            Add("noterm", c => c.SendAsync("partial-no-terminator"));
+            Add("drip", async c =>
+            {
+                await c.SendSlowlyAsync(["." , ".", ".", ".", ".", ".", "\r\n"], TimeSpan.FromMilliseconds(400));
+                await c.SilentAsync(TimeSpan.FromSeconds(3));
+            });
+            Add("leftover", c => SendThenLaterAsync(c, "line1\r\nX", "YZ\r\n"));
+            Add("leftover_ge", c => SendThenLaterAsync(c, "line1\r\nXYZ", "W\r\n"));
+            Add("big_line", async c =>
+            {
+                await c.SendAsync([.. BigPayload, (byte)'\n']);
+                await c.SilentAsync(TimeSpan.FromSeconds(5));
+            });
+            Add("big_noline", c => c.SendAsync(BigPayload));
+            Add("binary", async c =>
+            {
+                if (await ReadChunkAsync(c) == 0) return;
+                var reply = new byte[258];
+                for (var i = 0; i < 256; i++) reply[i] = (byte)i;
+                reply[256] = (byte)'\r';
+                reply[257] = (byte)'\n';
+                await c.SendAsync(reply);
+                await c.SilentAsync(TimeSpan.FromSeconds(3));
+            });
+            Add("reset", async c =>
+            {
+                if (await ReadChunkAsync(c) == 0) return;
+                c.Reset();
+            });
+
+            var many = Own(new LineEchoServer());
+            _ports["many"] = many.Port;
+            _ports["closed"] = LoopbackServer.ClosedPort();
+
+            Unix = Own(new UnixServer((c, _) => Guarded(u => BannerAsync(u, "220 unix\r\n"), c)));
+            Dns = Own(new DnsmasqServer());
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The port of every named TCP server (and <c>closed</c>).</summary>
+    public IReadOnlyDictionary<string, int> Ports => _ports;
+
+    /// <summary>The unix socket server.</summary>
+    public UnixServer Unix { get; } = null!;
+
+    /// <summary>The DNS server scenarios resolve names with (<c>a.fixture.test</c> is 127.0.0.1).</summary>
+    public DnsmasqServer Dns { get; } = null!;
+
+    /// <summary>
+    /// A Lua chunk that defines the global <c>servers</c> table (<c>host</c>, one port per server, <c>unix</c>,
+    /// <c>missing_unix</c>, <c>dns_name</c>, <c>unknown_name</c>) and the helpers the scenarios print with:
+    /// <c>esc(v)</c> (tostring with \r, \n and bytes outside 0x20..0x7E escaped), <c>hex(v)</c>, and
+    /// <c>report(tag, ...)</c> (prints the tag, the argument count, then each argument: <c>nil</c>, <c>conn</c> for an
+    /// <c>rspamd{tcp}</c> object, or <c>esc(value)</c>).
+    /// </summary>
+    public string LuaSetup()
+    {
+        var sb = new StringBuilder();
+        sb.Append("servers = {\n");
+        sb.Append("  host = '127.0.0.1',\n");
+        foreach (var (name, port) in _ports.OrderBy(p => p.Key, StringComparer.Ordinal))
+            sb.Append(CultureInfo.InvariantCulture, $"  {name} = {port},\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  unix = '{Unix.SocketPath}',\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  missing_unix = '{MissingUnixPath}',\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  dns_name = '{DnsmasqServer.ARecordName}',\n");
+        sb.Append("  unknown_name = 'nonexistent.invalid',\n");
+        sb.Append("}\n");
+        sb.Append(LuaHelpers);
+        return sb.ToString();
+    }
+
+    private const string LuaHelpers = """
+        function esc(v)
+          if v == nil then return 'nil' end
+          return (tostring(v):gsub('[^\32-\126]', function(c)
+            if c == '\r' then return '\\r' end
+            if c == '\n' then return '\\n' end
+            return string.format('\\x%02x', c:byte())
+          end))
+        end
+
+        function hex(v)
+          return (tostring(v):gsub('.', function(c) return string.format('%02x', c:byte()) end))
+        end
+
+        function is_conn(v)
+          if type(v) ~= 'userdata' then return false end
+          local ok, s = pcall(tostring, v)
+          return ok and s:sub(1, 12) == 'rspamd{tcp}(' and s:sub(-1) == ')'
+        end
+
+        function report(tag, ...)
+          local parts = { tag, tostring(select('#', ...)) }
+          for i = 1, select('#', ...) do
+            local v = (select(i, ...))
+            if v == nil then parts[#parts + 1] = 'nil'
+            elseif is_conn(v) then parts[#parts + 1] = 'conn'
+            else parts[#parts + 1] = esc(v) end
+          end
+          print(table.concat(parts, '\t'))
+        end
+
+        """;
+
+    /// <summary>Stops every server.</summary>
+    public void Dispose()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                _owned[i].Dispose();
+            }
+            catch (Exception)
+            {
+                // Best effort: one server failing to stop must not keep the others running.
+            }
+        }
+        _owned.Clear();
+    }
+
+    private T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    private void Add(string name, Func<ServerConnection, Task> script)
+    {
+        var server = Own(new LoopbackServer((c, _) => Guarded(script, c)));
+        _ports[name] = server.Port;
+    }
+
+    /// <summary>
+    /// Runs a server script, treating the client going away (reset, EOF, timeout) as the end of the script, not as an
+    /// error: scenarios close connections whenever their queue empties.
+    /// </summary>
+    private static async Task Guarded(Func<ServerConnection, Task> script, ServerConnection connection)
+    {
+        try
+        {
+            await script(connection);
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client closed or reset first.
+        }
+    }
+
+    /// <summary>Reads one chunk (whatever arrives first); 0 when the client closed.</summary>
+    private static async Task<int> ReadChunkAsync(ServerConnection c)
+    {
+        var buffer = new byte[64 * 1024];
+        using var limit = new CancellationTokenSource(c.OperationTimeout);
+        return await c.Socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+    }
+
+    private static async Task BannerAsync(ServerConnection c, string banner)
+    {
+        await c.SendAsync(banner);
+        while (true)
+        {
+            var line = Encoding.Latin1.GetString(await c.ReadUntilAsync("\r\n"));
+            await c.SendAsync("got:" + line + "\r\n");
+        }
+    }
+
+    private static async Task EchoAsync(ServerConnection c)
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var limit = new CancellationTokenSource(c.OperationTimeout);
+            var n = await c.Socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+            if (n == 0) return;
+            await c.SendAsync(buffer.AsMemory(0, n));
+        }
+    }
+
+    private static async Task SendThenLaterAsync(ServerConnection c, string first, string second)
+    {
+        await c.SendAsync(first);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await c.SendAsync(second);
+        await c.SilentAsync(TimeSpan.FromSeconds(3));
+    }
+}
+
+/// <summary>
+/// The <c>many</c> server: a line echo server on 127.0.0.1 for thousands of concurrent connections (the scripted
+/// servers stop at 256). Each connection: read up to <c>\n</c>, send the line back with its <c>\n</c>, drain until the
+/// client closes (at most 10 s), close. Stops accepting past <see cref="MaxConnections"/>.
+/// </summary>
+public sealed class LineEchoServer : IDisposable
+{
+    /// <summary>Most connections accepted over the server's life.</summary>
+    public const int MaxConnections = 5000;
+
+    private static readonly TimeSpan ConnectionLimit = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly List<Socket> _sockets = [];
+    private readonly Lock _gate = new();
+    private int _accepted;
+
+    /// <summary>Listens on 127.0.0.1 with a free port.</summary>
+    public LineEchoServer()
+    {
+        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(2048);
+        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The port listened on.</summary>
+    public int Port { get; }
+
+    /// <summary>Connections accepted so far.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            if (Interlocked.Increment(ref _accepted) > MaxConnections)
+            {
+                socket.Dispose();
+                return;
+            }
+            lock (_gate)
+            {
+                if (_stop.IsCancellationRequested)
+                {
+                    socket.Dispose();
+                    return;
+                }
+                _sockets.Add(socket);
+            }
+            _ = Task.Run(() => ServeAsync(socket));
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        limit.CancelAfter(ConnectionLimit);
+        var buffer = new byte[4096];
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, limit.Token);
+                if (n == 0) return;
+                filled += n;
+                var end = Array.IndexOf(buffer, (byte)'\n', 0, filled);
+                if (end >= 0)
+                {
+                    var reply = buffer.AsMemory(0, end + 1);
+                    while (!reply.IsEmpty) reply = reply[await socket.SendAsync(reply, SocketFlags.None, limit.Token)..];
+                    break;
+                }
+                if (filled == buffer.Length) return;
+            }
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token) > 0) { }
+        }
+        catch (Exception)
+        {
+            // The client went away, the limit expired or the server stops.
+        }
+        finally
+        {
+            socket.Dispose();
+            lock (_gate) _sockets.Remove(socket);
+        }
+    }
+
+    /// <summary>Stops accepting and closes every connection.</summary>
+    public void Dispose()
+    {
+        Socket[] sockets;
+        lock (_gate)
+        {
+            _stop.Cancel();
+            sockets = [.. _sockets];
+        }
+        _listener.Dispose();
+        foreach (var socket in sockets) socket.Dispose();
+        try
+        {
+            _acceptLoop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Cancelled.
+        }
+    }
+}
