@@ -1,6 +1,7 @@
 using ActorTcp.Actors.Connection;
 using Akka.Actor;
 using Akka.Event;
+using Akka.IO;
 
 namespace ActorTcp.Actors;
 
@@ -17,6 +18,7 @@ public sealed class ConnectionManager : ReceiveActor
     private readonly IActorRef _resolver;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _open;
+    private IActorRef _tcp = ActorRefs.Nobody;
 
     /// <summary>Creates a manager that resolves names through <paramref name="resolver"/>.</summary>
     public ConnectionManager(ActorTcpSettings settings, IActorRef resolver)
@@ -32,6 +34,16 @@ public sealed class ConnectionManager : ReceiveActor
         Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_open)));
     }
 
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        // Two lazy initialisations that block the calling thread are done here, once, before any load: the Akka.IO
+        // TCP extension, and the scheduler, whose first use waits for its worker thread to start. Left to the first
+        // burst of connection actors, each would park a pool thread on it and starve the pool (seen: a 20 s stall).
+        _tcp = Context.System.Tcp();
+        Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), static () => { });
+    }
+
     /// <summary>Props of a manager using <paramref name="resolver"/> for DNS names.</summary>
     public static Props Props(ActorTcpSettings settings, IActorRef resolver) =>
         Akka.Actor.Props.Create(() => new ConnectionManager(settings, resolver));
@@ -42,7 +54,7 @@ public sealed class ConnectionManager : ReceiveActor
         var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
         if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
 
-        var child = Context.ActorOf(ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _settings, error));
+        var child = Context.ActorOf(ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error));
         Context.WatchWith(child, new ConnectionStopped(counted));
         if (counted) _open++;
     }

@@ -70,14 +70,17 @@ internal sealed unsafe class LuaRuntime : IDisposable
         throw new InvalidOperationException($"module {typeof(T).Name} is not loaded");
     }
 
-    /// <summary>Entries in the registry table (references held by the host); for leak checks.</summary>
+    /// <summary>
+    /// Values the registry holds (references the host keeps alive), for leak checks. Released slots stay in the
+    /// table as integers (luaL_unref's free list), so only non-number values count.
+    /// </summary>
     public int RegistryCount()
     {
         var n = 0;
         lua_pushnil(L);
         while (lua_next(L, LUA_REGISTRYINDEX) != 0)
         {
-            n++;
+            if (lua_type(L, -1) != LUA_TNUMBER) n++;
             lua_pop(L, 1);
         }
         return n;

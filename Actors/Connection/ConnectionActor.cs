@@ -33,6 +33,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private readonly ConnectionRequest _request;
     private readonly IActorRef _replyTo;
     private readonly IActorRef _resolver;
+    private readonly IActorRef _tcp;
     private readonly ActorTcpSettings _settings;
     private readonly string? _initialError;
     private readonly HandlerQueue _queue = new();
@@ -56,9 +57,10 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private string? _fatalError;
     private Exception? _crash;
 
-    public ConnectionActor(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, ActorTcpSettings settings,
-        string? initialError)
+    public ConnectionActor(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
+        ActorTcpSettings settings, string? initialError)
     {
+        _tcp = tcp;
         _request = request;
         _replyTo = replyTo;
         _resolver = resolver;
@@ -74,9 +76,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     }
 
     /// <summary>Creates the props of a connection actor.</summary>
-    public static Props Props(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, ActorTcpSettings settings,
-        string? initialError = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(request, replyTo, resolver, settings, initialError));
+    public static Props Props(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
+        ActorTcpSettings settings, string? initialError = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(request, replyTo, resolver, tcp, settings, initialError));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -253,6 +255,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 if (!_eof) OnTransportError(TcpErrors.StrError(SocketError.ConnectionReset));
                 return true;
             case IoTimeout:
+                if (_log.IsDebugEnabled)
+                    _log.Debug($"{_request}: IO timeout (read pending: {_readPending}, write: {_write?.Spec}, in turn: {_inTurn}, " +
+                        $"queue: {_queue.Count}, buffered: {_buffer.Length}, via {(_transport as AkkaIoTransport)?.Connection.Path})");
                 Fail(TcpErrors.IoTimeout);
                 return true;
             default:
@@ -343,7 +348,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         var endpoint = new IPEndPoint(address, _request.Port);
         // Akka.IO's own connect timeout only reclaims the socket; our timer (which fires first) reports the error.
         var akkaTimeout = _connectLimit + TimeSpan.FromSeconds(1);
-        Context.System.Tcp().Tell(new Tcp.Connect(endpoint, options: [NoDelay.Instance], timeout: akkaTimeout, pullMode: true));
+        _tcp.Tell(new Tcp.Connect(endpoint, options: [NoDelay.Instance], timeout: akkaTimeout, pullMode: true));
     }
 
     private void OnConnected(ITransport transport, EndPoint remote)

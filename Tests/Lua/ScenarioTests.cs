@@ -103,7 +103,18 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
             }
             catch (Exception e)
             {
-                Assert.Fail($"{name}: no ScriptFinished within {directives.Timeout ?? DefaultTimeout} ({e.Message}); printed so far:\n{printed.Text}");
+                var waited = clock.Elapsed;
+                string stats;
+                try
+                {
+                    stats = (await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(5))).ToString();
+                }
+                catch (Exception statsError)
+                {
+                    stats = "no answer from the Lua host: " + statsError.Message;
+                }
+                Assert.Fail($"{name}: no ScriptFinished within {directives.Timeout ?? DefaultTimeout} (waited {waited.TotalSeconds:F1} s; " +
+                            $"{e.Message}); Lua host: {stats}; printed so far:\n{printed.Text}");
             }
             var elapsed = clock.Elapsed;
             output.WriteLine($"--- {name}: finished after {elapsed.TotalSeconds:F2} s, error: {finished!.Error ?? "none"}");

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ActorTcp.Actors;
+using ActorTcp.Actors.Dns;
+using ActorTcp.LuaApi;
+using Akka.Actor;
+using Akka.Configuration;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Lua;
+
+/// <summary>Every Lua reference a connection holds is released when it ends, so heavy use does not grow the host.</summary>
+public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
+{
+    private const string Script = """
+        local tcp = require 'rspamd_tcp'
+        local port, total, inflight = tonumber(arg[1]), tonumber(arg[2]), tonumber(arg[3])
+        local started, done, ok = 0, 0, 0
+        local function one()
+          started = started + 1
+          tcp.request{host = '127.0.0.1', port = port, data = 'ping\n', stop_pattern = '\n', timeout = 2,
+            on_connect = function(conn) end,
+            callback = function(err, data, conn)
+              done = done + 1
+              if not err and tostring(data) == 'pong' then ok = ok + 1 end
+              if started < total then one() end
+              if done == total then print('done ' .. ok) end
+            end}
+        end
+        for _ = 1, inflight do one() end
+        """;
+
+    private readonly ITestOutputHelper _log;
+
+    public LeakTests(ITestOutputHelper log)
+        : base(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"))), "leaks", log)
+    {
+        _log = log;
+    }
+
+    [Fact]
+    public async Task Hundred_thousand_requests_leave_registry_lua_memory_and_managed_heap_where_they_started()
+    {
+        using var server = new PongServer();
+        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
+        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
+        var output = new LineCollector();
+        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+
+        await RunAsync(host, server.Port, total: 3000);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+        var heapBefore = ManagedHeap();
+
+        await RunAsync(host, server.Port, total: 100_000);
+        // A cancelled Akka timer keeps its actor reachable until its deadline passes (HashedWheelTimerScheduler):
+        // what a connection leaves behind is released once its timeout (2 s here) is over.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+        var heapAfter = ManagedHeap();
+
+        _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; managed {heapBefore} -> {heapAfter} B");
+        Assert.Equal(["done 3000", "done 100000"], output.Lines);
+        Assert.Equal(0, after.OpenConnections);
+        Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
+        Assert.InRange(after.LuaMemoryBytes, 0, before.LuaMemoryBytes + 64 * 1024);
+        Assert.InRange(heapAfter, 0, heapBefore + 4 * 1024 * 1024);
+    }
+
+    private async Task RunAsync(IActorRef host, int port, int total)
+    {
+        var finished = await host.Ask<ScriptFinished>(
+            replyTo => new RunScript("leak.lua", Encoding.UTF8.GetBytes(Script), [port.ToString(), total.ToString(), "100"], replyTo),
+            TimeSpan.FromMinutes(3), CancellationToken.None);
+        Assert.Null(finished.Error);
+    }
+
+    private static long ManagedHeap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private sealed class LineCollector : ILuaOutput
+    {
+        private readonly Lock _lock = new();
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lock) return [.. _lines];
+            }
+        }
+
+        public void WriteLine(ReadOnlySpan<byte> line)
+        {
+            var text = Encoding.Latin1.GetString(line);
+            lock (_lock) _lines.Add(text);
+        }
+    }
+
+    /// <summary>Answers "pong\n" to a "ping\n" line and closes, for as many connections as come, until disposed.</summary>
+    private sealed class PongServer : IDisposable
+    {
+        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
+
+        public PongServer()
+        {
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Listen(1024);
+            Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+            _accepting = Task.Run(AcceptAsync);
+        }
+
+        public int Port { get; }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Socket client;
+                try
+                {
+                    client = await _listener.AcceptAsync(_stop.Token);
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+                _ = ServeAsync(client);
+            }
+        }
+
+        private static async Task ServeAsync(Socket client)
+        {
+            using var _ = client;
+            try
+            {
+                var buffer = new byte[64];
+                var received = 0;
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                while (Array.IndexOf(buffer, (byte)'\n', 0, received) < 0 && received < buffer.Length)
+                {
+                    var n = await client.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, timeout.Token);
+                    if (n == 0) return;
+                    received += n;
+                }
+                await client.SendAsync("pong\n"u8.ToArray(), SocketFlags.None);
+                client.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception)
+            {
+                // The client gave up; nothing to serve.
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Dispose();
+            _accepting.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+}
