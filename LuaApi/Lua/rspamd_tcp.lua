@@ -6,9 +6,22 @@ local protected_call = raw.protected_call
 local tcp = {}
 
 -- rspamd reads the request table from the top of the stack, so both tcp.request{...} and tcp:request{...} work.
+local fields = {'host', 'port', 'callback', 'on_connect', 'on_error', 'data', 'stop_pattern', 'partial', 'shutdown',
+  'read', 'timeout', 'connect_timeout', 'read_timeout', 'write_timeout', 'ssl', 'ssl_noverify', 'no_ssl_verify',
+  'upstream'}
+
 local function request(a, b)
   local params = a
   if a == tcp and b ~= nil then params = b end
+  if type(params) == 'table' then
+    -- Read the fields here, where a table's __index may run (and raise) safely; the host reads this plain copy raw.
+    local plain = {}
+    for i = 1, #fields do
+      local name = fields[i]
+      plain[name] = params[name]
+    end
+    params = plain
+  end
   local ok, kind, err, conn = raw.tcp_request(params)
   if ok then return true end
   if kind == 'raise' then error(err, 2) end

@@ -148,7 +148,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
     /// <summary>References the function in field <paramref name="name"/> of the params table (argument 1), or 0.</summary>
     private static int RefField(IntPtr L, LuaRuntime runtime, string name)
     {
-        if (lua_getfield(L, 1, name) == LUA_TFUNCTION) return runtime.Ref(L);
+        if (RawGetField(L, 1, name) == LUA_TFUNCTION) return runtime.Ref(L);
         lua_pop(L, 1);
         return 0;
     }

@@ -36,14 +36,14 @@ internal static unsafe class TcpRequestParser
     public static ParsedRequest Parse(IntPtr L, int table)
     {
         // host: a string (numbers are converted, as luaL_checkstring does).
-        var hostType = lua_getfield(L, table, "host");
+        var hostType = RawGetField(L, table, "host");
         var host = hostType is LUA_TSTRING or LUA_TNUMBER ? ToText(L, -1) : null;
         var hostTypeName = TypeName(L, -1);
         lua_pop(L, 1);
         if (string.IsNullOrEmpty(host))
             return new ParsedRequest { Error = $"tcp request has bad params: host (string expected, got {(host is null ? hostTypeName : "empty string")})" };
 
-        if (lua_getfield(L, table, "callback") != LUA_TFUNCTION)
+        if (RawGetField(L, table, "callback") != LUA_TFUNCTION)
         {
             lua_pop(L, 1);
             return new ParsedRequest { Failure = "tcp request has bad params" };
@@ -52,7 +52,7 @@ internal static unsafe class TcpRequestParser
 
         // port: only a Lua number counts; a numeric string is port 0, as in rspamd ("assume unix socket").
         var port = 0;
-        if (lua_getfield(L, table, "port") == LUA_TNUMBER)
+        if (RawGetField(L, table, "port") == LUA_TNUMBER)
         {
             int isInt;
             var value = lua_tointegerx(L, -1, &isInt);
@@ -75,7 +75,7 @@ internal static unsafe class TcpRequestParser
         }
 
         IReadOnlyList<ReadOnlyMemory<byte>>? data = null;
-        var dataType = lua_getfield(L, table, "data");
+        var dataType = RawGetField(L, table, "data");
         if (dataType is LUA_TSTRING or LUA_TUSERDATA or LUA_TTABLE)
         {
             var collected = DataPieces.Collect(L, -1);
@@ -89,13 +89,13 @@ internal static unsafe class TcpRequestParser
         lua_pop(L, 1);
 
         ReadOnlyMemory<byte> pattern = default;
-        lua_getfield(L, table, "stop_pattern");
+        RawGetField(L, table, "stop_pattern");
         if (TextObjects.TryGetStringOrText(L, -1, out var patternBytes) && !patternBytes.IsEmpty) pattern = patternBytes.ToArray();
         lua_pop(L, 1);
 
         if (Boolean(L, table, "ssl") == true)
             return new ParsedRequest { Error = "tcp request has bad params: ssl: TLS is not available in this build of ActorTcp" };
-        if (lua_getfield(L, table, "upstream") is not (LUA_TNIL or LUA_TNONE))
+        if (RawGetField(L, table, "upstream") is not (LUA_TNIL or LUA_TNONE))
         {
             lua_pop(L, 1);
             return new ParsedRequest { Error = "tcp request has bad params: upstream objects are not supported; give host and port" };
@@ -128,7 +128,7 @@ internal static unsafe class TcpRequestParser
     {
         try
         {
-            if (lua_getfield(L, table, field) != LUA_TNUMBER) return (null, null);
+            if (RawGetField(L, table, field) != LUA_TNUMBER) return (null, null);
             int isNum;
             var value = lua_tonumberx(L, -1, &isNum);
             if (double.IsNaN(value) || value > MaxTimeoutSeconds)
@@ -145,7 +145,7 @@ internal static unsafe class TcpRequestParser
     /// <summary>A boolean field; null when absent or of another type.</summary>
     private static bool? Boolean(IntPtr L, int table, string field)
     {
-        var type = lua_getfield(L, table, field);
+        var type = RawGetField(L, table, field);
         bool? value = type == LUA_TBOOLEAN ? lua_toboolean(L, -1) != 0 : null;
         lua_pop(L, 1);
         return value;

@@ -117,6 +117,17 @@ internal static unsafe partial class LuaNative
 
     // ---- helpers over the raw API -------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Pushes <c>t[k]</c> for the table at <paramref name="idx"/> without metamethods (lua_getfield would run a
+    /// user's <c>__index</c>, whose error would longjmp over the calling C# frame). Returns the value's type.
+    /// </summary>
+    public static int RawGetField(IntPtr L, int idx, string k)
+    {
+        idx = lua_absindex(L, idx);
+        PushText(L, k);
+        return lua_rawget(L, idx);
+    }
+
     public static void lua_pop(IntPtr L, int n) => lua_settop(L, -n - 1);
 
     public static void lua_remove(IntPtr L, int idx)
