@@ -12,8 +12,17 @@ internal sealed class Coroutine(IntPtr state, int reference)
     /// <summary>Its registry anchor.</summary>
     public int Reference { get; } = reference;
 
-    /// <summary>What to do when the coroutine yields to the host (the sync API's continuation); null when it may not.</summary>
+    /// <summary>The operation the coroutine is suspended in (the sync API); null when it may not yield.</summary>
     public object? Waiting { get; set; }
+
+    /// <summary>
+    /// Who the current run belongs to: a script run, or the label a failing callback is logged with
+    /// (<c>callback call</c> → <c>callback call failed: ...</c>). Cleared when the coroutine is recycled.
+    /// </summary>
+    public object? Owner { get; set; }
+
+    /// <summary>Run when the coroutine's current run ends for good (returned or failed), then forgotten.</summary>
+    public List<Action>? OnFinished { get; set; }
 }
 
 /// <summary>How a run of a pooled coroutine ended.</summary>
@@ -40,6 +49,12 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
 
     /// <summary>Coroutines suspended in the sync API.</summary>
     public int Suspended { get; private set; }
+
+    /// <summary>
+    /// A run ended for good: the function returned (error null) or raised (error with traceback). Raised before the
+    /// coroutine is recycled, so handlers can still see its <see cref="Coroutine.Owner"/>.
+    /// </summary>
+    public event Action<Coroutine, string?>? Finished;
 
     /// <summary>A coroutine ready to run: push the function, then its arguments, on <see cref="Coroutine.L"/>.</summary>
     public Coroutine Rent()
@@ -73,35 +88,45 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         var status = lua_resume(co.L, runtime.L, nargs, &nres);
         if (status == LUA_OK)
         {
+            End(co, null);
             Return(co);
             return RunOutcome.Returned;
         }
 
-        if (status == LUA_YIELD)
+        if (status == LUA_YIELD && co.Waiting is not null)
         {
-            if (co.Waiting is not null)
-            {
-                lua_settop(co.L, 0);
-                Suspended++;
-                return RunOutcome.Suspended;
-            }
-            // A plain coroutine.yield() reached the host: nothing would ever resume it.
-            error = "attempt to yield from outside a coroutine (only the sync API may suspend a callback)";
-            Reset(co);
-            return RunOutcome.Failed;
+            lua_settop(co.L, 0);
+            Suspended++;
+            return RunOutcome.Suspended;
         }
 
-        error = Traceback(co);
+        // A plain coroutine.yield() that reached the host would never be resumed: an error like any other.
+        error = status == LUA_YIELD
+            ? "attempt to yield from outside a coroutine (only the sync API may suspend a callback)"
+            : Traceback(co);
+        End(co, error);
         Reset(co);
         return RunOutcome.Failed;
     }
 
-    /// <summary>Runs <paramref name="co"/> like <see cref="Run(Coroutine, int, out string?)"/>, logging a failure as rspamd does.</summary>
-    public RunOutcome RunCallback(Coroutine co, int nargs, string what = "callback call")
+    /// <summary>Runs a callback: a failure is logged as <c>&lt;label&gt; failed: message</c>, as rspamd logs it.</summary>
+    public RunOutcome RunCallback(Coroutine co, int nargs, string label = "callback call")
     {
-        var outcome = Run(co, nargs, out var error);
-        if (error is not null) runtime.Log.Info($"{what} failed: {error}");
-        return outcome;
+        co.Owner = label;
+        return Run(co, nargs, out _);
+    }
+
+    /// <summary>Resumes a coroutine suspended in the sync API with <paramref name="nargs"/> results pushed on it.</summary>
+    public RunOutcome Resume(Coroutine co, int nargs) => Run(co, nargs, out _);
+
+    private void End(Coroutine co, string? error)
+    {
+        if (co.OnFinished is { } actions)
+        {
+            co.OnFinished = null;
+            foreach (var action in actions) action();
+        }
+        Finished?.Invoke(co, error);
     }
 
     /// <summary>Abandons a suspended coroutine (its operation will never complete) and recycles it.</summary>
@@ -140,6 +165,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
 
     private void Return(Coroutine co)
     {
+        co.Owner = null;
         lua_settop(co.L, 0);
         if (_idle.Count < MaxIdle)
         {

@@ -19,7 +19,7 @@ public sealed class LuaHostActor : UntypedActor
     private readonly IActorRef _manager;
     private readonly ILuaOutput _output;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly List<(string Name, IActorRef ReplyTo)> _waiting = [];
+    private readonly List<ScriptRun> _scripts = [];
     private LuaRuntime _runtime = null!;
     private TcpModule _tcp = null!;
 
@@ -38,6 +38,7 @@ public sealed class LuaHostActor : UntypedActor
     {
         _tcp = new TcpModule(_manager) { Host = Self };
         _runtime = new LuaRuntime(_output, new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp]);
+        _runtime.Coroutines.Finished += OnCoroutineFinished;
     }
 
     protected override void PostStop() => _runtime?.Dispose();
@@ -67,13 +68,23 @@ public sealed class LuaHostActor : UntypedActor
     private void Run(RunScript run)
     {
         SetArgGlobal(run);
-        var error = _runtime.RunChunk(run.Code.Span, run.Name, [.. run.Args]);
-        if (error is not null)
-        {
-            run.ReplyTo.Tell(new ScriptFinished(run.Name, error));
-            return;
-        }
-        _waiting.Add((run.Name, run.ReplyTo));
+        var script = new ScriptRun(run.Name, run.ReplyTo);
+        _scripts.Add(script);
+        if (_runtime.StartChunk(run.Code.Span, run.Name, script, run.Args) is { } syntax) End(script, syntax);
+    }
+
+    /// <summary>A script body returned (it is done once nothing it started is pending) or failed (done now).</summary>
+    private void OnCoroutineFinished(Coroutine co, string? error)
+    {
+        if (co.Owner is not ScriptRun script) return;
+        if (error is not null) End(script, error);
+        else script.BodyReturned = true;
+    }
+
+    private void End(ScriptRun script, string? error)
+    {
+        if (!_scripts.Remove(script)) return;
+        script.ReplyTo.Tell(new ScriptFinished(script.Name, error));
     }
 
     private void SetArgGlobal(RunScript run)
@@ -92,9 +103,17 @@ public sealed class LuaHostActor : UntypedActor
 
     private void ReplyIfIdle()
     {
-        if (_waiting.Count == 0 || _tcp.OpenConnections > 0 || _runtime.Coroutines.Suspended > 0) return;
-        foreach (var (name, replyTo) in _waiting) replyTo.Tell(new ScriptFinished(name, null));
-        _waiting.Clear();
+        if (_scripts.Count == 0 || _tcp.OpenConnections > 0 || _runtime.Coroutines.Suspended > 0) return;
+        foreach (var script in _scripts.ToArray())
+            if (script.BodyReturned) End(script, null);
+    }
+
+    /// <summary>One <see cref="RunScript"/> in progress.</summary>
+    private sealed class ScriptRun(string name, IActorRef replyTo)
+    {
+        public string Name { get; } = name;
+        public IActorRef ReplyTo { get; } = replyTo;
+        public bool BodyReturned { get; set; }
     }
 
     private sealed class AkkaLuaLog(ILoggingAdapter log) : ILuaLog

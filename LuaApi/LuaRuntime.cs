@@ -33,6 +33,10 @@ internal sealed unsafe class LuaRuntime : IDisposable
         lua_atpanic(L, &OnPanic);
         luaL_openlibs(L);
         Coroutines = new CoroutinePool(this);
+        Coroutines.Finished += (co, error) =>
+        {
+            if (error is not null && co.Owner is string label) Log.Info($"{label} failed: {error}");
+        };
 
         // raw: the host functions, handed to each Lua module chunk and never made global.
         lua_createtable(L, 0, 64);
@@ -111,17 +115,31 @@ internal sealed unsafe class LuaRuntime : IDisposable
     }
 
     /// <summary>
-    /// Compiles <paramref name="code"/> and runs it in a pooled coroutine with <paramref name="args"/> as its
-    /// <c>...</c>; returns the syntax or runtime error (with traceback), or null.
+    /// Compiles <paramref name="code"/> and starts it in a pooled coroutine owned by <paramref name="owner"/>, with
+    /// <paramref name="args"/> as its <c>...</c>. Returns the syntax error, or null once the chunk returned, failed
+    /// (reported through <see cref="CoroutinePool.Finished"/>) or suspended in the sync API.
     /// </summary>
+    public string? StartChunk(ReadOnlySpan<byte> code, string chunkName, object? owner, IReadOnlyList<string> args)
+    {
+        if (Load(code, chunkName) is { } syntax) return syntax;
+        var co = Coroutines.Rent();
+        co.Owner = owner;
+        lua_xmove(L, co.L, 1);
+        foreach (var arg in args) PushText(co.L, arg);
+        Coroutines.Run(co, args.Count, out _);
+        return null;
+    }
+
+    /// <summary>Runs a chunk to its end (it must not suspend) and returns its error with traceback, or null.</summary>
     public string? RunChunk(ReadOnlySpan<byte> code, string chunkName, params string[] args)
     {
         if (Load(code, chunkName) is { } syntax) return syntax;
         var co = Coroutines.Rent();
         lua_xmove(L, co.L, 1);
         foreach (var arg in args) PushText(co.L, arg);
-        Coroutines.Run(co, args.Length, out var error);
-        return error;
+        return Coroutines.Run(co, args.Length, out var error) == RunOutcome.Suspended
+            ? "the chunk suspended in the sync API"
+            : error;
     }
 
     /// <summary>Pushes a value held by a registry reference.</summary>

@@ -254,10 +254,13 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 // unexplained stop is an error.
                 if (!_eof) OnTransportError(TcpErrors.StrError(SocketError.ConnectionReset));
                 return true;
+            case IoTimeout when _request.Synchronous && _readPending:
+                // A sync read that timed out can be retried (as OpenResty allows): the socket read stays requested
+                // and what arrives later is buffered for the next read.
+                _clock.Disarm();
+                BeginTurn(new HandlerFailed(Id, _queue.Dequeue().HandlerId, TcpErrors.IoTimeout, Fatal: false));
+                return true;
             case IoTimeout:
-                if (_log.IsDebugEnabled)
-                    _log.Debug($"{_request}: IO timeout (read pending: {_readPending}, write: {_write?.Spec}, in turn: {_inTurn}, " +
-                        $"queue: {_queue.Count}, buffered: {_buffer.Length}, via {(_transport as AkkaIoTransport)?.Connection.Path})");
                 Fail(TcpErrors.IoTimeout);
                 return true;
             default:
@@ -306,6 +309,13 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 return true;
             case CloseConnection:
                 Finish();
+                return true;
+            case ShutdownOutput:
+                if (_transport is not null && !_outputShut)
+                {
+                    _outputShut = true;
+                    _transport.ShutdownOutput();
+                }
                 return true;
             case CallbackReturned:
                 if (!_inTurn) return true;
@@ -370,7 +380,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     /// <summary>rspamd's plan step: act on the head handler until one waits for the network or a callback.</summary>
     private void Plan()
     {
-        if (_inTurn || _finished || _fatalError is not null || _write is not null || _readPending) return;
+        if (_inTurn || _finished || _fatalError is not null || _write is not null) return;
 
         while (true)
         {
@@ -378,7 +388,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
             switch (step.Action)
             {
                 case PlanAction.Finish:
-                    Finish();
+                    // A sync connection waits for its next operation; only close() ends it.
+                    if (!_request.Synchronous) Finish();
                     return;
                 case PlanAction.Deliver:
                     if (!step.Handler!.HasCallback) continue;
@@ -393,8 +404,10 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                         Fail(TcpErrors.ReadBufferLimit(_settings.MaxReadBuffer));
                         return;
                     }
+                    // A read may still be requested from a sync read that timed out: wait for that one.
+                    if (!_clock.Armed) ArmTimer(WaitPhase.Read);
+                    if (_readPending) return;
                     _readPending = true;
-                    ArmTimer(WaitPhase.Read);
                     _transport!.RequestRead();
                     return;
                 case PlanAction.Write:
@@ -414,7 +427,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     private void OnReceived(ReadOnlyMemory<byte> data)
     {
-        if (_fatalError is not null) return;
+        // Bytes Akka.IO read before it saw our close are late: the connection already failed or closed its socket.
+        if (_fatalError is not null || _transport is null) return;
         _readPending = false;
         DisarmTimer();
         _buffer.Append(data);
@@ -509,6 +523,11 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private void Fail(string error)
     {
         if (_finished || _fatalError is not null) return;
+        if (_request.Synchronous && _connected)
+        {
+            FailSyncOperation(error);
+            return;
+        }
         _fatalError = error;
         _write = null;
         DisarmTimer();
@@ -523,6 +542,29 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
         Context.Become(Failing);
         if (!_inTurn) FanOutNext();
+    }
+
+    /// <summary>
+    /// An error on a sync connection goes to the operation waiting (rspamd resumes its coroutine with it); the socket
+    /// is gone, so the connection stays at EOF and later operations get the non-fatal EOF errors until close().
+    /// </summary>
+    private void FailSyncOperation(string error)
+    {
+        _eof = true;
+        _readPending = false;
+        _write = null;
+        _buffer.Clear();
+        DisarmTimer();
+        CloseTransport();
+        // Nothing waits while a callback runs; what it queues next meets the EOF errors.
+        if (_inTurn) return;
+        while (_queue.Count > 0)
+        {
+            var handler = _queue.Dequeue();
+            if (!handler.HasCallback) continue;
+            BeginTurn(new HandlerFailed(Id, handler.HandlerId, error, Fatal: false));
+            return;
+        }
     }
 
     private void FanOutNext()

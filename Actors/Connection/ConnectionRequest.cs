@@ -77,6 +77,14 @@ public sealed record ConnectionRequest
     /// </summary>
     public bool NotifyConnectError { get; init; }
 
+    /// <summary>
+    /// A pseudo-synchronous connection (rspamd's <c>connect_sync</c>): an empty queue does not close it; an error
+    /// fails only the handler waiting, after which the connection stays at EOF (later reads and writes get rspamd's
+    /// non-fatal EOF errors) except after a read timeout, which leaves it usable for a retry. It ends on
+    /// <see cref="CloseConnection"/>. Requires <see cref="NotifyConnected"/> and <see cref="NotifyConnectError"/>.
+    /// </summary>
+    public bool Synchronous { get; init; }
+
     /// <summary>The request's timeouts.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 

@@ -29,6 +29,16 @@ public sealed class CloseConnection : IConnectionCommand
     public override string ToString() => "CloseConnection";
 }
 
+/// <summary>Half-closes the sending side now (tcp_sync <c>shutdown()</c>); reading goes on.</summary>
+public sealed class ShutdownOutput : IConnectionCommand
+{
+    /// <summary>The instance.</summary>
+    public static readonly ShutdownOutput Instance = new();
+    private ShutdownOutput() { }
+    /// <inheritdoc/>
+    public override string ToString() => "ShutdownOutput";
+}
+
 /// <summary>
 /// The callback of the last <see cref="ICallbackTurn"/> completion has returned; commands it issued were sent before
 /// this. The connection runs rspamd's plan step only then, so that handlers added by a callback are seen first and a

@@ -72,4 +72,54 @@ local mt = raw.tcp_mt
 mt.__index = methods
 mt.__tostring = raw.tcp_tostring
 
+-- The pseudo-synchronous API. A raw function answers `status, value`: 'yield' (the host resumes this coroutine
+-- with the result), 'done' (true, value), 'fail' (false, value) or 'raise' (a bad argument).
+local yield = coroutine.yield
+
+local function settle(status, value)
+  if status == 'yield' then return yield() end
+  if status == 'raise' then error(value, 3) end
+  return status == 'done', value
+end
+
+function tcp.connect_sync(params)
+  local status, value = raw.tcp_connect_sync(params)
+  if status == 'raise' then error(value, 2) end
+  return settle(status, value)
+end
+
+local sync_methods = {}
+
+function sync_methods:read_once()
+  local status, value = raw.sync_read_once(self)
+  if status == 'raise' then error(value, 2) end
+  return settle(status, value)
+end
+
+function sync_methods:write(data)
+  local status, value = raw.sync_write(self, data)
+  if status == 'raise' then error(value, 2) end
+  return settle(status, value)
+end
+
+function sync_methods:eof()
+  return raw.sync_eof(self)
+end
+
+function sync_methods:shutdown()
+  raw.sync_shutdown(self)
+end
+
+function sync_methods:close()
+  raw.sync_close(self)
+end
+
+function sync_methods:starttls(no_verify)
+  error('starttls: TLS is not available in this build of ActorTcp', 2)
+end
+
+local sync_mt = raw.tcp_sync_mt
+sync_mt.__index = sync_methods
+sync_mt.__tostring = raw.sync_tostring
+
 raw.provide('rspamd_tcp', tcp)

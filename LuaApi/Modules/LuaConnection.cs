@@ -37,4 +37,19 @@ internal sealed class LuaConnection(long id, string display)
 
     /// <summary><c>close()</c> was called: no command and no further turn goes to the actor.</summary>
     public bool Closing { get; set; }
+
+    /// <summary>A <c>connect_sync</c> connection (<c>rspamd{tcp_sync}</c>).</summary>
+    public bool Sync { get; init; }
+
+    /// <summary>Sync: the coroutine suspended in an operation on this connection.</summary>
+    public Coroutine? Waiting { get; set; }
+
+    /// <summary>Sync: the operation it waits for.</summary>
+    public SyncOperation Operation { get; set; }
+
+    /// <summary>Sync: a read ended at EOF or failed (rspamd's <c>eof()</c>; never reset).</summary>
+    public bool Eof { get; set; }
 }
+
+/// <summary>What a coroutine suspended on a sync connection waits for.</summary>
+internal enum SyncOperation { None, Connect, Read, Write }

@@ -11,6 +11,11 @@ internal sealed partial class TcpModule
     public void OnEvent(LuaRuntime runtime, IConnectionEvent e)
     {
         if (!_connections.TryGetValue(e.RequestId, out var connection)) return;
+        if (connection.Sync)
+        {
+            OnSyncEvent(runtime, connection, e);
+            return;
+        }
 
         switch (e)
         {

@@ -30,7 +30,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
     /// <summary>Connections started and not yet ended.</summary>
     public int OpenConnections => _connections.Count;
 
-    public IReadOnlyList<string> LuaChunks => ["rspamd_tcp.lua"];
+    public IReadOnlyList<string> LuaChunks => ["rspamd_tcp.lua", "lua_tcp_sync.lua"];
 
     public void RegisterRawFunctions(IntPtr L)
     {
@@ -42,6 +42,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         SetFunction(L, "tcp_shift_callback", &ShiftCallback);
         SetFunction(L, "tcp_close", &Close);
         SetFunction(L, "tcp_tostring", &ToString);
+        RegisterSyncFunctions(L);
     }
 
     public void Dispose()

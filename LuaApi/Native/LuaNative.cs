@@ -111,6 +111,7 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Lib)] public static partial int lua_resume(IntPtr L, IntPtr from, int narg, int* nres);
     [LibraryImport(Lib)] public static partial int lua_status(IntPtr L);
     [LibraryImport(Lib)] public static partial int lua_closethread(IntPtr L, IntPtr from);
+    [LibraryImport(Lib)] public static partial int lua_isyieldable(IntPtr L);
 
     [LibraryImport(Lib)] public static partial int lua_gc(IntPtr L, int what, int arg);
     [LibraryImport(Lib)] public static partial void lua_sethook(IntPtr L, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, void> f, int mask, int count);

@@ -1,0 +1,361 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ActorTcp.Actors;
+using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Dns;
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi.Modules;
+
+// rspamd_tcp.connect_sync and the rspamd{tcp_sync} methods. Each raw function answers `status, value`:
+//   "yield"        the operation started: the Lua wrapper yields, and the host resumes it with the result
+//   "done", value  finished at once: the wrapper returns true, value
+//   "fail", err    the wrapper returns false, err
+//   "raise", err   the wrapper raises err (bad arguments)
+// The yield happens in Lua, never in C# (hard rule 1).
+internal sealed unsafe partial class TcpModule
+{
+    /// <summary>The metatable name of sync connection objects, as rspamd names it.</summary>
+    public const string SyncMetatable = "rspamd{tcp_sync}";
+
+    private static ReadOnlySpan<byte> SyncMetatableZ => "rspamd{tcp_sync}\0"u8;
+
+    /// <summary>connect_sync's timeout when none is given (rspamd's documented 5 s).</summary>
+    private static readonly TimeSpan DefaultSyncTimeout = TimeSpan.FromSeconds(5);
+
+    private void RegisterSyncFunctions(IntPtr L)
+    {
+        luaL_newmetatable(L, SyncMetatable);
+        lua_setfield(L, -2, "tcp_sync_mt");
+        SetFunction(L, "tcp_connect_sync", &ConnectSync);
+        SetFunction(L, "sync_read_once", &SyncReadOnce);
+        SetFunction(L, "sync_write", &SyncWrite);
+        SetFunction(L, "sync_eof", &SyncEof);
+        SetFunction(L, "sync_shutdown", &SyncShutdown);
+        SetFunction(L, "sync_close", &SyncClose);
+        SetFunction(L, "sync_tostring", &SyncToString);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int ConnectSync(IntPtr L)
+    {
+        try
+        {
+            var runtime = LuaRuntime.Of(L);
+            return runtime.Module<TcpModule>().StartSync(L, runtime);
+        }
+        catch (Exception e)
+        {
+            return Status(L, "raise", "internal error: " + e.Message);
+        }
+    }
+
+    private int StartSync(IntPtr L, LuaRuntime runtime)
+    {
+        // rspamd parses connect_sync's table strictly (rspamd_lua_parse_table_arguments): these are its texts.
+        if (lua_type(L, 1) != LUA_TTABLE) return Status(L, "raise", $"invalid arguments: table expected, got {TypeName(L, 1)}");
+
+        var hostType = RawGetField(L, 1, "host");
+        var host = hostType == LUA_TSTRING ? ToText(L, -1) : null;
+        lua_pop(L, 1);
+        if (hostType is LUA_TNIL) return Status(L, "raise", "invalid arguments: required parameter host is missing");
+        if (host is null) return Status(L, "raise", $"invalid arguments: bad type for key: host: '{TypeNameOf(L, hostType)}', 'string' is expected");
+
+        var portType = RawGetField(L, 1, "port");
+        int isInt;
+        var port = lua_tointegerx(L, -1, &isInt);
+        lua_pop(L, 1);
+        if (portType is LUA_TNIL) return Status(L, "raise", "invalid arguments: required parameter port is missing");
+        if (portType != LUA_TNUMBER || isInt == 0)
+            return Status(L, "raise", $"invalid arguments: bad type for key: port: '{TypeNameOf(L, portType)}', 'int64' is expected");
+        if (port is < 0 or > 65535) return Status(L, "raise", "invalid port given (correct values: 1..65535)");
+
+        var timeout = DefaultSyncTimeout;
+        var timeoutType = RawGetField(L, 1, "timeout");
+        if (timeoutType == LUA_TNUMBER)
+        {
+            int isNum;
+            var seconds = lua_tonumberx(L, -1, &isNum);
+            if (double.IsNaN(seconds) || seconds > TcpRequestParser.MaxTimeoutSeconds)
+            {
+                lua_pop(L, 1);
+                return Status(L, "raise", $"invalid arguments: timeout must be a number of seconds up to {TcpRequestParser.MaxTimeoutSeconds}");
+            }
+            timeout = TimeSpan.FromSeconds(Math.Max(seconds, -1));
+        }
+        lua_pop(L, 1);
+        if (timeoutType is not (LUA_TNIL or LUA_TNUMBER))
+            return Status(L, "raise", $"invalid arguments: bad type for key: timeout: '{TypeNameOf(L, timeoutType)}', 'double' is expected");
+
+        if (SuspendableCoroutine(L, runtime, "connect_sync") is not { } co) return 2;
+        if (HostAddress.IsUnixPath(host) && !File.Exists(host)) return Status(L, "fail", "Failed to initiate connection");
+
+        var id = ++_lastRequestId;
+        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{port}") { Sync = true };
+        _connections.Add(id, connection);
+        Suspend(connection, co, SyncOperation.Connect);
+        (co.OnFinished ??= []).Add(() => CloseWhenOwnerEnds(connection));
+
+        var request = new ConnectionRequest
+        {
+            RequestId = id,
+            Host = host,
+            Port = (int)port,
+            Synchronous = true,
+            NotifyConnected = true,
+            NotifyConnectError = true,
+            // connect, each read and each write get the whole timeout (rspamd ignores it; its docs promise it).
+            Timeouts = new ConnectionTimeouts(timeout, timeout, timeout, timeout),
+        };
+        manager.Tell(new OpenConnection(request, Host), Host);
+        return Status(L, "yield");
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncReadOnce(IntPtr L)
+    {
+        try
+        {
+            var runtime = LuaRuntime.Of(L);
+            var module = runtime.Module<TcpModule>();
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", "invalid arguments [self is not rspamd{tcp_sync}]");
+            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotRead);
+            if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
+            if (SuspendableCoroutine(L, runtime, "read_once") is not { } co) return 2;
+
+            module.Suspend(connection, co, SyncOperation.Read);
+            connection.Actor?.Tell(new AddHandler(new ReadSpec(++module._lastHandlerId, HasCallback: true)), module.Host);
+            return Status(L, "yield");
+        }
+        catch (Exception e)
+        {
+            return Status(L, "raise", "internal error: " + e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncWrite(IntPtr L)
+    {
+        try
+        {
+            var runtime = LuaRuntime.Of(L);
+            var module = runtime.Module<TcpModule>();
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", "invalid arguments [self is not rspamd{tcp_sync}]");
+            if (lua_type(L, 2) is not (LUA_TSTRING or LUA_TUSERDATA or LUA_TTABLE))
+                return Status(L, "raise", $"invalid arguments second parameter (data) is expected to be either string or rspamd{{text}} (or a table of them), got {TypeName(L, 2)}");
+            var collected = DataPieces.Collect(L, 2);
+            if (collected.BadPosition is { } position)
+                return Status(L, "raise", position == 0
+                    ? "invalid arguments second parameter (data) is expected to be either string or rspamd{text}"
+                    : $"invalid arguments second parameter (data): element {position} is neither a string nor rspamd{{text}}");
+
+            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotWrite);
+            if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
+            // Nothing to send completes at once (rspamd aborts the process on a 0-byte write).
+            if (collected.Pieces.Count == 0) return Status(L, "done");
+            if (SuspendableCoroutine(L, runtime, "write") is not { } co) return 2;
+
+            module.Suspend(connection, co, SyncOperation.Write);
+            connection.Actor?.Tell(new AddHandler(new WriteSpec(++module._lastHandlerId, HasCallback: true, collected.Pieces)), module.Host);
+            return Status(L, "yield");
+        }
+        catch (Exception e)
+        {
+            return Status(L, "raise", "internal error: " + e.Message);
+        }
+    }
+
+    // raw.sync_eof(conn) -> boolean; a stale or closed object answers true
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncEof(IntPtr L)
+    {
+        try
+        {
+            var module = LuaRuntime.Of(L).Module<TcpModule>();
+            lua_pushboolean(L, module.SyncConnectionAt(L, 1) is { Eof: false, Closing: false } ? 0 : 1);
+            return 1;
+        }
+        catch (Exception)
+        {
+            lua_pushboolean(L, 1);
+            return 1;
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncShutdown(IntPtr L)
+    {
+        try
+        {
+            var module = LuaRuntime.Of(L).Module<TcpModule>();
+            if (module.SyncConnectionAt(L, 1) is { Closing: false, Actor: { } actor }) actor.Tell(ShutdownOutput.Instance, module.Host);
+            return 0;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    // Also the __gc metamethod: must never fail.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncClose(IntPtr L)
+    {
+        try
+        {
+            var module = LuaRuntime.Of(L).Module<TcpModule>();
+            if (module.SyncConnectionAt(L, 1) is { Closing: false } connection) module.CloseSync(connection);
+            return 0;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncToString(IntPtr L)
+    {
+        try
+        {
+            var connection = LuaRuntime.Of(L).Module<TcpModule>().SyncConnectionAt(L, 1);
+            PushText(L, $"{SyncMetatable}({connection?.Display ?? "closed"})");
+            return 1;
+        }
+        catch (Exception)
+        {
+            PushText(L, SyncMetatable + "(?)");
+            return 1;
+        }
+    }
+
+    /// <summary>Pushes <c>status[, value]</c> for the Lua wrapper.</summary>
+    private static int Status(IntPtr L, string status, string? value = null)
+    {
+        PushText(L, status);
+        if (value is null) return 1;
+        PushText(L, value);
+        return 2;
+    }
+
+    /// <summary>
+    /// The pooled coroutine calling from <paramref name="L"/>, or null after pushing a "fail" status: only the host's
+    /// coroutines can be suspended and resumed by the host (not the main thread, not a coroutine Lua code created).
+    /// </summary>
+    private static Coroutine? SuspendableCoroutine(IntPtr L, LuaRuntime runtime, string what)
+    {
+        if (runtime.Coroutines.Find(L) is { } co && lua_isyieldable(L) != 0) return co;
+        Status(L, "fail", $"{what}: cannot wait here: call it from the script body or a callback, not from a coroutine created with coroutine.create/wrap");
+        return null;
+    }
+
+    private void Suspend(LuaConnection connection, Coroutine co, SyncOperation operation)
+    {
+        connection.Waiting = co;
+        connection.Operation = operation;
+        co.Waiting = connection;
+    }
+
+    private void CloseSync(LuaConnection connection)
+    {
+        connection.Closing = true;
+        connection.Actor?.Tell(CloseConnection.Instance, Host);
+    }
+
+    /// <summary>A sync connection outlives no coroutine that opened it (rspamd closes it with the task).</summary>
+    private void CloseWhenOwnerEnds(LuaConnection connection)
+    {
+        if (!connection.Closing && _connections.ContainsKey(connection.Id)) CloseSync(connection);
+    }
+
+    private LuaConnection? SyncConnectionAt(IntPtr L, int idx)
+    {
+        var block = (long*)TestUdata(L, idx, SyncMetatableZ);
+        return block is null ? null : _connections.GetValueOrDefault(*block);
+    }
+
+    private static bool IsSyncObject(IntPtr L, int idx) => TestUdata(L, idx, SyncMetatableZ) is not null;
+
+    private static string TypeNameOf(IntPtr L, int type) =>
+        Marshal.PtrToStringUTF8((IntPtr)lua_typename(L, type)) ?? "?";
+
+    /// <summary>Pushes the tcp_sync object of <paramref name="connection"/> (one per connection).</summary>
+    private void PushSyncObject(IntPtr L, LuaConnection connection)
+    {
+        if (connection.ConnObject > 0)
+        {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, connection.ConnObject);
+            return;
+        }
+        var block = (long*)lua_newuserdatauv(L, sizeof(long), 0);
+        *block = connection.Id;
+        luaL_setmetatable(L, SyncMetatable);
+        lua_pushvalue(L, -1);
+        connection.ConnObject = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+
+    /// <summary>A completion on a sync connection: resume the coroutine waiting on it with rspamd's results.</summary>
+    private void OnSyncEvent(LuaRuntime runtime, LuaConnection connection, IConnectionEvent e)
+    {
+        switch (e)
+        {
+            case ConnectionStarted started:
+                connection.Actor = started.Connection;
+                if (connection.Closing) started.Connection.Tell(CloseConnection.Instance, Host);
+                return;
+            case ConnectionEstablished:
+                ResumeWaiting(runtime, connection, co =>
+                {
+                    lua_pushboolean(co, 1);
+                    PushSyncObject(co, connection);
+                    return 2;
+                });
+                break;
+            case ReadCompleted read:
+                ResumeWaiting(runtime, connection, co =>
+                {
+                    lua_pushboolean(co, 1);
+                    PushBytes(co, read.Data.Span); // read_once gives a Lua string, as rspamd does
+                    return 2;
+                });
+                break;
+            case WriteCompleted:
+                ResumeWaiting(runtime, connection, co =>
+                {
+                    lua_pushboolean(co, 1);
+                    lua_pushnil(co);
+                    return 2;
+                });
+                break;
+            case HandlerFailed failed:
+                // rspamd's eof(): a read that ended at EOF or failed; a timeout leaves the connection readable.
+                if (connection.Operation == SyncOperation.Read && failed.Error != TcpErrors.IoTimeout) connection.Eof = true;
+                ResumeWaiting(runtime, connection, co => PushFailure(co, failed.Error));
+                break;
+            case ConnectFailed failed:
+                ResumeWaiting(runtime, connection, co => PushFailure(co, failed.Error));
+                return;
+            case ConnectionClosed:
+                if (connection.Waiting is not null) ResumeWaiting(runtime, connection, co => PushFailure(co, "IO error: connection closed"));
+                Release(runtime, connection);
+                return;
+        }
+        if (!connection.Closing) connection.Actor?.Tell(CallbackReturned.Instance, Host);
+    }
+
+    private static int PushFailure(IntPtr co, string error)
+    {
+        lua_pushboolean(co, 0);
+        PushText(co, error);
+        return 2;
+    }
+
+    private static void ResumeWaiting(LuaRuntime runtime, LuaConnection connection, Func<IntPtr, int> pushResults)
+    {
+        if (connection.Waiting is not { } co) return;
+        connection.Waiting = null;
+        connection.Operation = SyncOperation.None;
+        var nargs = pushResults(co.L);
+        runtime.Coroutines.Resume(co, nargs);
+    }
+}
