@@ -18,15 +18,13 @@ internal sealed unsafe partial class TcpModule
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
             if (!IsConnObject(L, 1)) return HostFunction.Error(L, "add_read: self is not rspamd{tcp}");
-            if (CallbackArgument(L, 2, "add_read") is { } error) return HostFunction.Error(L, error);
+            CheckCallbackArgument(L, 2, "add_read", runtime);
 
+            // rspamd: a pattern that is not a string (or is empty) means none; a text is accepted too.
             ReadOnlyMemory<byte> pattern = default;
-            if (lua_type(L, 3) is not (LUA_TNIL or LUA_TNONE))
-            {
-                if (!TextObjects.TryGetStringOrText(L, 3, out var bytes))
-                    return HostFunction.Error(L, $"add_read: pattern must be a string or rspamd{{text}}, got {TypeName(L, 3)}");
-                if (!bytes.IsEmpty) pattern = bytes.ToArray();
-            }
+            if (TextObjects.TryGetStringOrText(L, 3, out var bytes)) pattern = bytes.IsEmpty ? default : bytes.ToArray();
+            else if (lua_type(L, 3) is not (LUA_TNIL or LUA_TNONE))
+                runtime.Log.Warning($"add_read: pattern of type {TypeName(L, 3)} ignored (rspamd reads without pattern)");
 
             if (module.ConnectionAt(L, 1) is { Closing: false } connection)
                 module.Send(connection, new ReadSpec(++module._lastHandlerId, lua_type(L, 2) == LUA_TFUNCTION, pattern), L, runtime);
@@ -47,7 +45,7 @@ internal sealed unsafe partial class TcpModule
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
             if (!IsConnObject(L, 1)) return HostFunction.Error(L, "add_write: self is not rspamd{tcp}");
-            if (CallbackArgument(L, 2, "add_write") is { } error) return HostFunction.Error(L, error);
+            CheckCallbackArgument(L, 2, "add_write", runtime);
             if (lua_type(L, 3) is not (LUA_TSTRING or LUA_TUSERDATA or LUA_TTABLE))
                 return HostFunction.Error(L, $"add_write: data must be a string, rspamd{{text}} or a table of them, got {TypeName(L, 3)}");
 
@@ -132,13 +130,16 @@ internal sealed unsafe partial class TcpModule
         }
     }
 
-    /// <summary>Null when the argument is a function, nil or false (rspamd: no callback); else the error text.</summary>
-    private static string? CallbackArgument(IntPtr L, int idx, string method) => lua_type(L, idx) switch
+    /// <summary>
+    /// rspamd treats a callback that is not a function as none, and plugins rely on rspamd's behaviour (Part 1.1), so
+    /// the call goes on without one; the log says so, since it is almost always a plugin bug.
+    /// </summary>
+    private static void CheckCallbackArgument(IntPtr L, int idx, string method, LuaRuntime runtime)
     {
-        LUA_TFUNCTION or LUA_TNIL or LUA_TNONE => null,
-        LUA_TBOOLEAN when lua_toboolean(L, idx) == 0 => null,
-        _ => $"{method}: callback must be a function or nil, got {TypeName(L, idx)}",
-    };
+        if (lua_type(L, idx) is LUA_TFUNCTION or LUA_TNIL or LUA_TNONE) return;
+        if (lua_type(L, idx) == LUA_TBOOLEAN && lua_toboolean(L, idx) == 0) return;
+        runtime.Log.Warning($"{method}: callback of type {TypeName(L, idx)} ignored (rspamd runs the handler without callback)");
+    }
 
     /// <summary>Queues a handler on the connection, anchoring the callback at argument 2 when it has one.</summary>
     private void Send(LuaConnection connection, HandlerSpec handler, IntPtr L, LuaRuntime runtime)

@@ -82,7 +82,7 @@ internal static unsafe class TcpRequestParser
             if (collected.BadPosition is { } position)
             {
                 lua_pop(L, 1);
-                return new ParsedRequest { Failure = $"tcp request has bad data argument at pos {position}" };
+                return new ParsedRequest { Failure = $"tcp request has bad data argument at pos {position - 1}" /* 0-based, as rspamd logs it */ };
             }
             data = collected.Pieces;
         }

@@ -113,6 +113,14 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
                 {
                     stats = "no answer from the Lua host: " + statsError.Message;
                 }
+                try
+                {
+                    stats += $"; manager: {(await manager.Ask<ConnectionCount>(GetConnectionCount.Instance, TimeSpan.FromSeconds(5))).Open} open";
+                }
+                catch (Exception countError)
+                {
+                    stats += "; no answer from the connection manager: " + countError.Message;
+                }
                 Assert.Fail($"{name}: no ScriptFinished within {directives.Timeout ?? DefaultTimeout} (waited {waited.TotalSeconds:F1} s; " +
                             $"{e.Message}); Lua host: {stats}; printed so far:\n{printed.Text}");
             }
