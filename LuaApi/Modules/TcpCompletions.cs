@@ -98,10 +98,22 @@ internal sealed partial class TcpModule
             runtime.PushRef(co.L, callback);
             var nargs = pushArgs(co.L, connection);
             connection.Running = handlerId;
-            runtime.Coroutines.RunCallback(co, nargs);
+            var outcome = runtime.Coroutines.RunCallback(co, nargs);
             connection.Running = null;
+            if (outcome == RunOutcome.Suspended)
+            {
+                // The callback waits in the sync API: it has not returned yet, so the plan step waits for it (rspamd
+                // would run it now and free the connection under the suspended callback).
+                (co.OnFinished ??= []).Add(() => EndTurn(connection));
+                return;
+            }
         }
-        if (!connection.Closing) connection.Actor?.Tell(CallbackReturned.Instance, Host);
+        EndTurn(connection);
+    }
+
+    private void EndTurn(LuaConnection connection)
+    {
+        if (!connection.Closing && _connections.ContainsKey(connection.Id)) connection.Actor?.Tell(CallbackReturned.Instance, Host);
     }
 
     /// <summary>The connection ended: every Lua reference it held is released; its conn objects become inert.</summary>

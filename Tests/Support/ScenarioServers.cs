@@ -127,6 +127,7 @@ public sealed class ScenarioServers : IDisposable
 
             var many = Own(new LineEchoServer());
             _ports["many"] = many.Port;
+            _ports["many_echo"] = Own(new LineEchoServer(echoEverything: true)).Port;
             _ports["closed"] = LoopbackServer.ClosedPort();
 
             Unix = Own(new UnixServer((c, _) => Guarded(u => BannerAsync(u, "220 unix\r\n"), c)));
@@ -191,12 +192,19 @@ public sealed class ScenarioServers : IDisposable
           return ok and s:sub(1, 12) == 'rspamd{tcp}(' and s:sub(-1) == ')'
         end
 
+        function is_sync_conn(v)
+          if type(v) ~= 'userdata' then return false end
+          local ok, s = pcall(tostring, v)
+          return ok and s:sub(1, 17) == 'rspamd{tcp_sync}(' and s:sub(-1) == ')'
+        end
+
         function report(tag, ...)
           local parts = { tag, tostring(select('#', ...)) }
           for i = 1, select('#', ...) do
             local v = (select(i, ...))
             if v == nil then parts[#parts + 1] = 'nil'
             elseif is_conn(v) then parts[#parts + 1] = 'conn'
+            elseif is_sync_conn(v) then parts[#parts + 1] = 'sync_conn'
             else parts[#parts + 1] = esc(v) end
           end
           print(table.concat(parts, '\t'))
@@ -307,9 +315,15 @@ public sealed class LineEchoServer : IDisposable
     private readonly Lock _gate = new();
     private int _accepted;
 
-    /// <summary>Listens on 127.0.0.1 with a free port.</summary>
-    public LineEchoServer()
+    private readonly bool _echoEverything;
+
+    /// <summary>
+    /// Listens on 127.0.0.1 with a free port. With <paramref name="echoEverything"/>, every chunk received is sent back
+    /// until the client closes (for persistent connections) instead of one line.
+    /// </summary>
+    public LineEchoServer(bool echoEverything = false)
     {
+        _echoEverything = echoEverything;
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(2048);
@@ -362,6 +376,13 @@ public sealed class LineEchoServer : IDisposable
         var filled = 0;
         try
         {
+            while (_echoEverything)
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+                if (n == 0) return;
+                var reply = buffer.AsMemory(0, n);
+                while (!reply.IsEmpty) reply = reply[await socket.SendAsync(reply, SocketFlags.None, limit.Token)..];
+            }
             while (true)
             {
                 var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, limit.Token);
