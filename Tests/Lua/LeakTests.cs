@@ -6,12 +6,17 @@ using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
 using Akka.Actor;
 using Akka.Configuration;
+using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace ActorTcp.Tests.Lua;
 
-/// <summary>Every Lua reference a connection holds is released when it ends, so heavy use does not grow the host.</summary>
+/// <summary>
+/// Every Lua reference a connection holds is released when it ends, so heavy use does not grow the host. Runs alone:
+/// the managed heap is measured for the whole process.
+/// </summary>
+[Collection(nameof(Alone))]
 public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
 {
     private const string Script = """
