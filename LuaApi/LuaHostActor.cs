@@ -89,7 +89,10 @@ public sealed class LuaHostActor : UntypedActor
 
     private void SetArgGlobal(RunScript run)
     {
+        // Raw set into the globals table: a plugin's __newindex on _G must not run (and raise) outside a protected call.
         var L = _runtime.L;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+        PushText(L, "arg");
         lua_createtable(L, run.Args.Count, 1);
         PushText(L, run.Name);
         lua_rawseti(L, -2, 0);
@@ -98,7 +101,8 @@ public sealed class LuaHostActor : UntypedActor
             PushText(L, run.Args[i]);
             lua_rawseti(L, -2, i + 1);
         }
-        lua_setglobal(L, "arg");
+        lua_rawset(L, -3);
+        lua_pop(L, 1);
     }
 
     private void ReplyIfIdle()
