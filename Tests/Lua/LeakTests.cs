@@ -37,6 +37,25 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         for _ = 1, inflight do one() end
         """;
 
+    private const string SyncScript = """
+        local tcp = require 'rspamd_tcp'
+        local port, total, inflight = tonumber(arg[1]), tonumber(arg[2]), tonumber(arg[3])
+        local started, done, ok = 0, 0, 0
+        local function one()
+          started = started + 1
+          -- the callback runs in a host coroutine: a sync connection per callback, left open for the host to close
+          tcp.request{host = '127.0.0.1', port = port, data = 'ping\n', stop_pattern = '\n', timeout = 2,
+            callback = function(err, data)
+              local cok, conn = tcp.connect_sync{host = '127.0.0.1', port = port, timeout = 2}
+              if cok and conn:write('ping\n') and tostring(select(2, conn:read_once())) == 'pong\n' then ok = ok + 1 end
+              done = done + 1
+              if started < total then one() end
+              if done == total then print('done ' .. ok) end
+            end}
+        end
+        for _ = 1, inflight do one() end
+        """;
+
     private readonly ITestOutputHelper _log;
 
     public LeakTests(ITestOutputHelper log)
@@ -74,10 +93,34 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         Assert.InRange(heapAfter, 0, heapBefore + 4 * 1024 * 1024);
     }
 
-    private async Task RunAsync(IActorRef host, int port, int total)
+    [Fact]
+    public async Task Ten_thousand_callbacks_each_with_a_sync_connection_left_open_leave_no_lua_references_behind()
+    {
+        using var server = new PongServer();
+        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
+        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
+        var output = new LineCollector();
+        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+
+        await RunAsync(host, server.Port, total: 1000, SyncScript);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+
+        await RunAsync(host, server.Port, total: 10_000, SyncScript);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+
+        _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B");
+        Assert.Equal(["done 1000", "done 10000"], output.Lines);
+        Assert.Equal((0, 0), (after.OpenConnections, after.SuspendedCoroutines));
+        Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
+        Assert.InRange(after.LuaMemoryBytes, 0, before.LuaMemoryBytes + 64 * 1024);
+    }
+
+    private async Task RunAsync(IActorRef host, int port, int total, string script = Script)
     {
         var finished = await host.Ask<ScriptFinished>(
-            replyTo => new RunScript("leak.lua", Encoding.UTF8.GetBytes(Script), [port.ToString(), total.ToString(), "100"], replyTo),
+            replyTo => new RunScript("leak.lua", Encoding.UTF8.GetBytes(script), [port.ToString(), total.ToString(), "100"], replyTo),
             TimeSpan.FromMinutes(3), CancellationToken.None);
         Assert.Null(finished.Error);
     }
