@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Configuration;
 
 namespace ActorTcp.Actors;
@@ -45,6 +46,12 @@ public sealed record ActorTcpSettings
     /// <summary>Whether DNS answers are cached for their TTL.</summary>
     public bool DnsUseCache { get; init; } = true;
 
+    /// <summary>PEM file of CA certificates trusted for TLS besides the system store (<c>tls.ca-file</c>); empty for none.</summary>
+    public string TlsCaFile { get; init; } = "";
+
+    /// <summary>The certificates of <see cref="TlsCaFile"/>, loaded once when the settings are read.</summary>
+    public X509Certificate2Collection TlsCaCertificates { get; init; } = new();
+
     /// <summary>The built-in defaults (the same values HOCON.conf holds).</summary>
     public static ActorTcpSettings Default { get; } = new();
 
@@ -68,7 +75,26 @@ public sealed record ActorTcpSettings
             DnsTimeout = c.GetTimeSpan("dns.timeout", d.DnsTimeout, allowInfinite: false),
             DnsRetries = c.GetInt("dns.retries", d.DnsRetries),
             DnsUseCache = c.GetBoolean("dns.use-cache", d.DnsUseCache),
+            TlsCaFile = c.GetString("tls.ca-file", d.TlsCaFile) ?? "",
+            TlsCaCertificates = LoadCaFile(c.GetString("tls.ca-file", d.TlsCaFile) ?? ""),
         };
+    }
+
+    /// <summary>The CA certificates of a PEM file; an empty path means none. A file without certificates is an error.</summary>
+    public static X509Certificate2Collection LoadCaFile(string path)
+    {
+        var certificates = new X509Certificate2Collection();
+        if (string.IsNullOrWhiteSpace(path)) return certificates;
+        try
+        {
+            certificates.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ConfigurationException($"actortcp.tls.ca-file: cannot read CA certificates from '{path}': {e.Message}");
+        }
+        if (certificates.Count == 0) throw new ConfigurationException($"actortcp.tls.ca-file: '{path}' holds no PEM certificate");
+        return certificates;
     }
 
     /// <summary>Parses <c>host</c>, <c>host:port</c>, <c>v6</c> or <c>[v6]:port</c> as a name server address (port 53 by default).</summary>

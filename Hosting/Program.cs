@@ -1,3 +1,3 @@
-using ActorTcp.Hosting;
+using ActorTcp.Hosting.Cli;
 
-return await Cli.RunAsync(args, Console.Out, Console.Error);
+return await CommandLine.RunAsync(args, Console.Out, Console.Error);

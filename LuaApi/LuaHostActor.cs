@@ -18,26 +18,31 @@ public sealed class LuaHostActor : UntypedActor
 
     private readonly IActorRef _manager;
     private readonly ILuaOutput _output;
+    private readonly ILuaLog? _luaLog;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<ScriptRun> _scripts = [];
     private LuaRuntime _runtime = null!;
     private TcpModule _tcp = null!;
 
-    /// <summary>A host whose scripts open connections through <paramref name="manager"/> and print to <paramref name="output"/>.</summary>
-    public LuaHostActor(IActorRef manager, ILuaOutput output)
+    /// <summary>
+    /// A host whose scripts open connections through <paramref name="manager"/> and print to <paramref name="output"/>.
+    /// The host logs (callback failures, warnings) to <paramref name="log"/>, or to Akka's log when it is null.
+    /// </summary>
+    public LuaHostActor(IActorRef manager, ILuaOutput output, ILuaLog? log = null)
     {
         _manager = manager;
         _output = output;
+        _luaLog = log;
     }
 
     /// <summary>Props on the Lua dispatcher.</summary>
-    public static Props Props(IActorRef manager, ILuaOutput output) =>
-        Akka.Actor.Props.Create(() => new LuaHostActor(manager, output)).WithDispatcher(DispatcherId);
+    public static Props Props(IActorRef manager, ILuaOutput output, ILuaLog? log = null) =>
+        Akka.Actor.Props.Create(() => new LuaHostActor(manager, output, log)).WithDispatcher(DispatcherId);
 
     protected override void PreStart()
     {
         _tcp = new TcpModule(_manager) { Host = Self };
-        _runtime = new LuaRuntime(_output, new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp]);
+        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp]);
         _runtime.Coroutines.Finished += OnCoroutineFinished;
     }
 

@@ -16,10 +16,16 @@ namespace ActorTcp.Actors.Connection;
 ///   Resolving ──► Connecting ──► Open ──────────────► (queue empty) Finish ─► ConnectionClosed, stop
 ///       │             │            │  ▲ each ICallbackTurn completion waits for CallbackReturned
 ///       └─────────────┴────────────┴──► Failing: the fatal error to every queued handler, one turn each ─► Finish
+///
+///   TLS (inside Open): ssl=true ─► handshake right after the TCP connect; established (on_connect) when it succeeds
+///                      starttls() ─► pending; the handshake runs when the next handler is due, then that handler goes on
 /// </code>
 /// Reads are pulled (one chunk per request) only when the head handler needs bytes, so a slow consumer never makes
 /// the actor buffer more than one frame beyond what the head read asked for. Writes go out in acknowledged chunks
 /// with a bounded number of bytes in flight.
+/// <para>TLS is a decorator over the socket transport (<see cref="TlsTransport"/>): the handler queue reads and writes
+/// plaintext through it; the socket's events are routed into it and its <see cref="TlsSignal"/>s back through it. A
+/// timer that expires once TLS is on reports <see cref="TcpErrors.SslTimedOut"/> (rspamd: the TLS layer owns the timer).</para>
 /// </summary>
 internal sealed class ConnectionActor : ActorBase, IWithTimers
 {
@@ -29,6 +35,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     }
 
     private const string TimerKey = "io";
+
+    /// <summary>Bytes per plaintext read under TLS: one TLS record's worth.</summary>
+    private const int TlsReadSize = 16 * 1024;
 
     private readonly ConnectionRequest _request;
     private readonly IActorRef _replyTo;
@@ -41,7 +50,15 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private readonly TimeoutClock _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
+    // The socket; the handler queue uses _transport, which is the socket or the TLS layer over it.
+    private ITransport? _inner;
     private ITransport? _transport;
+    private TlsTransport? _tls;
+    // starttls() was called: TLS starts at the next plan step that has a handler to run.
+    private TlsOptions? _tlsPending;
+    // The queued StartTlsSpec (tcp_sync's starttls) whose handshake runs.
+    private StartTlsSpec? _upgrade;
+    private EndPoint? _remote;
     private IReadOnlyList<IPAddress> _addresses = [];
     private TimeSpan? _connectLimit;
     private int _addressIndex;
@@ -49,6 +66,10 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private long _queuedWriteBytes;
     private bool _connected;
     private bool _eof;
+    // The socket itself reached EOF (under TLS the plaintext EOF comes later, through the TLS layer).
+    private bool _socketEof;
+    private bool _tlsStarted;
+    private bool _handshaking;
     private bool _readPending;
     private bool _inTurn;
     private bool _shutdownPending;
@@ -105,7 +126,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         if (HostAddress.IsUnixPath(host))
         {
             var unix = new UnixSocketTransport(Self, _settings.ReadChunkSize);
-            _transport = unix;
+            _inner = _transport = unix;
             ArmTimer(WaitPhase.Connect);
             unix.Connect(host);
             Context.Become(ConnectingUnix);
@@ -139,7 +160,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         if (_finished) return;
         // Crashed or stopped from outside: no callback can run any more, so every queued handler is told at once.
         _finished = true;
-        _transport?.Close();
+        CloseTransport();
         var error = TcpErrors.ActorStopped(_crash?.Message ?? "stopped");
         while (_queue.Count > 0)
         {
@@ -224,20 +245,23 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         switch (message)
         {
             case Tcp.Received received:
-                OnReceived(ToMemory(received.Data));
+                OnSocketReceived(ToMemory(received.Data));
                 return true;
             case TransportEvent.Received received:
-                OnReceived(received.Data);
+                OnSocketReceived(received.Data);
                 return true;
             case AkkaIoTransport.Ack:
-                OnWriteAcked();
+                OnSocketAcked();
                 return true;
             case TransportEvent.WriteAcked:
-                ((UnixSocketTransport)_transport!).OnAcked();
-                OnWriteAcked();
+                (_inner as UnixSocketTransport)?.OnAcked();
+                OnSocketAcked();
                 return true;
             case Tcp.PeerClosed or Tcp.ConfirmedClosed or TransportEvent.PeerClosed:
-                OnPeerClosed();
+                OnSocketPeerClosed();
+                return true;
+            case TlsSignal signal:
+                OnTlsSignal(signal);
                 return true;
             case Tcp.ErrorClosed closed:
                 OnTransportError(ParseAkkaCause(closed.Cause ?? "unknown error"));
@@ -250,18 +274,18 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 OnTransportError(TcpErrors.StrError(failed.Cause));
                 return true;
             case Terminated:
-                // Akka.IO stops its connection actor after reporting EOF on a half-closed socket; only an
-                // unexplained stop is an error.
-                if (!_eof) OnTransportError(TcpErrors.StrError(SocketError.ConnectionReset));
+                // Akka.IO stops its connection actor after reporting EOF on a half-closed socket, and after our close;
+                // only an unexplained stop is an error.
+                if (!_socketEof) OnTransportError(TcpErrors.StrError(SocketError.ConnectionReset));
                 return true;
-            case IoTimeout when _request.Synchronous && _readPending:
+            case IoTimeout when _request.Synchronous && _readPending && !_handshaking:
                 // A sync read that timed out can be retried (as OpenResty allows): the socket read stays requested
                 // and what arrives later is buffered for the next read.
                 _clock.Disarm();
-                BeginTurn(new HandlerFailed(Id, _queue.Dequeue().HandlerId, TcpErrors.IoTimeout, Fatal: false));
+                BeginTurn(new HandlerFailed(Id, _queue.Dequeue().HandlerId, TimeoutError, Fatal: false));
                 return true;
             case IoTimeout:
-                Fail(TcpErrors.IoTimeout);
+                Fail(TimeoutError);
                 return true;
             default:
                 return HandleCommand(message);
@@ -288,6 +312,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 // A connect that completed after its timeout: nobody wants this socket.
                 Sender.Tell(Tcp.Abort.Instance);
                 return true;
+            case TlsSignal signal:
+                TlsTransport.Discard(signal);
+                return true;
             default:
                 // Late socket events, timers and shifts change nothing once the connection failed.
                 return true;
@@ -309,6 +336,10 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 return true;
             case CloseConnection:
                 Finish();
+                return true;
+            case StartTls start:
+                // A second starttls is refused by the Lua wrapper; here it changes nothing.
+                if (_request.Tls is null && !_tlsStarted && _tlsPending is null) _tlsPending = new TlsOptions(start.NoVerify);
                 return true;
             case ShutdownOutput:
                 if (_transport is not null && !_outputShut)
@@ -364,12 +395,20 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private void OnConnected(ITransport transport, EndPoint remote)
     {
         DisarmTimer();
-        _transport = transport;
-        _connected = true;
+        _inner = _transport = transport;
+        _remote = remote;
         Context.Become(Open);
+        // ssl=true: the connection is established (on_connect; errors stop going to on_error) after the handshake.
+        if (_request.Tls is { } tls) StartTlsLayer(tls);
+        else Established();
+    }
+
+    private void Established()
+    {
+        _connected = true;
         if (_request.NotifyConnected)
         {
-            BeginTurn(new ConnectionEstablished(Id, remote));
+            BeginTurn(new ConnectionEstablished(Id, _remote!));
             return;
         }
         Plan();
@@ -380,7 +419,15 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     /// <summary>rspamd's plan step: act on the head handler until one waits for the network or a callback.</summary>
     private void Plan()
     {
-        if (_inTurn || _finished || _fatalError is not null || _write is not null) return;
+        if (_inTurn || _finished || _fatalError is not null || _write is not null || _handshaking) return;
+
+        if (_tlsPending is { } pending && _queue.Count > 0 && !_eof)
+        {
+            // starttls(): the next handler is due, so the handshake runs first (rspamd arms the handshake with it).
+            _tlsPending = null;
+            BeginStartTls(pending, upgrade: null);
+            return;
+        }
 
         while (true)
         {
@@ -413,6 +460,10 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 case PlanAction.Write:
                     StartWrite((WriteSpec)step.Handler!);
                     return;
+                case PlanAction.StartTls:
+                    var upgrade = (StartTlsSpec)step.Handler!;
+                    BeginStartTls(new TlsOptions(upgrade.NoVerify), upgrade);
+                    return;
             }
         }
     }
@@ -421,6 +472,28 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         _inTurn = true;
         _replyTo.Tell(completion);
+    }
+
+    // ---- the socket's events: to the handler queue, or through TLS ------------------------------------------------
+
+    private void OnSocketReceived(ReadOnlyMemory<byte> data)
+    {
+        if (_fatalError is not null || _transport is null) return;
+        if (_tls is { } tls) tls.OnCipherReceived(data);
+        else OnReceived(data);
+    }
+
+    private void OnSocketAcked()
+    {
+        if (_tls is { } tls) tls.OnCipherAcked();
+        else OnWriteAcked();
+    }
+
+    private void OnSocketPeerClosed()
+    {
+        _socketEof = true;
+        if (_tls is { } tls) tls.OnCipherEof();
+        else OnPeerClosed();
     }
 
     // ---- reading -------------------------------------------------------------------------------------------------
@@ -506,13 +579,123 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         else Plan();
     }
 
+    // ---- TLS -----------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// STARTTLS (a pending starttls() or a queued <see cref="StartTlsSpec"/>): plaintext still buffered here arrived
+    /// after the server's go-ahead, so it is an injection and fails the connection; otherwise the handshake starts.
+    /// </summary>
+    private void BeginStartTls(TlsOptions options, StartTlsSpec? upgrade)
+    {
+        if (!_buffer.IsEmpty)
+        {
+            var injected = _buffer.Length;
+            _buffer.Clear();
+            Fail(TcpErrors.SslPlaintextAfterStartTls(injected));
+            return;
+        }
+        if (_tlsStarted)
+        {
+            // Already TLS (only a misuse of the message contract gets here): the upgrade is done.
+            if (upgrade is not null) CompleteUpgrade(upgrade);
+            else Plan();
+            return;
+        }
+        _upgrade = upgrade;
+        StartTlsLayer(options);
+    }
+
+    private void StartTlsLayer(TlsOptions options)
+    {
+        DisarmTimer();
+        var tls = new TlsTransport(_inner!, Self, _request.Host, options, _settings.TlsCaCertificates,
+            Math.Max(_settings.ReadChunkSize, TlsReadSize), _settings.MaxBytesInFlight, innerReadPending: _readPending);
+        // A socket read still requested (a sync read that timed out) now brings ciphertext.
+        _readPending = false;
+        _tls = tls;
+        _transport = tls;
+        _tlsStarted = true;
+        _handshaking = true;
+        // rspamd starts the handshake with the connect timer (phased: connect_timeout; else what is left of the budget).
+        ArmTimer(WaitPhase.Connect);
+        tls.StartHandshake();
+    }
+
+    private void OnTlsSignal(TlsSignal signal)
+    {
+        if (_tls is not { } tls || _fatalError is not null)
+        {
+            TlsTransport.Discard(signal);
+            return;
+        }
+        var outcome = tls.Handle(signal);
+        switch (outcome.Kind)
+        {
+            case TlsOutcomeKind.HandshakeDone:
+                OnHandshakeDone(tls);
+                break;
+            case TlsOutcomeKind.Received:
+                OnReceived(outcome.Data);
+                break;
+            case TlsOutcomeKind.WriteAcked:
+                OnWriteAcked();
+                break;
+            case TlsOutcomeKind.Eof:
+                OnPeerClosed();
+                break;
+            case TlsOutcomeKind.Failed:
+                _handshaking = false;
+                _eof = true;
+                _readPending = false;
+                Fail(outcome.Error!);
+                break;
+        }
+    }
+
+    private void OnHandshakeDone(TlsTransport tls)
+    {
+        _handshaking = false;
+        DisarmTimer();
+        _log.Debug("TLS established with {0} ({1})", _request.Host, tls.Protocol);
+        if (!_connected)
+        {
+            Established();
+            return;
+        }
+        if (_upgrade is { } upgrade)
+        {
+            _upgrade = null;
+            CompleteUpgrade(upgrade);
+            return;
+        }
+        Plan();
+    }
+
+    private void CompleteUpgrade(StartTlsSpec upgrade)
+    {
+        _queue.RemoveHeadIf(upgrade.HandlerId);
+        if (upgrade.HasCallback) BeginTurn(new TlsStarted(Id, upgrade.HandlerId));
+        else Plan();
+    }
+
+    /// <summary>The timeout text: rspamd's TLS layer owns the timer once TLS is on.</summary>
+    private string TimeoutError => _tlsStarted ? TcpErrors.SslTimedOut : TcpErrors.IoTimeout;
+
     // ---- errors and the end --------------------------------------------------------------------------------------
 
     private void OnTransportError(string reason)
     {
-        if (_fatalError is not null) return;
+        // Once we closed the socket, what Akka.IO still reports about it concerns nobody.
+        if (_fatalError is not null || _transport is null) return;
         _eof = true;
         _readPending = false;
+        if (_tlsStarted)
+        {
+            var stage = _handshaking ? "connect" : _write is not null ? "write" : "read";
+            _handshaking = false;
+            Fail(TcpErrors.SslSyscallFailed(stage, reason));
+            return;
+        }
         Fail(_write is not null ? TcpErrors.WriteError(reason) : TcpErrors.ReadError(reason));
     }
 
@@ -591,8 +774,12 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     private void CloseTransport()
     {
-        _transport?.Close();
+        // The TLS layer closes the socket under it.
+        (_transport ?? _inner)?.Close();
         _transport = null;
+        _inner = null;
+        _tls = null;
+        _handshaking = false;
     }
 
     // ---- timers --------------------------------------------------------------------------------------------------

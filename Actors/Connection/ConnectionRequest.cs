@@ -27,6 +27,26 @@ public sealed record WriteSpec(long HandlerId, bool HasCallback, IReadOnlyList<R
 }
 
 /// <summary>
+/// An upgrade of the connection to TLS, queued like a read or a write (tcp_sync's <c>starttls()</c>): when it reaches
+/// the head the handshake runs, and its completion is <see cref="TlsStarted"/> (or a non-fatal <see cref="HandlerFailed"/>
+/// on a sync connection). Plaintext still buffered then is an error (<see cref="TcpErrors.SslPlaintextAfterStartTls"/>).
+/// </summary>
+public sealed record StartTlsSpec(long HandlerId, bool HasCallback, bool NoVerify) : HandlerSpec(HandlerId, HasCallback)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"StartTls(id: {HandlerId}, callback: {HasCallback}, no_verify: {NoVerify})";
+}
+
+/// <summary>
+/// TLS on a connection (rspamd's <c>ssl</c>, <c>ssl_noverify</c>, <c>starttls([no_verify])</c>). Verification is on unless
+/// <see cref="NoVerify"/>: the chain must end at a root of the system store or of <c>actortcp.tls.ca-file</c>, and the
+/// certificate must name <see cref="ServerName"/> (a DNS name, with SNI) or, for an IP literal, carry it as an IP SAN.
+/// </summary>
+/// <param name="NoVerify">Accept any certificate.</param>
+/// <param name="ServerName">The name to send as SNI and to verify; null means the request's host.</param>
+public sealed record TlsOptions(bool NoVerify = false, string? ServerName = null);
+
+/// <summary>
 /// Timeouts of one request, as rspamd_tcp's <c>timeout</c>, <c>connect_timeout</c>, <c>read_timeout</c> and
 /// <c>write_timeout</c>. <see cref="Budget"/> null means the configured default; zero or negative means no timer.
 /// When any phase value is positive the connection uses per-phase timers and an unset phase falls back to the budget
@@ -85,9 +105,16 @@ public sealed record ConnectionRequest
     /// </summary>
     public bool Synchronous { get; init; }
 
+    /// <summary>
+    /// TLS from the start (rspamd's <c>ssl = true</c>): the handshake follows the TCP connect, bounded by the connect
+    /// timeout, and the connection counts as established (<c>on_connect</c>, <c>on_error</c>) only after it. Null: plain.
+    /// </summary>
+    public TlsOptions? Tls { get; init; }
+
     /// <summary>The request's timeouts.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 
     /// <inheritdoc/>
-    public override string ToString() => $"ConnectionRequest(id: {RequestId}, {Host}:{Port}, {Handlers.Count} handlers)";
+    public override string ToString() =>
+        $"ConnectionRequest(id: {RequestId}, {Host}:{Port}{(Tls is null ? "" : ", tls")}, {Handlers.Count} handlers)";
 }

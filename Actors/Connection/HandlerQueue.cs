@@ -13,6 +13,8 @@ internal enum PlanAction
     Write,
     /// <summary>Deliver the non-fatal <see cref="PlanStep.Error"/> to the handler (already removed).</summary>
     NonFatalError,
+    /// <summary>The head is a <see cref="StartTlsSpec"/>: run the handshake (it stays at the head until it is done).</summary>
+    StartTls,
 }
 
 /// <summary>One decision of the plan step.</summary>
@@ -82,6 +84,10 @@ internal sealed class HandlerQueue
 
             case WriteSpec write:
                 return eof ? NonFatal(TcpErrors.EofCannotWrite) : new PlanStep(PlanAction.Write, write);
+
+            case StartTlsSpec upgrade:
+                // The handshake has to write: after EOF it is the write's non-fatal error.
+                return eof ? NonFatal(TcpErrors.EofCannotWrite) : new PlanStep(PlanAction.StartTls, upgrade);
 
             default:
                 throw new InvalidOperationException($"unknown handler {Head}");

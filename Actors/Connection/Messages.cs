@@ -19,6 +19,14 @@ public sealed record AddHandler(HandlerSpec Handler) : IConnectionCommand;
 /// </summary>
 public sealed record ShiftCallback(long HandlerId) : IConnectionCommand;
 
+/// <summary>
+/// Switches a plain connection to TLS (rspamd's <c>conn:starttls([no_verify])</c>), sent from a callback: the handshake
+/// runs when the next handler is due, and that handler (a write or a read) proceeds over TLS once it succeeded; a
+/// failure goes to the queued handlers like any fatal error. Ignored when TLS is already on or requested. Plaintext
+/// buffered beyond the server's go-ahead fails the connection (<see cref="TcpErrors.SslPlaintextAfterStartTls"/>).
+/// </summary>
+public sealed record StartTls(bool NoVerify) : IConnectionCommand;
+
 /// <summary>Closes the connection now; no further callback is delivered (rspamd's <c>close</c>).</summary>
 public sealed class CloseConnection : IConnectionCommand
 {
@@ -82,6 +90,9 @@ public sealed record ReadCompleted(long RequestId, long HandlerId, ReadOnlyMemor
 
 /// <summary>A write handler's bytes were all accepted by the socket (<c>(nil, conn)</c>).</summary>
 public sealed record WriteCompleted(long RequestId, long HandlerId) : ICallbackTurn;
+
+/// <summary>A <see cref="StartTlsSpec"/> completed: the connection now speaks TLS.</summary>
+public sealed record TlsStarted(long RequestId, long HandlerId) : ICallbackTurn;
 
 /// <summary>A handler failed (<c>(err, nil, conn)</c>). <see cref="Fatal"/>: the connection ends after the fan-out.</summary>
 public sealed record HandlerFailed(long RequestId, long HandlerId, string Error, bool Fatal) : ICallbackTurn;

@@ -64,8 +64,10 @@ function methods:close()
   if not ok then error(err, 2) end
 end
 
+-- Call from a callback: the handshake runs when the next handler is due. A second call raises 'invalid arguments'.
 function methods:starttls(no_verify)
-  error('starttls: TLS is not available in this build of ActorTcp', 2)
+  local ok, err = raw.tcp_starttls(self, no_verify)
+  if not ok then error(err, 2) end
 end
 
 local mt = raw.tcp_mt
@@ -114,8 +116,11 @@ function sync_methods:close()
   raw.sync_close(self)
 end
 
+-- Yields until the handshake is done: true, or false, err. A second call raises 'invalid arguments'.
 function sync_methods:starttls(no_verify)
-  error('starttls: TLS is not available in this build of ActorTcp', 2)
+  local status, value = raw.sync_starttls(self, no_verify)
+  if status == 'raise' then error(value, 2) end
+  return settle(status, value)
 end
 
 local sync_mt = raw.tcp_sync_mt

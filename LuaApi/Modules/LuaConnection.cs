@@ -35,6 +35,9 @@ internal sealed class LuaConnection(long id, string display)
     /// <summary>The handler whose callback is running, for <c>shift_callback</c>; null outside callbacks.</summary>
     public long? Running { get; set; }
 
+    /// <summary>TLS is on or requested (<c>ssl = true</c>, or <c>starttls()</c> was called): a second starttls is refused.</summary>
+    public bool Tls { get; set; }
+
     /// <summary><c>close()</c> was called: no command and no further turn goes to the actor.</summary>
     public bool Closing { get; set; }
 
@@ -52,4 +55,4 @@ internal sealed class LuaConnection(long id, string display)
 }
 
 /// <summary>What a coroutine suspended on a sync connection waits for.</summary>
-internal enum SyncOperation { None, Connect, Read, Write }
+internal enum SyncOperation { None, Connect, Read, Write, StartTls }

@@ -67,6 +67,11 @@ internal sealed partial class TcpModule
                 runtime.Unref(failedCallback);
                 break;
 
+            case TlsStarted:
+                // Only sync connections queue upgrades; nothing to call here.
+                EndTurn(connection);
+                break;
+
             case ConnectFailed failed when connection.OnError != 0:
                 // Not a turn: the connection is already over; on_error is one-shot.
                 var co = runtime.Coroutines.Rent();

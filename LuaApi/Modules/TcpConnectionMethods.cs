@@ -112,6 +112,29 @@ internal sealed unsafe partial class TcpModule
         }
     }
 
+    // raw.tcp_starttls(conn, no_verify) -> true | false, error
+    // rspamd_tcp_api.md Part 2 section 4.2, with Part 1.2's fixes: no_verify is honoured, and the handler after it may
+    // be a read. The handshake runs when the next handler is due. rspamd raises "invalid arguments" when TLS is on.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int StartTls(IntPtr L)
+    {
+        try
+        {
+            var module = LuaRuntime.Of(L).Module<TcpModule>();
+            if (!IsConnObject(L, 1)) return HostFunction.Error(L, "starttls: self is not rspamd{tcp}");
+            // A stale conn (or one whose actor is not known yet, outside any callback) does nothing, like its other methods.
+            if (module.ConnectionAt(L, 1) is not { Closing: false, Actor: { } actor } connection) return HostFunction.Ok(L);
+            if (connection.Tls) return HostFunction.Error(L, "invalid arguments");
+            connection.Tls = true;
+            actor.Tell(new Actors.Connection.StartTls(NoVerify: lua_toboolean(L, 2) != 0), module.Host);
+            return HostFunction.Ok(L);
+        }
+        catch (Exception e)
+        {
+            return HostFunction.Fail(L, e);
+        }
+    }
+
     // raw.tcp_tostring(conn) -> "rspamd{tcp}(host:port)"; used as __tostring, so it never fails
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ToString(IntPtr L)

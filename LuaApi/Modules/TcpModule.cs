@@ -41,6 +41,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         SetFunction(L, "tcp_add_write", &AddWrite);
         SetFunction(L, "tcp_shift_callback", &ShiftCallback);
         SetFunction(L, "tcp_close", &Close);
+        SetFunction(L, "tcp_starttls", &StartTls);
         SetFunction(L, "tcp_tostring", &ToString);
         RegisterSyncFunctions(L);
     }
@@ -101,6 +102,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{parsed.Port}")
         {
             Partial = parsed.Partial,
+            Tls = parsed.Ssl,
             OnConnect = RefField(L, runtime, "on_connect"),
             OnError = RefField(L, runtime, "on_error"),
         };
@@ -133,6 +135,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             NotifyConnected = connection.OnConnect != 0,
             NotifyConnectError = connection.OnError != 0,
             Timeouts = parsed.Timeouts,
+            Tls = parsed.Ssl ? new TlsOptions(parsed.SslNoVerify) : null,
         };
         manager.Tell(new OpenConnection(request, Host), Host);
         return HostFunction.Ok(L);

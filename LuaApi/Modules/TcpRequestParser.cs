@@ -15,6 +15,8 @@ internal sealed record ParsedRequest
     public bool Shutdown { get; init; }
     public bool Read { get; init; } = true;
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
+    public bool Ssl { get; init; }
+    public bool SslNoVerify { get; init; }
 
     /// <summary>A bad argument: the Lua wrapper raises this message.</summary>
     public string? Error { get; init; }
@@ -93,8 +95,9 @@ internal static unsafe class TcpRequestParser
         if (TextObjects.TryGetStringOrText(L, -1, out var patternBytes) && !patternBytes.IsEmpty) pattern = patternBytes.ToArray();
         lua_pop(L, 1);
 
-        if (Boolean(L, table, "ssl") == true)
-            return new ParsedRequest { Error = "tcp request has bad params: ssl: TLS is not available in this build of ActorTcp" };
+        // ssl_noverify, else its alias no_ssl_verify (read only when ssl_noverify is not a boolean, as rspamd does).
+        var ssl = Boolean(L, table, "ssl") ?? false;
+        var noVerify = Boolean(L, table, "ssl_noverify") ?? Boolean(L, table, "no_ssl_verify") ?? false;
         if (RawGetField(L, table, "upstream") is not (LUA_TNIL or LUA_TNONE))
         {
             lua_pop(L, 1);
@@ -112,6 +115,9 @@ internal static unsafe class TcpRequestParser
             Shutdown = Boolean(L, table, "shutdown") ?? false,
             Read = Boolean(L, table, "read") ?? true,
             Timeouts = timeouts,
+            Ssl = ssl,
+            // rspamd honours it only together with ssl = true.
+            SslNoVerify = ssl && noVerify,
         };
     }
 

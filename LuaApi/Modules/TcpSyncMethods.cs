@@ -32,6 +32,7 @@ internal sealed unsafe partial class TcpModule
         SetFunction(L, "sync_write", &SyncWrite);
         SetFunction(L, "sync_eof", &SyncEof);
         SetFunction(L, "sync_shutdown", &SyncShutdown);
+        SetFunction(L, "sync_starttls", &SyncStartTls);
         SetFunction(L, "sync_close", &SyncClose);
         SetFunction(L, "sync_tostring", &SyncToString);
     }
@@ -157,6 +158,34 @@ internal sealed unsafe partial class TcpModule
 
             module.Suspend(connection, co, SyncOperation.Write);
             connection.Actor?.Tell(new AddHandler(new WriteSpec(++module._lastHandlerId, HasCallback: true, collected.Pieces)), module.Host);
+            return Status(L, "yield");
+        }
+        catch (Exception e)
+        {
+            return Status(L, "raise", "internal error: " + e.Message);
+        }
+    }
+
+    // raw.sync_starttls(conn, no_verify): an ActorTcp extra (rspamd has no TLS on sync connections). The upgrade is
+    // queued like a write; the coroutine resumes with true once the handshake is done, or false, err.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int SyncStartTls(IntPtr L)
+    {
+        try
+        {
+            var runtime = LuaRuntime.Of(L);
+            var module = runtime.Module<TcpModule>();
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", "invalid arguments [self is not rspamd{tcp_sync}]");
+            // The handshake has to write: on a closed connection it meets the write's EOF error.
+            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotWrite);
+            if (connection.Tls) return Status(L, "raise", "invalid arguments");
+            if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
+            if (SuspendableCoroutine(L, runtime, "starttls") is not { } co) return 2;
+
+            connection.Tls = true;
+            module.Suspend(connection, co, SyncOperation.StartTls);
+            var upgrade = new StartTlsSpec(++module._lastHandlerId, HasCallback: true, NoVerify: lua_toboolean(L, 2) != 0);
+            connection.Actor?.Tell(new AddHandler(upgrade), module.Host);
             return Status(L, "yield");
         }
         catch (Exception e)
@@ -327,9 +356,19 @@ internal sealed unsafe partial class TcpModule
                     return 2;
                 });
                 break;
+            case TlsStarted:
+                ResumeWaiting(runtime, connection, co =>
+                {
+                    lua_pushboolean(co, 1);
+                    return 1;
+                });
+                break;
             case HandlerFailed failed:
-                // rspamd's eof(): a read that ended at EOF or failed; a timeout leaves the connection readable.
-                if (connection.Operation == SyncOperation.Read && failed.Error != TcpErrors.IoTimeout) connection.Eof = true;
+                // rspamd's eof(): a read that ended at EOF or failed; a timeout leaves the connection readable. A failed
+                // STARTTLS leaves no socket either.
+                var timedOut = failed.Error is TcpErrors.IoTimeout or TcpErrors.SslTimedOut;
+                if ((connection.Operation == SyncOperation.Read && !timedOut) || connection.Operation == SyncOperation.StartTls)
+                    connection.Eof = true;
                 ResumeWaiting(runtime, connection, co => PushFailure(co, failed.Error));
                 break;
             case ConnectFailed failed:

@@ -54,7 +54,9 @@ public sealed class ActorTcpSettingsDnsTests
 
         var settings = ActorTcpSettings.Create(config);
 
-        Assert.Equal(ActorTcpSettings.Default with { NameServers = settings.NameServers }, settings);
+        // Collections compare by reference in a record: compare them apart.
+        Assert.Empty(settings.TlsCaCertificates);
+        Assert.Equal(ActorTcpSettings.Default with { NameServers = settings.NameServers, TlsCaCertificates = settings.TlsCaCertificates }, settings);
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
         hocon.AppendLine(CultureInfo.InvariantCulture, $"actortcp.dns.nameservers = [\"{servers.Dns.EndPoint}\"]");
         hocon.AppendLine("actortcp.dns.timeout = 1s");
         hocon.AppendLine("actortcp.dns.retries = 0");
+        hocon.AppendLine(TestPki.TrustCaHocon);
         foreach (var line in directives.Hocon) hocon.AppendLine(line);
         var config = ConnectionTestKit.BuildConfig(hocon.ToString());
 

@@ -69,7 +69,7 @@ public sealed class DnsmasqServer : IDisposable
                 EndPoint = new IPEndPoint(IPAddress.Loopback, port);
                 return;
             }
-            Kill(process);
+            ServerProcess.Kill(process);
             failures.AppendLine($"port {port}: {why}");
         }
         throw new InvalidOperationException(
@@ -89,7 +89,7 @@ public sealed class DnsmasqServer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Kill(_process);
+    public void Dispose() => ServerProcess.Kill(_process);
 
     private static IReadOnlyList<string> BuildArguments(int port) =>
     [
@@ -116,29 +116,8 @@ public sealed class DnsmasqServer : IDisposable
 
     private Process Launch(int port)
     {
-        var info = new ProcessStartInfo(Binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-        };
         Arguments = BuildArguments(port);
-        foreach (var argument in Arguments) info.ArgumentList.Add(argument);
-
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        return ServerProcess.Start(Binary, Arguments, _output);
     }
 
     // Polls with a real query: the process being up does not mean its sockets are bound.
@@ -199,23 +178,6 @@ public sealed class DnsmasqServer : IDisposable
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited) process.Kill();
-            process.WaitForExit(5_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            process.Dispose();
         }
     }
 }

@@ -50,8 +50,9 @@ namespace ActorTcp.Tests.Support;
 /// <item><term>unix</term><description>a unix socket server behaving like <c>banner</c> but greeting
 /// <c>220 unix\r\n</c>.</description></item>
 /// </list>
+/// The TLS servers are described in ScenarioTlsServers.cs.
 /// </remarks>
-public sealed class ScenarioServers : IDisposable
+public sealed partial class ScenarioServers : IDisposable
 {
     /// <summary>A unix socket path where no socket exists (fixed, so expected outputs can name it).</summary>
     public const string MissingUnixPath = "/tmp/actortcp-scenario-missing.sock";
@@ -124,6 +125,8 @@ public sealed class ScenarioServers : IDisposable
                 if (await ReadChunkAsync(c) == 0) return;
                 c.Reset();
             });
+
+            AddTlsServers();
 
             var many = Own(new LineEchoServer());
             _ports["many"] = many.Port;

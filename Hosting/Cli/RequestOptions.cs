@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ActorTcp.Hosting;
+namespace ActorTcp.Hosting.Cli;
 
 /// <summary>Arguments of <c>actortcp request</c>.</summary>
 public sealed record RequestOptions(string Host, int Port, byte[] Data, byte[] StopPattern, double? Timeout, string? ConfigFile)
@@ -25,8 +25,8 @@ public sealed record RequestOptions(string Host, int Port, byte[] Data, byte[] S
             switch (name)
             {
                 case "--host": host = value; break;
-                case "--data": data = Cli.Unescape(value); break;
-                case "--stop-pattern": pattern = Cli.Unescape(value); break;
+                case "--data": data = CEscapes.Unescape(value); break;
+                case "--stop-pattern": pattern = CEscapes.Unescape(value); break;
                 case "--config": config = value; break;
                 case "--port":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)

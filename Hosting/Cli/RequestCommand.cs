@@ -4,7 +4,7 @@ using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;
 using Akka.Actor;
 
-namespace ActorTcp.Hosting;
+namespace ActorTcp.Hosting.Cli;
 
 /// <summary><c>actortcp request</c>: one write-then-read exchange through the connection actors.</summary>
 public static class RequestCommand

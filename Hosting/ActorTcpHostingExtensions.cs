@@ -1,0 +1,61 @@
+using ActorTcp.Actors;
+using ActorTcp.Actors.Dns;
+using ActorTcp.Hosting.Logging;
+using ActorTcp.LuaApi;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorTcp.Hosting;
+
+/// <summary>ActorTcp on Akka.Hosting: the actors of rspamd_tcp and its Lua host in a hosted actor system.</summary>
+public static class ActorTcpHostingExtensions
+{
+    /// <summary>
+    /// Adds ActorTcp to the actor system: HOCON.conf's defaults as a fallback (HOCON added with
+    /// <see cref="HoconAddMode.Prepend"/> overrides them), then, once the system runs, the DNS resolver, the connection
+    /// manager and the Lua host, registered in the <see cref="ActorRegistry"/> under <see cref="ResolverActor"/>,
+    /// <see cref="ConnectionManager"/> and <see cref="LuaHostActor"/>. Settings are read from the <c>actortcp { }</c>
+    /// section of the final configuration. The Lua host logs through the host's <see cref="ILoggerFactory"/> (category
+    /// <c>ActorTcp.Lua</c>), and so does Akka when <see cref="ActorTcpOptions.RouteAkkaLogging"/> is on. Run plugins
+    /// with <see cref="LuaPluginService"/> (<see cref="LuaPluginServiceCollectionExtensions.AddLuaPlugins"/>).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorTcp(this AkkaConfigurationBuilder builder,
+        Action<ActorTcpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new ActorTcpOptions();
+        configure?.Invoke(options);
+
+        builder.AddHocon(HoconLoader.Defaults, HoconAddMode.Append);
+        if (options.NameServers.Count > 0)
+        {
+            foreach (var server in options.NameServers) ActorTcpSettings.ParseNameServer(server);
+            builder.AddHocon(HoconLoader.NameServers(options.NameServers), HoconAddMode.Prepend);
+        }
+        if (options.RouteAkkaLogging)
+        {
+            builder.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = options.AkkaLogLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+        }
+
+        return builder.WithActors((system, registry, resolver) =>
+        {
+            var settings = ActorTcpSettings.Create(system.Settings.Config);
+            var loggers = resolver.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            var output = options.Output ?? new LoggerLuaOutput(loggers.CreateLogger(LoggerLuaOutput.Category));
+            var log = new LoggerLuaLog(loggers.CreateLogger(LoggerLuaLog.Category));
+
+            var dns = system.ActorOf(ResolverActor.Props(settings), options.ResolverName);
+            var manager = system.ActorOf(ConnectionManager.Props(settings, dns), options.ManagerName);
+            var lua = system.ActorOf(LuaHostActor.Props(manager, output, log), options.LuaHostName);
+            registry.Register<ResolverActor>(dns);
+            registry.Register<ConnectionManager>(manager);
+            registry.Register<LuaHostActor>(lua);
+        });
+    }
+}

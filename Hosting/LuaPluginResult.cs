@@ -1,0 +1,27 @@
+namespace ActorTcp.Hosting;
+
+/// <summary>
+/// How a Lua plugin run ended: <see cref="Error"/> is null when the chunk returned and everything it started (requests,
+/// sync connections, callbacks) was done; otherwise it holds the Lua error message and traceback.
+/// </summary>
+/// <param name="Name">The chunk name (a file's path, or the name given for a chunk).</param>
+/// <param name="Error">The error with its traceback, or null.</param>
+/// <param name="Elapsed">From handing the chunk to the Lua host to its end.</param>
+public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed)
+{
+    /// <summary>Whether the plugin ran without a Lua error.</summary>
+    public bool Succeeded => Error is null;
+
+    /// <summary>Throws <see cref="LuaPluginException"/> when the plugin failed.</summary>
+    public LuaPluginResult EnsureSucceeded() => Error is null ? this : throw new LuaPluginException(Name, Error);
+}
+
+/// <summary>A Lua plugin failed; <see cref="Exception.Message"/> holds the Lua error and its traceback.</summary>
+public sealed class LuaPluginException(string name, string error) : Exception($"{name}: {error}")
+{
+    /// <summary>The chunk name.</summary>
+    public string PluginName { get; } = name;
+
+    /// <summary>The Lua error with its traceback.</summary>
+    public string LuaError { get; } = error;
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using ActorTcp.Actors.Connection;
+using ActorTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Connection;
+
+/// <summary>
+/// Certificate verification (on by default) and handshake failures, with the test CA configured: the texts of
+/// rspamd_tcp_api.md Part 1.5 and where they go (on_error before the connection is established, else every handler).
+/// </summary>
+public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionTestKit(output, TestPki.TrustCaHocon)
+{
+    private static TestPki Pki => TestPki.Instance;
+
+    private LoopbackServer TlsGreeter(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        StartServer(async (c, _) =>
+        {
+            try
+            {
+                await using var tls = await TlsServerStream.AcceptAsync(c, certificate);
+                await tls.SendAsync("hello\r\n");
+                await c.SilentAsync(TimeSpan.FromSeconds(3));
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+            {
+                // The client refused the certificate.
+            }
+        });
+
+    private async Task<string> HandshakeErrorAsync(ConnectionRequest request, TimeSpan? wait = null)
+    {
+        var r1 = request.Handlers[^1].HandlerId;
+        var conn = await OpenAsync(request);
+        var failed = await ExpectTurnAsync<HandlerFailed>(conn, wait);
+        Assert.Equal(r1, failed.HandlerId);
+        Assert.True(failed.Fatal);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        return failed.Error;
+    }
+
+    [Fact]
+    public async Task Self_signed_certificate_fails_with_certificate_verify_failed()
+    {
+        var server = TlsGreeter(Pki.SelfSigned);
+        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+
+        Assert.StartsWith("ssl error: ssl connect error: certificate verify failed: ", error);
+    }
+
+    [Fact]
+    public async Task Trusted_certificate_for_another_name_fails_hostname_verification_for_the_ip()
+    {
+        var server = TlsGreeter(Pki.WrongName);
+        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+
+        Assert.Equal("ssl error: peer certificate fails hostname verification for 127.0.0.1", error);
+    }
+
+    [Fact]
+    public async Task Trusted_certificate_for_another_name_fails_hostname_verification_for_a_dns_name()
+    {
+        using var server = LoopbackServer.OnBothLoopbacks(async (c, _) =>
+        {
+            try
+            {
+                await using var tls = await TlsServerStream.AcceptAsync(c, Pki.WrongName);
+                await c.SilentAsync(TimeSpan.FromSeconds(3));
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+            {
+                // The client refused the certificate.
+            }
+        });
+        var error = await HandshakeErrorAsync(RequestTo("localhost", server.Port, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+
+        Assert.Equal(TcpErrors.SslHostnameMismatch("localhost"), error);
+    }
+
+    [Fact]
+    public async Task No_verify_accepts_an_untrusted_certificate_and_a_wrong_name()
+    {
+        foreach (var certificate in new[] { Pki.SelfSigned, Pki.WrongName })
+        {
+            var server = TlsGreeter(certificate);
+            var r1 = NextId();
+            var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions(NoVerify: true) });
+
+            await ExpectReadAsync(conn, r1, "hello");
+            Return(conn);
+            await ExpectClosedAsync(conn);
+        }
+    }
+
+    [Fact]
+    public async Task Plain_text_server_fails_the_handshake()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync("220 hello\r\n");
+            await c.SilentAsync(TimeSpan.FromSeconds(3));
+        });
+        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+
+        Assert.StartsWith("ssl error: ssl connect error: handshake failed: ", error);
+    }
+
+    [Fact]
+    public async Task Server_closing_during_the_handshake_fails_the_handshake()
+    {
+        var server = StartServer(async (c, _) => await c.ReadUntilAsync("\u0016"));
+        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+
+        Assert.StartsWith("ssl error: ssl connect error: ", error);
+    }
+
+    [Fact]
+    public async Task Silent_server_times_out_the_handshake_with_ssl_connection_timed_out()
+    {
+        var server = StartServer(SilentScript);
+        var clock = Stopwatch.StartNew();
+        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with
+        {
+            Tls = new TlsOptions(),
+            Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromMilliseconds(500)),
+        });
+
+        Assert.Equal(TcpErrors.SslTimedOut, error);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 3);
+    }
+
+    [Fact]
+    public async Task Phased_connect_timeout_bounds_the_handshake()
+    {
+        var server = StartServer(SilentScript);
+        var clock = Stopwatch.StartNew();
+        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with
+        {
+            Tls = new TlsOptions(),
+            Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(10), Connect: TimeSpan.FromMilliseconds(500),
+                Read: TimeSpan.FromSeconds(10)),
+        });
+
+        Assert.Equal(TcpErrors.SslTimedOut, error);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 3);
+    }
+
+    [Fact]
+    public async Task Handshake_failure_goes_only_to_on_error_because_the_connection_is_not_established()
+    {
+        var server = TlsGreeter(Pki.WrongName);
+        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "x"), ReadHandler(NextId(), "\r\n")) with
+        {
+            Tls = new TlsOptions(),
+            NotifyConnected = true,
+            NotifyConnectError = true,
+        });
+
+        await ExpectConnectFailedAsync(conn, TcpErrors.SslHostnameMismatch("127.0.0.1"));
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Handshake_failure_without_on_error_goes_to_every_handler_in_order()
+    {
+        var server = TlsGreeter(Pki.SelfSigned);
+        long w1 = NextId(), r2 = NextId();
+        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "x"), ReadHandler(r2, "\r\n")) with { Tls = new TlsOptions() });
+
+        var first = await ExpectTurnAsync<HandlerFailed>(conn);
+        Assert.Equal(w1, first.HandlerId);
+        Assert.Contains("certificate verify failed", first.Error);
+        Return(conn);
+        var second = await ExpectTurnAsync<HandlerFailed>(conn);
+        Assert.Equal(r2, second.HandlerId);
+        Assert.Equal(first.Error, second.Error);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Handshakes_waiting_on_silent_servers_hold_no_thread()
+    {
+        // 40 handshakes stall at once; if any held a thread, the pool (2 cores here) would starve the verified exchange.
+        const int stalled = 40;
+        var silent = StartServer(SilentScript);
+        var stalledConnections = new List<TestConnection>();
+        for (var i = 0; i < stalled; i++)
+            stalledConnections.Add(await OpenAsync(RequestTo(silent, ReadHandler(NextId(), "\r\n")) with
+            {
+                Tls = new TlsOptions(),
+                Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(4)),
+            }));
+
+        var server = TlsGreeter(Pki.Localhost);
+        var r1 = NextId();
+        var clock = Stopwatch.StartNew();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
+        await ExpectReadAsync(conn, r1, "hello", TimeSpan.FromSeconds(3));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the exchange took {clock.Elapsed}");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+
+        foreach (var stalledConnection in stalledConnections)
+        {
+            var failed = await ExpectTurnAsync<HandlerFailed>(stalledConnection, TimeSpan.FromSeconds(8));
+            Assert.Equal(TcpErrors.SslTimedOut, failed.Error);
+            Return(stalledConnection);
+            await ExpectEventAsync<ConnectionClosed>(stalledConnection);
+        }
+    }
+}
+
+/// <summary>Without <c>actortcp.tls.ca-file</c>, only the system store is trusted: the test CA's certificates fail.</summary>
+public sealed class TlsWithoutCaTests(ITestOutputHelper output) : ConnectionTestKit(output)
+{
+    [Fact]
+    public async Task Certificate_of_a_ca_that_is_not_configured_fails_with_certificate_verify_failed()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            try
+            {
+                await using var tls = await TlsServerStream.AcceptAsync(c, TestPki.Instance.Localhost);
+                await c.SilentAsync(TimeSpan.FromSeconds(3));
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+            {
+                // The client refused the certificate.
+            }
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
+
+        var failed = await ExpectTurnAsync<HandlerFailed>(conn);
+        Assert.Equal("ssl error: ssl connect error: certificate verify failed: unable to get local issuer certificate", failed.Error);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+}

@@ -1,0 +1,249 @@
+using System.Text;
+using Xunit;
+
+namespace ActorTcp.Tests.Hosting;
+
+/// <summary>
+/// <c>actortcp run</c> as a process: exit codes, <c>arg</c>, stdout for print and stderr for errors and logs, waiting
+/// for pending work, <c>--config</c>, <c>--fixtures</c> and the help text.
+/// </summary>
+public sealed class RunCommandTests
+{
+    [Fact]
+    public async Task A_lua_error_in_the_script_body_exits_1_with_the_message_and_traceback_on_stderr()
+    {
+        using var script = new TempScript("""
+            print('before the error')
+            local function explode(what) error('boom: ' .. what) end
+            explode('body')
+            print('never printed')
+            """, "explode.lua");
+
+        var run = await ActortcpProcess.RunAsync(["run", script.Path]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal("before the error\n", run.Stdout);
+        Assert.StartsWith($"{script.Path}:2: boom: body\nstack traceback:\n", run.Stderr);
+        Assert.Contains($"{script.Path}:2: in local 'explode'", run.Stderr);
+        Assert.Contains($"{script.Path}:3: in main chunk", run.Stderr);
+    }
+
+    [Fact]
+    public async Task A_syntax_error_exits_1_with_the_message_on_stderr()
+    {
+        using var script = new TempScript("print('unterminated)\n", "syntax.lua");
+
+        var run = await ActortcpProcess.RunAsync(["run", script.Path]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal("", run.Stdout);
+        Assert.Contains($"{script.Path}:1: unfinished string", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Arg_holds_the_script_arguments_and_so_does_the_chunks_varargs()
+    {
+        using var script = new TempScript("""
+            print('#arg', #arg)
+            for i = 0, #arg do print(i, arg[i]) end
+            print('...', select('#', ...), ...)
+            """, "args.lua");
+
+        var run = await ActortcpProcess.RunAsync(["run", script.Path, "first", "two words", "--not-an-option", "ünïcode"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal($"""
+            #arg	4
+            0	{script.Path}
+            1	first
+            2	two words
+            3	--not-an-option
+            4	ünïcode
+            ...	4	first	two words	--not-an-option	ünïcode
+
+            """, run.Stdout);
+    }
+
+    [Fact]
+    public async Task Options_after_double_dash_are_the_script_name_and_arguments()
+    {
+        using var script = new TempScript("print(#arg, arg[1])\n", "dd.lua");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--", script.Path, "--fixtures"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("1\t--fixtures\n", run.Stdout);
+    }
+
+    [Fact]
+    public async Task The_run_lasts_until_callbacks_and_sync_connections_started_by_the_body_are_done()
+    {
+        using var script = new TempScript("""
+            local tcp = require 'rspamd_tcp'
+            tcp.request{host = fixtures.host, port = fixtures.drip, stop_pattern = 'tick 5\r\n', callback = function(err, data)
+              print('callback', err, #tostring(data))
+              -- a sync connection opened in a callback keeps the run alive too
+              local ok, conn = tcp.connect_sync{host = fixtures.host, port = fixtures.echo}
+              conn:write('ping')
+              local ok2, reply = conn:read_once()
+              print('sync', ok2, reply)
+              conn:close()
+            end}
+            print('body returned')
+            """);
+
+        var run = await ActortcpProcess.RunAsync(["run", "--fixtures", script.Path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("body returned\ncallback\tnil\t32\nsync\ttrue\tping\n", run.Stdout);
+        Assert.True(run.Elapsed >= TimeSpan.FromSeconds(0.9), run.ToString());
+    }
+
+    [Fact]
+    public async Task Print_output_keeps_its_order_between_the_body_and_callbacks_and_binary_bytes_pass_unchanged()
+    {
+        using var script = new TempScript("""
+            local tcp = require 'rspamd_tcp'
+            for i = 1, 500 do print('body', i) end
+            local n = 0
+            for i = 1, 20 do
+              tcp.request{host = fixtures.host, port = fixtures.echo, data = 'x' .. i .. '\n', stop_pattern = '\n',
+                callback = function(err, data)
+                  n = n + 1
+                  print('callback', n)
+                end}
+            end
+            print('\0\255\1')
+            """);
+
+        var run = await ActortcpProcess.RunAsync(["run", "--fixtures", script.Path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expected = new StringBuilder();
+        for (var i = 1; i <= 500; i++) expected.Append($"body\t{i}\n");
+        expected.Append("\0\uFFFD\u0001\n");
+        for (var i = 1; i <= 20; i++) expected.Append($"callback\t{i}\n");
+        Assert.Equal(expected.ToString(), run.Stdout);
+    }
+
+    [Fact]
+    public async Task An_error_in_a_callback_is_logged_on_stderr_and_the_run_still_exits_0()
+    {
+        using var script = new TempScript("""
+            require('rspamd_tcp').request{host = fixtures.host, port = fixtures.echo, data = 'hi\n', stop_pattern = '\n',
+              callback = function(err, data) error('callback exploded') end}
+            print('body done')
+            """, "cb.lua");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--fixtures", script.Path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("body done\n", run.Stdout);
+        Assert.Contains("info: ActorTcp.Lua: ", run.Stderr);
+        Assert.Contains("callback exploded", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Without_verbose_stderr_stays_empty_and_with_it_debug_logs_appear()
+    {
+        using var script = new TempScript("print('quiet')\n");
+
+        var quiet = await ActortcpProcess.RunAsync(["run", script.Path]);
+        var verbose = await ActortcpProcess.RunAsync(["run", "--verbose", script.Path]);
+
+        Assert.True(quiet.ExitCode == 0 && verbose.ExitCode == 0, $"{quiet}\n{verbose}");
+        Assert.Equal("", quiet.Stderr);
+        Assert.Equal("quiet\n", verbose.Stdout);
+        Assert.Contains("dbug: ", verbose.Stderr);
+        Assert.Contains("finished after", verbose.Stderr);
+    }
+
+    [Fact]
+    public async Task Without_fixtures_the_fixtures_table_is_nil()
+    {
+        using var script = new TempScript("print(type(fixtures))\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", script.Path]);
+
+        Assert.Equal("nil\n", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Fixtures_table_names_the_host_and_a_port_per_server()
+    {
+        using var script = new TempScript("""
+            local names = {}
+            for k, v in pairs(fixtures) do names[#names + 1] = k .. '=' .. type(v) end
+            table.sort(names)
+            print(table.concat(names, ' '))
+            print(fixtures.host)
+            """);
+
+        var run = await ActortcpProcess.RunAsync(["run", "--fixtures", script.Path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("close_now=number drip=number echo=number host=string refused=number smtp=number\n127.0.0.1\n",
+            run.Stdout);
+    }
+
+    [Fact]
+    public async Task A_config_file_overrides_the_defaults()
+    {
+        using var script = new TempScript("""
+            require('rspamd_tcp').request{host = fixtures.host, port = fixtures.drip, stop_pattern = 'never',
+              callback = function(err) print(err) end}
+            """);
+        var config = Path.Combine(script.Folder, "override.conf");
+        await File.WriteAllTextAsync(config, "actortcp.default-timeout = 0.3s\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--config", config, "--fixtures", script.Path]);
+
+        // The drip fixture sends for about a second and then closes: a timeout comes only from the 0.3 s default.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("IO timeout\n", run.Stdout);
+    }
+
+    [Fact]
+    public async Task A_bad_config_file_exits_2_naming_the_key()
+    {
+        using var script = new TempScript("print('never')\n");
+        var config = Path.Combine(script.Folder, "bad.conf");
+        await File.WriteAllTextAsync(config, "actortcp.limits.max-connections = 0\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("actortcp run: configuration: actortcp.limits.max-connections must be positive", run.Stderr);
+    }
+
+    [Theory]
+    [InlineData("missing script", "run")]
+    [InlineData("unknown option", "run --frobnicate x.lua")]
+    [InlineData("--config without a value", "run --config")]
+    [InlineData("unreadable script", "run /nonexistent/actortcp/script.lua")]
+    [InlineData("bad name server", "run --nameserver not-an-address x.lua")]
+    public async Task Bad_arguments_exit_2_with_a_message(string why, string commandLine)
+    {
+        var run = await ActortcpProcess.RunAsync(commandLine.Split(' '));
+
+        Assert.True(run.ExitCode == 2, $"{why}: {run}");
+        Assert.Equal("", run.Stdout);
+        Assert.StartsWith("actortcp run: ", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Help_documents_every_command_and_option()
+    {
+        var run = await ActortcpProcess.RunAsync(["--help"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (var text in new[]
+                 {
+                     "actortcp run [--config FILE] [--nameserver HOST[:PORT]]... [--fixtures] [--verbose] SCRIPT.lua [ARGS...]",
+                     "`arg`", "stdout", "stderr", "exit 1", "--config FILE", "--nameserver HOST[:PORT]", "--fixtures",
+                     "echo", "smtp", "drip", "close_now", "refused", "--verbose", "actortcp request", "HOCON.conf", "130",
+                 })
+            Assert.Contains(text, run.Stdout);
+    }
+}
