@@ -7,7 +7,8 @@ namespace ActorTcp.Hosting;
 /// <param name="Name">The chunk name (a file's path, or the name given for a chunk).</param>
 /// <param name="Error">The error with its traceback, or null.</param>
 /// <param name="Elapsed">From handing the chunk to the Lua host to its end.</param>
-public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed)
+/// <param name="TimedOut">The deadline passed: the session was destroyed (connections aborted without callbacks).</param>
+public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed, bool TimedOut = false)
 {
     /// <summary>Whether the plugin ran without a Lua error.</summary>
     public bool Succeeded => Error is null;

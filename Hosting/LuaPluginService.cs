@@ -36,19 +36,47 @@ public sealed class LuaPluginService(IReadOnlyActorRegistry registry, ActorSyste
     }
 
     /// <summary>Runs the Lua source bytes <paramref name="code"/> under the chunk name <paramref name="name"/>.</summary>
-    public async Task<LuaPluginResult> RunChunkAsync(string name, ReadOnlyMemory<byte> code, IReadOnlyList<string>? args,
-        CancellationToken cancellationToken = default)
+    public Task<LuaPluginResult> RunChunkAsync(string name, ReadOnlyMemory<byte> code, IReadOnlyList<string>? args,
+        CancellationToken cancellationToken = default) =>
+        RunChunkAsync(name, code, args, deadline: null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="code"/> in a session with a <paramref name="deadline"/> (null: none): when it passes, the
+    /// session is destroyed (its connections aborted without callbacks) and the result says <see cref="LuaPluginResult.TimedOut"/>.
+    /// </summary>
+    public Task<LuaPluginResult> RunChunkAsync(string name, ReadOnlyMemory<byte> code, IReadOnlyList<string>? args,
+        TimeSpan? deadline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return AskAsync(name, replyTo => new RunScript(name, code, args ?? [], replyTo, deadline), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the global Lua function <paramref name="function"/> (defined by a plugin file run before) for one task, in
+    /// a new session with a <paramref name="deadline"/>: the function gets a task object holding
+    /// <paramref name="fields"/> (strings, byte arrays, integers, numbers, booleans), and every request it starts
+    /// belongs to the session. Completes when nothing of the session is pending, on a Lua error in the function, or
+    /// when the deadline passes (the session is destroyed: connections aborted without callbacks, as rspamd does).
+    /// </summary>
+    public Task<LuaPluginResult> RunTaskAsync(string function, IReadOnlyDictionary<string, object?> fields, TimeSpan deadline,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(deadline, TimeSpan.Zero);
+        return AskAsync(function, replyTo => new RunTask(function, fields, deadline, replyTo), cancellationToken);
+    }
+
+    private async Task<LuaPluginResult> AskAsync(string name, Func<IActorRef, object> message, CancellationToken cancellationToken)
+    {
         var host = await registry.GetAsync<LuaHostActor>(cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
 
-        var ask = host.Ask<ScriptFinished>(replyTo => new RunScript(name, code, args ?? [], replyTo), timeout: null,
-            cancellationToken);
+        var ask = host.Ask<ScriptFinished>(message, timeout: null, cancellationToken);
         // The host never answers once the actor system is gone: stop waiting then instead of hanging.
         if (await Task.WhenAny(ask, system.WhenTerminated).ConfigureAwait(false) != ask)
             throw new InvalidOperationException($"{name}: the actor system stopped before the plugin finished");
         var finished = await ask.ConfigureAwait(false);
-        return new LuaPluginResult(finished.Name, finished.Error, Stopwatch.GetElapsedTime(started));
+        return new LuaPluginResult(finished.Name, finished.Error, Stopwatch.GetElapsedTime(started), finished.TimedOut);
     }
 }

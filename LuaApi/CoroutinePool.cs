@@ -21,6 +21,9 @@ internal sealed class Coroutine(IntPtr state, int reference)
     /// </summary>
     public object? Owner { get; set; }
 
+    /// <summary>The session the current run belongs to (what it starts is the session's); cleared when recycled.</summary>
+    public Sessions.LuaSession? Session { get; set; }
+
     /// <summary>Run when the coroutine's current run ends for good (returned or failed), then forgotten.</summary>
     public List<Action>? OnFinished { get; set; }
 }
@@ -81,11 +84,15 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         if (co.Waiting is not null)
         {
             co.Waiting = null;
-            Suspended--;
+            Unsuspend(co);
         }
 
         int nres;
+        var sessions = runtime.Sessions;
+        var outer = sessions.Current;
+        sessions.Current = co.Session;
         var status = lua_resume(co.L, runtime.L, nargs, &nres);
+        sessions.Current = outer;
         if (status == LUA_OK)
         {
             End(co, null);
@@ -97,6 +104,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         {
             lua_settop(co.L, 0);
             Suspended++;
+            if (co.Session is { } session) session.Suspended++;
             return RunOutcome.Suspended;
         }
 
@@ -129,13 +137,29 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         Finished?.Invoke(co, error);
     }
 
+    /// <summary>Gives back a rented coroutine that was not run.</summary>
+    public void Release(Coroutine co) => Return(co);
+
     /// <summary>Abandons a suspended coroutine (its operation will never complete) and recycles it.</summary>
     public void Abandon(Coroutine co)
     {
         if (co.Waiting is null) return;
         co.Waiting = null;
-        Suspended--;
+        Unsuspend(co);
+        // Its end-of-run actions still apply (closing the sync connections it opened), but it neither returned nor failed.
+        var actions = co.OnFinished;
+        co.OnFinished = null;
         Reset(co);
+        if (actions is null) return;
+        foreach (var action in actions) action();
+    }
+
+    private void Unsuspend(Coroutine co)
+    {
+        Suspended--;
+        if (co.Session is not { } session) return;
+        session.Suspended--;
+        runtime.Sessions.Changed(session);
     }
 
     private string Traceback(Coroutine co)
@@ -166,6 +190,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
     private void Return(Coroutine co)
     {
         co.Owner = null;
+        co.Session = null;
         lua_settop(co.L, 0);
         if (_idle.Count < MaxIdle)
         {

@@ -1,5 +1,6 @@
 using ActorTcp.Actors.Connection;
 using ActorTcp.LuaApi.Modules;
+using ActorTcp.LuaApi.Sessions;
 using Akka.Actor;
 using Akka.Event;
 using static ActorTcp.LuaApi.Native.LuaNative;
@@ -11,7 +12,7 @@ namespace ActorTcp.LuaApi;
 /// connection actors arrive here as messages and run as Lua callbacks. Runs on the dedicated thread of
 /// <see cref="DispatcherId"/> so slow plugin Lua cannot starve the shared pool the connection actors use.
 /// </summary>
-public sealed class LuaHostActor : UntypedActor
+public sealed class LuaHostActor : UntypedActor, IWithTimers
 {
     /// <summary>The dispatcher the host runs on (HOCON.conf: a pinned, single-thread dispatcher).</summary>
     public const string DispatcherId = "actortcp.lua-dispatcher";
@@ -20,7 +21,6 @@ public sealed class LuaHostActor : UntypedActor
     private readonly ILuaOutput _output;
     private readonly ILuaLog? _luaLog;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly List<ScriptRun> _scripts = [];
     private LuaRuntime _runtime = null!;
     private TcpModule _tcp = null!;
 
@@ -34,6 +34,9 @@ public sealed class LuaHostActor : UntypedActor
         _output = output;
         _luaLog = log;
     }
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props on the Lua dispatcher.</summary>
     public static Props Props(IActorRef manager, ILuaOutput output, ILuaLog? log = null) =>
@@ -58,38 +61,97 @@ public sealed class LuaHostActor : UntypedActor
             case RunScript run:
                 Run(run);
                 break;
+            case RunTask task:
+                Run(task);
+                break;
+            case SessionDeadline deadline:
+                if (_runtime.Sessions.Find(deadline.SessionId) is { } expired)
+                    End(expired, $"session deadline of {deadline.After.TotalSeconds:0.###} s passed", timedOut: true);
+                break;
             case GetLuaStats:
                 _runtime.CollectGarbage();
                 Sender.Tell(new LuaStats(_runtime.RegistryCount(), _runtime.MemoryBytes(), _tcp.OpenConnections,
-                    _runtime.Coroutines.Suspended));
+                    _runtime.Coroutines.Suspended, _runtime.Sessions.Count));
                 return;
             default:
                 Unhandled(message);
                 return;
         }
-        ReplyIfIdle();
+        EndIdleSessions();
     }
 
     private void Run(RunScript run)
     {
         SetArgGlobal(run);
-        var script = new ScriptRun(run.Name, run.ReplyTo);
-        _scripts.Add(script);
-        if (_runtime.StartChunk(run.Code.Span, run.Name, script, run.Args) is { } syntax) End(script, syntax);
+        var session = Open(run.Name, run.ReplyTo, run.Deadline);
+        if (_runtime.StartChunk(run.Code.Span, run.Name, session, run.Args) is { } syntax) End(session, syntax);
     }
 
-    /// <summary>A script body returned (it is done once nothing it started is pending) or failed (done now).</summary>
+    private void Run(RunTask run)
+    {
+        var session = Open(run.Function, run.ReplyTo, run.Deadline);
+        var co = _runtime.Coroutines.Rent();
+        co.Owner = session;
+        co.Session = session;
+        var L = co.L;
+        _runtime.PushRef(L, _runtime.RawTableRef);
+        RawGetField(L, -1, "run_task");
+        lua_remove(L, -2);
+        PushText(L, run.Function);
+        if (!TaskFields.TryPush(L, run.Fields, out var bad))
+        {
+            lua_settop(L, 0);
+            _runtime.Coroutines.Release(co);
+            End(session, $"task field {bad}: unsupported value type (strings, byte arrays, integers, numbers and booleans are)");
+            return;
+        }
+        _runtime.Sessions.Push(L, session);
+        _runtime.Coroutines.Run(co, 3, out _);
+    }
+
+    private LuaSession Open(string name, IActorRef replyTo, TimeSpan? deadline)
+    {
+        var session = _runtime.Sessions.Open(name, replyTo);
+        if (deadline is { } after) Timers.StartSingleTimer(session.Id, new SessionDeadline(session.Id, after), after);
+        return session;
+    }
+
+    /// <summary>A session body returned (the session ends once nothing of it is pending) or failed (it ends now).</summary>
     private void OnCoroutineFinished(Coroutine co, string? error)
     {
-        if (co.Owner is not ScriptRun script) return;
-        if (error is not null) End(script, error);
-        else script.BodyReturned = true;
+        if (co.Owner is not LuaSession session || session.Ended) return;
+        if (error is not null)
+        {
+            End(session, error);
+            return;
+        }
+        session.BodyReturned = true;
+        _runtime.Sessions.Changed(session);
     }
 
-    private void End(ScriptRun script, string? error)
+    /// <summary>
+    /// Ends a session and tells its caller. A failed or expired session is destroyed first: its connections are
+    /// aborted without callbacks and its suspended coroutines abandoned, as rspamd's session finaliser does.
+    /// </summary>
+    private void End(LuaSession session, string? error, bool timedOut = false)
     {
-        if (!_scripts.Remove(script)) return;
-        script.ReplyTo.Tell(new ScriptFinished(script.Name, error));
+        if (session.Ended) return;
+        Timers.Cancel(session.Id);
+        if (error is not null) _tcp.Destroy(_runtime, session);
+        _runtime.Sessions.Close(_runtime, session);
+        session.ReplyTo.Tell(new ScriptFinished(session.Name, error, timedOut));
+    }
+
+    private void EndIdleSessions()
+    {
+        // Bounded: each pass ends sessions, and ending one can only mark others (through abandoned coroutines).
+        for (var pass = 0; pass < 4; pass++)
+        {
+            var changed = _runtime.Sessions.TakeChanged();
+            if (changed.Count == 0) return;
+            foreach (var session in changed)
+                if (!session.Ended && session.IsIdle) End(session, null);
+        }
     }
 
     private void SetArgGlobal(RunScript run)
@@ -110,20 +172,8 @@ public sealed class LuaHostActor : UntypedActor
         lua_pop(L, 1);
     }
 
-    private void ReplyIfIdle()
-    {
-        if (_scripts.Count == 0 || _tcp.OpenConnections > 0 || _runtime.Coroutines.Suspended > 0) return;
-        foreach (var script in _scripts.ToArray())
-            if (script.BodyReturned) End(script, null);
-    }
-
-    /// <summary>One <see cref="RunScript"/> in progress.</summary>
-    private sealed class ScriptRun(string name, IActorRef replyTo)
-    {
-        public string Name { get; } = name;
-        public IActorRef ReplyTo { get; } = replyTo;
-        public bool BodyReturned { get; set; }
-    }
+    /// <summary>A session's deadline timer fired.</summary>
+    private sealed record SessionDeadline(long SessionId, TimeSpan After);
 
     private sealed class AkkaLuaLog(ILoggingAdapter log) : ILuaLog
     {

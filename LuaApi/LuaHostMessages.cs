@@ -3,14 +3,28 @@ using Akka.Actor;
 namespace ActorTcp.LuaApi;
 
 /// <summary>
-/// Runs a Lua chunk in the host: the chunk's <c>...</c> and the global <c>arg</c> hold <see cref="Args"/>.
-/// <see cref="ReplyTo"/> gets <see cref="ScriptFinished"/> once the chunk returned and no connection or suspended
-/// coroutine is pending, or at once when the chunk fails.
+/// Runs a Lua chunk in the host, in a new session: the chunk's <c>...</c> and the global <c>arg</c> hold
+/// <see cref="Args"/>. <see cref="ReplyTo"/> gets <see cref="ScriptFinished"/> once the chunk returned and none of the
+/// session's connections, sync connections or suspended coroutines is pending; at once when the chunk fails; or when
+/// <see cref="Deadline"/> (null: none) passes, after the session was destroyed.
 /// </summary>
-public sealed record RunScript(string Name, ReadOnlyMemory<byte> Code, IReadOnlyList<string> Args, IActorRef ReplyTo);
+public sealed record RunScript(string Name, ReadOnlyMemory<byte> Code, IReadOnlyList<string> Args, IActorRef ReplyTo,
+    TimeSpan? Deadline = null);
 
-/// <summary>The end of a <see cref="RunScript"/>: <see cref="Error"/> holds the message and traceback of a failure.</summary>
-public sealed record ScriptFinished(string Name, string? Error);
+/// <summary>
+/// Runs the global Lua function <see cref="Function"/> (defined by a script run before) for a task, in a new session:
+/// its argument is a task object holding <see cref="Fields"/> (strings, byte arrays as Lua strings, integers, numbers,
+/// booleans) and <c>task:get_session()</c>; requests given <c>task = task</c> belong to the session, and so do those the
+/// function and its callbacks start without a task. It ends as <see cref="RunScript"/> does; at <see cref="Deadline"/>
+/// the session is destroyed: its connections are aborted without callbacks, its suspended coroutines abandoned.
+/// </summary>
+public sealed record RunTask(string Function, IReadOnlyDictionary<string, object?> Fields, TimeSpan? Deadline, IActorRef ReplyTo);
+
+/// <summary>
+/// The end of a <see cref="RunScript"/> or <see cref="RunTask"/>: <see cref="Error"/> holds the message and traceback
+/// of a failure, or says the deadline passed (then <see cref="TimedOut"/> is true).
+/// </summary>
+public sealed record ScriptFinished(string Name, string? Error, bool TimedOut = false);
 
 /// <summary>Asks the host for <see cref="LuaStats"/>.</summary>
 public sealed class GetLuaStats
@@ -21,4 +35,5 @@ public sealed class GetLuaStats
 }
 
 /// <summary>What the Lua state holds, for leak checks: taken after a full Lua garbage collection.</summary>
-public sealed record LuaStats(int RegistryEntries, long LuaMemoryBytes, int OpenConnections, int SuspendedCoroutines);
+public sealed record LuaStats(int RegistryEntries, long LuaMemoryBytes, int OpenConnections, int SuspendedCoroutines,
+    int LiveSessions = 0);

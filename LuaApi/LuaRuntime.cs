@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using ActorTcp.LuaApi.Sessions;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi;
@@ -40,6 +41,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
 
         // raw: the host functions, handed to each Lua module chunk and never made global.
         lua_createtable(L, 0, 64);
+        SessionTable.Register(L);
         foreach (var module in _modules) module.RegisterRawFunctions(L);
         RawTableRef = luaL_ref(L, LUA_REGISTRYINDEX);
 
@@ -59,6 +61,9 @@ internal sealed unsafe class LuaRuntime : IDisposable
 
     /// <summary>The pool every callback and script body runs in.</summary>
     public CoroutinePool Coroutines { get; }
+
+    /// <summary>The live sessions and the one whose code runs now.</summary>
+    public SessionTable Sessions { get; } = new();
 
     /// <summary>Registry reference of the raw host function table.</summary>
     public int RawTableRef { get; }
@@ -119,11 +124,12 @@ internal sealed unsafe class LuaRuntime : IDisposable
     /// <paramref name="args"/> as its <c>...</c>. Returns the syntax error, or null once the chunk returned, failed
     /// (reported through <see cref="CoroutinePool.Finished"/>) or suspended in the sync API.
     /// </summary>
-    public string? StartChunk(ReadOnlySpan<byte> code, string chunkName, object? owner, IReadOnlyList<string> args)
+    public string? StartChunk(ReadOnlySpan<byte> code, string chunkName, LuaSession owner, IReadOnlyList<string> args)
     {
         if (Load(code, chunkName) is { } syntax) return syntax;
         var co = Coroutines.Rent();
         co.Owner = owner;
+        co.Session = owner;
         lua_xmove(L, co.L, 1);
         foreach (var arg in args) PushText(co.L, arg);
         Coroutines.Run(co, args.Count, out _);

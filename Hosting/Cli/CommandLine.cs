@@ -8,7 +8,8 @@ public static class CommandLine
         actortcp: rspamd_tcp on Akka.NET
 
         Usage:
-          actortcp run [--config FILE] [--nameserver HOST[:PORT]]... [--fixtures] [--verbose] SCRIPT.lua [ARGS...]
+          actortcp run [--config FILE] [--nameserver HOST[:PORT]]... [--timeout SECONDS] [--fixtures] [--verbose]
+               SCRIPT.lua [ARGS...]
               Runs a Lua plugin script with rspamd_tcp, lua_tcp_sync and rspamd_text, as rspamadm lua does. The body
               runs in a host coroutine (connect_sync works in it); the global `arg` holds ARGS (arg[1], arg[2]...;
               arg[0] is SCRIPT), and so does the chunk's `...`. actortcp keeps running until the body returned and no
@@ -20,6 +21,9 @@ public static class CommandLine
                 --nameserver HOST[:PORT]  a DNS server to use instead of actortcp.dns.nameservers (the system's by
                                           default). HOST is an IPv4 or IPv6 address; PORT defaults to 53; an IPv6
                                           address with a port is written [::1]:5353. Repeatable: servers in order.
+                --timeout SECONDS         a deadline for the script's session (default: none). When it passes,
+                                          the session is destroyed as rspamd destroys a task's: its connections
+                                          are aborted without calling their callbacks; exit 124.
                 --fixtures                first start loopback servers on 127.0.0.1 with ephemeral ports, and give
                                           their ports to Lua in the global table `fixtures` (fixtures.host is
                                           '127.0.0.1'):
@@ -41,7 +45,7 @@ public static class CommandLine
           actortcp --help
 
         Exit codes of run: 0 done; 1 Lua error in the script body; 2 bad arguments, unreadable script or bad
-        configuration; 130 interrupted (SIGINT/SIGTERM).
+        configuration; 124 the --timeout deadline passed; 130 interrupted (SIGINT/SIGTERM).
 
         Configuration: every setting, with its default and a comment, is in HOCON.conf (repository root), which is
         built into actortcp; --config FILE overrides any key (for example actortcp.default-timeout = 2s).

@@ -25,6 +25,9 @@ public static class RunCommand
     /// <summary>Exit code of bad arguments, an unreadable script or a bad configuration.</summary>
     public const int BadArguments = 2;
 
+    /// <summary>Exit code when the <c>--timeout</c> deadline passed (the script's session was destroyed), as timeout(1) exits.</summary>
+    public const int TimedOut = 124;
+
     /// <summary>Exit code when SIGINT/SIGTERM stopped the run.</summary>
     public const int Interrupted = 130;
 
@@ -85,11 +88,16 @@ public static class RunCommand
                     .ConfigureAwait(false)).EnsureSucceeded();
             }
 
-            var result = await plugins.RunChunkAsync(options.Script, code, options.Args, lifetime.ApplicationStopping)
-                .ConfigureAwait(false);
+            var result = await plugins.RunChunkAsync(options.Script, code, options.Args, options.Timeout,
+                lifetime.ApplicationStopping).ConfigureAwait(false);
             log.LogDebug("{Script} finished after {Elapsed}", options.Script, result.Elapsed);
             output.Flush();
             if (result.Succeeded) return Done;
+            if (result.TimedOut)
+            {
+                await stderr.WriteLineAsync($"actortcp run: {options.Script}: {result.Error}").ConfigureAwait(false);
+                return TimedOut;
+            }
             await stderr.WriteLineAsync(result.Error).ConfigureAwait(false);
             return Failed;
         }

@@ -8,7 +8,7 @@ namespace ActorTcp.Hosting.Cli;
 /// script can be given <c>--anything</c>).
 /// </summary>
 public sealed record RunOptions(string Script, IReadOnlyList<string> Args, string? ConfigFile,
-    IReadOnlyList<string> NameServers, bool Fixtures, bool Verbose)
+    IReadOnlyList<string> NameServers, bool Fixtures, bool Verbose, TimeSpan? Timeout = null)
 {
     /// <summary>Parses the arguments after <c>run</c>; on failure <paramref name="error"/> says what is wrong.</summary>
     public static bool TryParse(ReadOnlySpan<string> args, out RunOptions options, out string error)
@@ -16,6 +16,7 @@ public sealed record RunOptions(string Script, IReadOnlyList<string> Args, strin
         string? config = null;
         var nameServers = new List<string>();
         bool fixtures = false, verbose = false;
+        TimeSpan? timeout = null;
         options = null!;
         var i = 0;
         for (; i < args.Length; i++)
@@ -35,11 +36,22 @@ public sealed record RunOptions(string Script, IReadOnlyList<string> Args, strin
                 case "--verbose" or "-v":
                     verbose = true;
                     continue;
-                case "--config" or "--nameserver" when i + 1 >= args.Length:
+                case "--config" or "--nameserver" or "--timeout" when i + 1 >= args.Length:
                     error = $"{name} needs a value";
                     return false;
                 case "--config":
                     config = args[++i];
+                    continue;
+                case "--timeout":
+                    var seconds = args[++i];
+                    if (!double.TryParse(seconds, System.Globalization.NumberStyles.Float,
+                            System.Globalization.CultureInfo.InvariantCulture, out var value)
+                        || !double.IsFinite(value) || value <= 0 || value > 1_000_000)
+                    {
+                        error = $"--timeout: '{seconds}' is not a number of seconds in (0, 1000000]";
+                        return false;
+                    }
+                    timeout = TimeSpan.FromSeconds(value);
                     continue;
                 case "--nameserver":
                     var server = args[++i];
@@ -65,7 +77,7 @@ public sealed record RunOptions(string Script, IReadOnlyList<string> Args, strin
             error = "a script is required";
             return false;
         }
-        options = new RunOptions(args[i], args[(i + 1)..].ToArray(), config, nameServers, fixtures, verbose);
+        options = new RunOptions(args[i], args[(i + 1)..].ToArray(), config, nameServers, fixtures, verbose, timeout);
         error = "";
         return true;
     }

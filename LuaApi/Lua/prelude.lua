@@ -25,3 +25,31 @@ function raw.protected_call(what, f, ...)
   local ok, err = xpcall(f, traceback, ...)
   if not ok then raw.log_info(what .. ' failed: ' .. tostring(err)) end
 end
+
+-- Sessions and tasks. A plugin function run for a task gets a task object (the caller's fields, plus
+-- task:get_session()); `task = t` or `session = s` in a request attaches it to that session.
+local setmetatable, getmetatable, type, error, format = setmetatable, getmetatable, type, error, string.format
+local session_mt = raw.session_mt
+session_mt.__tostring = function() return 'rspamd{session}' end
+local task_sessions = setmetatable({}, {__mode = 'k'})
+local task_methods = {}
+function task_methods:get_session() return task_sessions[self] end
+local task_mt = {__index = task_methods, __name = 'rspamd{task}', __tostring = function() return 'rspamd{task}' end}
+
+-- The session userdata a task or a session value stands for; nil for anything else.
+function raw.session_of(value)
+  if value == nil then return nil end
+  local session = task_sessions[value]
+  if session then return session end
+  if type(value) == 'userdata' and getmetatable(value) == session_mt then return value end
+  return nil
+end
+
+-- Runs the global plugin function `name` for a new task (the host calls this in the session's coroutine).
+function raw.run_task(name, fields, session)
+  local f = _G[name]
+  if type(f) ~= 'function' then error(format('plugin function %s is not defined (a %s)', name, type(f)), 0) end
+  local task = setmetatable(fields, task_mt)
+  task_sessions[task] = session
+  return f(task)
+end

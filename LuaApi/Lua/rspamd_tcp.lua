@@ -2,6 +2,7 @@
 local raw = ...
 local error, type, tostring = error, type, tostring
 local protected_call = raw.protected_call
+local session_of = raw.session_of
 
 local tcp = {}
 
@@ -20,6 +21,8 @@ local function request(a, b)
       local name = fields[i]
       plain[name] = params[name]
     end
+    -- The session it belongs to (a task's, or the one given); without either, the running code's.
+    plain.session = session_of(params.task) or session_of(params.session)
     params = plain
   end
   local ok, kind, err, conn = raw.tcp_request(params)
@@ -85,7 +88,9 @@ local function settle(status, value)
 end
 
 function tcp.connect_sync(params)
-  local status, value = raw.tcp_connect_sync(params)
+  local session
+  if type(params) == 'table' then session = session_of(params.task) or session_of(params.session) end
+  local status, value = raw.tcp_connect_sync(params, session)
   if status == 'raise' then error(value, 2) end
   return settle(status, value)
 end

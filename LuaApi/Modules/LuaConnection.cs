@@ -41,6 +41,12 @@ internal sealed class LuaConnection(long id, string display)
     /// <summary><c>close()</c> was called: no command and no further turn goes to the actor.</summary>
     public bool Closing { get; set; }
 
+    /// <summary>The session that owns the connection (null only for code run outside any session).</summary>
+    public Sessions.LuaSession? Session { get; init; }
+
+    /// <summary>Its session was destroyed: no callback runs any more; the actor is closed and the entry dropped at its end.</summary>
+    public bool Abandoned { get; set; }
+
     /// <summary>A <c>connect_sync</c> connection (<c>rspamd{tcp_sync}</c>).</summary>
     public bool Sync { get; init; }
 

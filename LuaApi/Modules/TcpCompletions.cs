@@ -11,6 +11,11 @@ internal sealed partial class TcpModule
     public void OnEvent(LuaRuntime runtime, IConnectionEvent e)
     {
         if (!_connections.TryGetValue(e.RequestId, out var connection)) return;
+        if (connection.Abandoned)
+        {
+            OnAbandonedEvent(connection, e);
+            return;
+        }
         if (connection.Sync)
         {
             OnSyncEvent(runtime, connection, e);
@@ -75,6 +80,7 @@ internal sealed partial class TcpModule
             case ConnectFailed failed when connection.OnError != 0:
                 // Not a turn: the connection is already over; on_error is one-shot.
                 var co = runtime.Coroutines.Rent();
+                co.Session = connection.Session;
                 runtime.PushRef(co.L, connection.OnError);
                 PushText(co.L, failed.Error);
                 PushConnObject(co.L, connection);
@@ -100,6 +106,7 @@ internal sealed partial class TcpModule
         if (callback != 0)
         {
             var co = runtime.Coroutines.Rent();
+            co.Session = connection.Session;
             runtime.PushRef(co.L, callback);
             var nargs = pushArgs(co.L, connection);
             connection.Running = handlerId;
@@ -125,6 +132,12 @@ internal sealed partial class TcpModule
     private void Release(LuaRuntime runtime, LuaConnection connection)
     {
         _connections.Remove(connection.Id);
+        ReleaseReferences(runtime, connection);
+    }
+
+    private static void ReleaseReferences(LuaRuntime runtime, LuaConnection connection)
+    {
+        if (connection.Session is { } session && session.Connections.Remove(connection.Id)) runtime.Sessions.Changed(session);
         foreach (var reference in connection.Callbacks.Values) runtime.Unref(reference);
         connection.Callbacks.Clear();
         runtime.Unref(connection.OnConnect);

@@ -86,6 +86,21 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             return 2;
         }
 
+        // The session: the one named by task/session (the wrapper resolves a task to its session), else the running code's.
+        RawGetField(L, 1, "session");
+        var (named, namedSession) = runtime.Sessions.At(L, -1);
+        lua_pop(L, 1);
+        var session = named ? namedSession : runtime.Sessions.Current;
+        if (session is { Ended: true } || (named && session is null))
+        {
+            // rspamd refuses requests on a destroyed session and delivers the error before returning false (tcp.c:2112-2122).
+            lua_pushboolean(L, 0);
+            PushText(L, "sync");
+            PushText(L, TcpErrors.SessionBlocked);
+            PushConnObject(L, null);
+            return 4;
+        }
+
         var host = parsed.Host!;
         if (HostAddress.IsUnixPath(host) && !File.Exists(host))
         {
@@ -101,6 +116,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         var id = ++_lastRequestId;
         var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{parsed.Port}")
         {
+            Session = session,
             Partial = parsed.Partial,
             Tls = parsed.Ssl,
             OnConnect = RefField(L, runtime, "on_connect"),
@@ -124,6 +140,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         if (handlers.Count == 0) runtime.Unref(callback);
 
         _connections.Add(id, connection);
+        session?.Connections.Add(id);
         var request = new ConnectionRequest
         {
             RequestId = id,

@@ -88,12 +88,18 @@ internal sealed unsafe partial class TcpModule
         if (timeoutType is not (LUA_TNIL or LUA_TNUMBER))
             return Status(L, "raise", $"invalid arguments: bad type for key: timeout: '{TypeNameOf(L, timeoutType)}', 'double' is expected");
 
+        // The session: argument 2 is what the wrapper resolved from task/session, else the running code's.
+        var (named, namedSession) = runtime.Sessions.At(L, 2);
+        var session = named ? namedSession : runtime.Sessions.Current;
+        if (session is { Ended: true } || (named && session is null)) return Status(L, "fail", TcpErrors.SessionDestroyed);
+
         if (SuspendableCoroutine(L, runtime, "connect_sync") is not { } co) return 2;
         if (HostAddress.IsUnixPath(host) && !File.Exists(host)) return Status(L, "fail", "Failed to initiate connection");
 
         var id = ++_lastRequestId;
-        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{port}") { Sync = true };
+        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{port}") { Sync = true, Session = session };
         _connections.Add(id, connection);
+        session?.Connections.Add(id);
         Suspend(connection, co, SyncOperation.Connect);
         (co.OnFinished ??= []).Add(() => CloseWhenOwnerEnds(connection));
 

@@ -53,6 +53,31 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plugin_function_runs_for_a_task_in_a_session_and_a_passed_deadline_destroys_it()
+    {
+        var plugins = _host.Services.GetRequiredService<LuaPluginService>();
+        (await plugins.RunChunkAsync("define.lua", $$"""
+            local tcp = require 'rspamd_tcp'
+            function hosted_task(task)
+              tcp.request{task = task, host = '127.0.0.1', port = {{_echo.Port}}, data = task.message, stop_pattern = '\n',
+                timeout = 20, callback = function(err, data) print('task reply', err, tostring(data)) end}
+            end
+            """)).EnsureSucceeded();
+
+        var done = await plugins.RunTaskAsync("hosted_task", new Dictionary<string, object?> { ["message"] = "for the task\n" },
+            TimeSpan.FromSeconds(10)).WaitAsync(TimeSpan.FromSeconds(30));
+        // No newline: the echo server waits, so the request is pending when the deadline passes.
+        var expired = await plugins.RunTaskAsync("hosted_task", new Dictionary<string, object?> { ["message"] = "no end" },
+            TimeSpan.FromMilliseconds(300)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(done.Succeeded, done.Error);
+        Assert.Equal("hosted_task", done.Name);
+        Assert.True(expired.TimedOut);
+        Assert.False(expired.Succeeded);
+        Assert.Equal(["task reply\tnil\tfor the task"], _printed.Lines);
+    }
+
+    [Fact]
     public async Task A_plugin_file_runs_to_the_end_of_its_requests_and_prints_through_the_given_output()
     {
         using var plugin = new TempScript("""

@@ -233,6 +233,34 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Timeout_destroys_the_scripts_session_without_callbacks_and_exits_124()
+    {
+        using var script = new TempScript("""
+            local tcp = require 'rspamd_tcp'
+            tcp.request{host = fixtures.host, port = fixtures.drip, stop_pattern = 'NEVER', timeout = 20,
+              callback = function(err) print('callback', err) end}
+            print('started')
+            """);
+
+        var run = await ActortcpProcess.RunAsync(["run", "--fixtures", "--timeout", "0.3", script.Path]);
+
+        Assert.True(run.ExitCode == 124, run.ToString());
+        Assert.Equal("started\n", run.Stdout);
+        Assert.Contains("session deadline of 0.3 s passed", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Timeout_must_be_a_positive_number_of_seconds()
+    {
+        using var script = new TempScript("print('x')\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--timeout", "-1", script.Path]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--timeout: '-1' is not a number of seconds", run.Stderr);
+    }
+
+    [Fact]
     public async Task Help_documents_every_command_and_option()
     {
         var run = await ActortcpProcess.RunAsync(["--help"]);
@@ -240,7 +268,8 @@ public sealed class RunCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (var text in new[]
                  {
-                     "actortcp run [--config FILE] [--nameserver HOST[:PORT]]... [--fixtures] [--verbose] SCRIPT.lua [ARGS...]",
+                     "actortcp run [--config FILE] [--nameserver HOST[:PORT]]... [--timeout SECONDS] [--fixtures] [--verbose]",
+                     "SCRIPT.lua [ARGS...]", "--timeout SECONDS", "124",
                      "`arg`", "stdout", "stderr", "exit 1", "--config FILE", "--nameserver HOST[:PORT]", "--fixtures",
                      "echo", "smtp", "drip", "close_now", "refused", "--verbose", "actortcp request", "HOCON.conf", "130",
                  })

@@ -169,25 +169,6 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
     }
 
     /// <summary>What the script printed: one line per <c>print</c> call, bytes kept as Latin-1 characters.</summary>
-    private sealed class PrintedLines : ILuaOutput
-    {
-        private readonly StringBuilder _text = new();
-
-        public string Text
-        {
-            get
-            {
-                lock (_text) return _text.ToString();
-            }
-        }
-
-        public void WriteLine(ReadOnlySpan<byte> line)
-        {
-            var text = Encoding.Latin1.GetString(line);
-            lock (_text) _text.Append(text).Append('\n');
-        }
-    }
-
     /// <summary>Keeps the Info log lines (the Lua host logs failed callbacks at Info).</summary>
     private sealed class LogCollector : ReceiveActor
     {

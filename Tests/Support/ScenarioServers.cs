@@ -307,7 +307,7 @@ public sealed partial class ScenarioServers : IDisposable
 public sealed class LineEchoServer : IDisposable
 {
     /// <summary>Most connections accepted over the server's life.</summary>
-    public const int MaxConnections = 5000;
+    public const int MaxConnections = 20000;
 
     private static readonly TimeSpan ConnectionLimit = TimeSpan.FromSeconds(10);
 

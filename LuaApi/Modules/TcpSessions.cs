@@ -1,0 +1,61 @@
+using ActorTcp.Actors.Connection;
+using ActorTcp.LuaApi.Sessions;
+
+namespace ActorTcp.LuaApi.Modules;
+
+// Destroying a session (its deadline passed, or its body failed): as rspamd's session finaliser does, its
+// connections are aborted without calling any callback (tcp.c:437-494) and their Lua references released at once.
+internal sealed partial class TcpModule
+{
+    /// <summary>
+    /// Aborts every connection of <paramref name="session"/> without callbacks, abandons the coroutines of the session
+    /// suspended in the sync API (on its own connections or any other), and releases the Lua references they held.
+    /// </summary>
+    public void Destroy(LuaRuntime runtime, LuaSession session)
+    {
+        List<LuaConnection>? strangers = null;
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.Abandoned) continue;
+            var owned = ReferenceEquals(connection.Session, session);
+            if (connection.Waiting is { } waiting)
+            {
+                if (ReferenceEquals(waiting.Session, session))
+                {
+                    connection.Waiting = null;
+                    connection.Operation = SyncOperation.None;
+                    runtime.Coroutines.Abandon(waiting);
+                }
+                else if (owned)
+                {
+                    // Another session's coroutine waits on this one's connection: it is told, not abandoned.
+                    (strangers ??= []).Add(connection);
+                }
+            }
+            if (!owned) continue;
+            connection.Abandoned = true;
+            connection.Closing = true;
+            ReleaseReferences(runtime, connection);
+            // Without an actor yet (resolving), the close goes out when ConnectionStarted arrives.
+            connection.Actor?.Tell(CloseConnection.Instance, Host);
+        }
+        // Resumed last: the Lua they run may start requests (changing the connection table).
+        foreach (var connection in strangers ?? [])
+            ResumeWaiting(runtime, connection, co => PushFailure(co, TcpErrors.SessionDestroyed));
+    }
+
+    /// <summary>The events of an abandoned connection: none reaches Lua; the entry goes when the actor has stopped.</summary>
+    private void OnAbandonedEvent(LuaConnection connection, IConnectionEvent e)
+    {
+        switch (e)
+        {
+            case ConnectionStarted started:
+                connection.Actor = started.Connection;
+                started.Connection.Tell(CloseConnection.Instance, Host);
+                break;
+            case ConnectionClosed:
+                _connections.Remove(connection.Id);
+                break;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using static ActorTcp.LuaApi.Native.LuaNative;
+
+namespace ActorTcp.LuaApi.Sessions;
+
+/// <summary>
+/// The live sessions of one Lua state, the one whose code is running (<see cref="Current"/>), and their
+/// <c>rspamd{session}</c> userdata. Sessions whose pending work changed are collected in <see cref="TakeChanged"/> so
+/// the host checks only those for their end.
+/// </summary>
+internal sealed unsafe class SessionTable
+{
+    /// <summary>The metatable name of session objects, as rspamd names it.</summary>
+    public const string Metatable = "rspamd{session}";
+
+    private static ReadOnlySpan<byte> MetatableZ => "rspamd{session}\0"u8;
+
+    private readonly Dictionary<long, LuaSession> _live = new();
+    private readonly List<LuaSession> _changed = [];
+    private long _lastId;
+
+    /// <summary>The session of the code running now (set around every coroutine run); null outside any.</summary>
+    public LuaSession? Current { get; set; }
+
+    /// <summary>Sessions not ended.</summary>
+    public int Count => _live.Count;
+
+    /// <summary>Starts a session.</summary>
+    public LuaSession Open(string name, Akka.Actor.IActorRef replyTo)
+    {
+        var session = new LuaSession(++_lastId, name, replyTo);
+        _live.Add(session.Id, session);
+        return session;
+    }
+
+    /// <summary>The live session <paramref name="id"/>, or null once it ended.</summary>
+    public LuaSession? Find(long id) => _live.GetValueOrDefault(id);
+
+    /// <summary>Marks <paramref name="session"/> as possibly done.</summary>
+    public void Changed(LuaSession? session)
+    {
+        if (session is { Ended: false }) _changed.Add(session);
+    }
+
+    /// <summary>The sessions marked since the last call (each may appear more than once).</summary>
+    public List<LuaSession> TakeChanged()
+    {
+        var taken = new List<LuaSession>(_changed);
+        _changed.Clear();
+        return taken;
+    }
+
+    /// <summary>Removes an ended session and releases its userdata anchor (the userdata itself stays valid, refused).</summary>
+    public void Close(LuaRuntime runtime, LuaSession session)
+    {
+        session.Ended = true;
+        _live.Remove(session.Id);
+        runtime.Unref(session.ObjectRef);
+        session.ObjectRef = 0;
+    }
+
+    /// <summary>Pushes the <c>rspamd{session}</c> userdata of <paramref name="session"/> (one per session).</summary>
+    public void Push(IntPtr L, LuaSession session)
+    {
+        if (session.ObjectRef > 0)
+        {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, session.ObjectRef);
+            return;
+        }
+        var block = (long*)lua_newuserdatauv(L, sizeof(long), 0);
+        *block = session.Id;
+        luaL_setmetatable(L, Metatable);
+        lua_pushvalue(L, -1);
+        session.ObjectRef = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+
+    /// <summary>
+    /// The session a request names at <paramref name="idx"/>: (true, session) for an <c>rspamd{session}</c> userdata
+    /// (session null when that session ended), (false, null) for any other value.
+    /// </summary>
+    public (bool IsSession, LuaSession? Session) At(IntPtr L, int idx)
+    {
+        var block = (long*)TestUdata(L, idx, MetatableZ);
+        return block is null ? (false, null) : (true, Find(*block));
+    }
+
+    /// <summary>Creates the session metatable and stores it as <c>raw.session_mt</c> in the table at the top of the stack.</summary>
+    public static void Register(IntPtr L)
+    {
+        luaL_newmetatable(L, Metatable);
+        lua_setfield(L, -2, "session_mt");
+    }
+}
