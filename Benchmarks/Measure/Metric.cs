@@ -1,0 +1,25 @@
+namespace ActorTcp.Benchmarks.Measure;
+
+/// <summary>One row of the table: a figure taken from every sample of a workload, and its target.</summary>
+/// <param name="Name">Row label (<c>W1</c>, <c>W4 RSS</c>...).</param>
+/// <param name="Unit">Unit of the figure.</param>
+/// <param name="Value">The figure of one sample.</param>
+/// <param name="Target">What ActorTcp must reach.</param>
+public sealed record Metric(string Name, string Unit, Func<Sample, double> Value, Target Target);
+
+/// <summary>
+/// A row's goal: either ActorTcp's median over the raw client's is at least <see cref="Bound"/> (a ratio), or
+/// ActorTcp's median is at most <see cref="Bound"/> (an absolute ceiling, e.g. bytes per connection).
+/// </summary>
+public sealed record Target(bool IsRatio, double Bound, string Text)
+{
+    /// <summary>ActorTcp / raw >= <paramref name="ratio"/>.</summary>
+    public static Target RatioAtLeast(double ratio) => new(true, ratio, $">= {ratio:0.0#}");
+
+    /// <summary>ActorTcp's figure &lt;= <paramref name="bound"/>; <paramref name="text"/> shows it.</summary>
+    public static Target AtMost(double bound, string text) => new(false, bound, "<= " + text);
+
+    /// <summary>Whether the medians meet the target; null when the raw figure needed for a ratio is missing.</summary>
+    public bool? Met(double actorTcp, double? raw) =>
+        IsRatio ? raw is > 0 ? actorTcp / raw.Value >= Bound : null : actorTcp <= Bound;
+}

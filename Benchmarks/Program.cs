@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using ActorTcp.Benchmarks;
+using ActorTcp.Benchmarks.LuaHost;
+using ActorTcp.Benchmarks.Measure;
+using ActorTcp.Benchmarks.Report;
+using ActorTcp.Benchmarks.Server;
+using ActorTcp.Benchmarks.Workloads;
+
+if (!BenchOptions.TryParse(args, out var options, out var error))
+{
+    if (error.Length > 0) await Console.Error.WriteLineAsync("actortcp-bench: " + error);
+    await Console.Error.WriteLineAsync(BenchOptions.Usage);
+    return error.Length > 0 ? 2 : 0;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+Workload[] all =
+[
+    new W1NewConnections(options.Scale), new W2PersistentConnections(options.Scale), new W3PartialStream(options.Scale),
+    new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
+];
+var workloads = all.Where(w => options.Only.Contains(w.Id)).ToArray();
+var started = Stopwatch.GetTimestamp();
+
+await using var server = await BenchServer.StartAsync(W3PartialStream.StreamBytes(options.Scale), stop.Token);
+await using var lua = await LuaBenchHost.StartAsync(options.Hocon, stop.Token);
+var context = new BenchContext(lua, server, options.MessageSize);
+using var sampler = options.AllocationProfile ? new AllocationSampler() : null;
+var runner = new Runner(context, options, Console.Error, sampler);
+var serverCpuAtStart = server.CpuTime;
+
+var results = new List<WorkloadResult>();
+foreach (var workload in workloads)
+{
+    if (stop.IsCancellationRequested) break;
+    results.Add(await runner.RunAsync(workload, stop.Token));
+}
+
+var wall = Stopwatch.GetElapsedTime(started);
+Console.WriteLine();
+Console.WriteLine($"actortcp-bench {string.Join(' ', args)}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
+                  $".NET {Environment.Version}, {options.Runs} runs after {options.Warmups} warm-up, " +
+                  $"{options.MessageSize}-byte messages, scale {options.Scale}");
+foreach (var workload in workloads) Console.WriteLine("  " + workload.Title);
+Console.WriteLine();
+ResultTable.Write(Console.Out, results);
+Console.WriteLine();
+Console.WriteLine($"process: peak RSS {ProcessStats.PeakResidentBytes() / (1 << 20)} MiB, " +
+                  $"CPU {ProcessStats.CpuTimeOf(Environment.ProcessId).TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s wall; " +
+                  $"server CPU {(server.CpuTime - serverCpuAtStart).TotalSeconds:0.0} s");
+Console.WriteLine("per op: a round trip (W1, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
+return results.Any(r => r.Failure is not null) ? 1 : 0;

@@ -1,0 +1,32 @@
+using ActorTcp.Benchmarks.Measure;
+
+namespace ActorTcp.Benchmarks.Workloads;
+
+/// <summary>
+/// One workload of issue 7, done twice the same way: by ActorTcp through its Lua API and by a plain .NET async socket
+/// client, both against the same server. Each side throws on a wrong reply or a failure.
+/// </summary>
+public abstract class Workload
+{
+    /// <summary>Id used by <c>--only</c> (W1...W5).</summary>
+    public abstract string Id { get; }
+
+    /// <summary>What it does, with its sizes after scaling.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>The table rows it feeds.</summary>
+    public abstract IReadOnlyList<Metric> Metrics { get; }
+
+    /// <summary>The ActorTcp side (a Lua script in the benchmark's host).</summary>
+    public abstract Task<Outcome> RunActorTcpAsync(BenchContext context, CancellationToken cancellationToken);
+
+    /// <summary>The raw .NET socket side.</summary>
+    public abstract Task<Outcome> RunRawAsync(BenchContext context, CancellationToken cancellationToken);
+
+    /// <summary>Scales a full-size count down by <c>--scale</c>, keeping at least <paramref name="minimum"/>.</summary>
+    protected static int Scaled(int full, double scale, int minimum = 1) => Math.Max(minimum, (int)Math.Round(full * scale));
+
+    /// <summary>Throughput in operations per second, with a ratio target.</summary>
+    protected Metric Throughput(string unit, double ratio) =>
+        new(Id, unit, s => s.PerSecond, Target.RatioAtLeast(ratio));
+}
