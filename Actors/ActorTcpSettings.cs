@@ -46,6 +46,12 @@ public sealed record ActorTcpSettings
     /// <summary>Whether DNS answers are cached for their TTL.</summary>
     public bool DnsUseCache { get; init; } = true;
 
+    /// <summary>Most bytes one socket read takes (<c>io.read-size</c>); handlers still get chunks of <see cref="ReadChunkSize"/>.</summary>
+    public int SocketReadSize { get; init; } = 64 * 1024;
+
+    /// <summary>What carries TCP connections (<c>io.transport</c>): an own socket per connection actor, or Akka.IO.</summary>
+    public TransportKind Transport { get; init; } = TransportKind.Socket;
+
     /// <summary>PEM file of CA certificates trusted for TLS besides the system store (<c>tls.ca-file</c>); empty for none.</summary>
     public string TlsCaFile { get; init; } = "";
 
@@ -75,10 +81,19 @@ public sealed record ActorTcpSettings
             DnsTimeout = c.GetTimeSpan("dns.timeout", d.DnsTimeout, allowInfinite: false),
             DnsRetries = c.GetInt("dns.retries", d.DnsRetries),
             DnsUseCache = c.GetBoolean("dns.use-cache", d.DnsUseCache),
+            SocketReadSize = (int)Positive(c.GetByteSize("io.read-size") ?? d.SocketReadSize, "io.read-size"),
+            Transport = ParseTransport(c.GetString("io.transport", "socket")),
             TlsCaFile = c.GetString("tls.ca-file", d.TlsCaFile) ?? "",
             TlsCaCertificates = LoadCaFile(c.GetString("tls.ca-file", d.TlsCaFile) ?? ""),
         };
     }
+
+    private static TransportKind ParseTransport(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "socket" => TransportKind.Socket,
+        "akka-io" => TransportKind.AkkaIo,
+        _ => throw new ConfigurationException($"actortcp.io.transport must be \"socket\" or \"akka-io\", got \"{text}\""),
+    };
 
     /// <summary>The CA certificates of a PEM file; an empty path means none. A file without certificates is an error.</summary>
     public static X509Certificate2Collection LoadCaFile(string path)
@@ -107,4 +122,14 @@ public sealed record ActorTcpSettings
 
     private static long Positive(long value, string key) =>
         value > 0 ? value : throw new ConfigurationException($"actortcp.{key} must be positive, got {value}");
+}
+
+/// <summary>What carries a TCP connection under its connection actor.</summary>
+public enum TransportKind
+{
+    /// <summary>A socket owned by the connection actor itself (<c>Transport/SocketTransport</c>).</summary>
+    Socket,
+
+    /// <summary>An Akka.IO <c>Tcp</c> connection actor in pull mode with acknowledged writes.</summary>
+    AkkaIo,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -125,10 +126,10 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         var host = _request.Host;
         if (HostAddress.IsUnixPath(host))
         {
-            var unix = new UnixSocketTransport(Self, _settings.ReadChunkSize);
+            var unix = new SocketTransport(Self, _settings.SocketReadSize, AddressFamily.Unix);
             _inner = _transport = unix;
             ArmTimer(WaitPhase.Connect);
-            unix.Connect(host);
+            unix.Connect(new UnixDomainSocketEndPoint(host));
             Context.Become(ConnectingUnix);
         }
         else if (HostAddress.TryGetStaticAddresses(host, out var addresses))
@@ -181,6 +182,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
+            case IoTimeout when !TimeoutExpired():
+                return true; // a lazy timer fired early (see ArmTimer)
             case Resolved resolved:
                 StartConnecting(resolved.Addresses);
                 return true;
@@ -196,6 +199,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
+            case IoTimeout when !TimeoutExpired():
+                return true; // a lazy timer fired early (see ArmTimer)
             case Tcp.Connected connected:
                 var connection = Sender;
                 connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
@@ -221,10 +226,41 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         }
     }
 
+    private bool ConnectingSocket(object message)
+    {
+        switch (message)
+        {
+            case IoTimeout when !TimeoutExpired():
+                return true; // a lazy timer fired early (see ArmTimer)
+            case TransportEvent.Connected:
+                OnConnected(_transport!, new IPEndPoint(_addresses[_addressIndex], _request.Port));
+                return true;
+            case TransportEvent.Failed failed:
+                CloseTransport();
+                if (++_addressIndex < _addresses.Count)
+                {
+                    _log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], failed.Cause.Message);
+                    ConnectTo(_addresses[_addressIndex]);
+                }
+                else
+                {
+                    Fail(TcpErrors.SocketError(ConnectFailureText(failed.Cause)));
+                }
+                return true;
+            case IoTimeout:
+                Fail(TcpErrors.IoTimeout);
+                return true;
+            default:
+                return HandleCommand(message);
+        }
+    }
+
     private bool ConnectingUnix(object message)
     {
         switch (message)
         {
+            case IoTimeout when !TimeoutExpired():
+                return true; // a lazy timer fired early (see ArmTimer)
             case TransportEvent.Connected:
                 OnConnected(_transport!, new UnixDomainSocketEndPoint(_request.Host));
                 return true;
@@ -244,6 +280,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
+            case IoTimeout when !TimeoutExpired():
+                return true; // a lazy timer fired early (see ArmTimer)
             case Tcp.Received received:
                 OnSocketReceived(ToMemory(received.Data));
                 return true;
@@ -254,7 +292,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 OnSocketAcked();
                 return true;
             case TransportEvent.WriteAcked:
-                (_inner as UnixSocketTransport)?.OnAcked();
+                (_inner as SocketTransport)?.OnAcked();
                 OnSocketAcked();
                 return true;
             case Tcp.PeerClosed or Tcp.ConfirmedClosed or TransportEvent.PeerClosed:
@@ -296,6 +334,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
+            case IoTimeout when !TimeoutExpired():
+                return true; // a lazy timer fired early (see ArmTimer)
             case CallbackReturned:
                 if (!_inTurn) return true;
                 _inTurn = false;
@@ -381,12 +421,19 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         _addressIndex = 0;
         _connectLimit = ArmTimer(WaitPhase.Connect);
         ConnectTo(addresses[0]);
-        Context.Become(Connecting);
+        Context.Become(_settings.Transport == TransportKind.Socket ? ConnectingSocket : Connecting);
     }
 
     private void ConnectTo(IPAddress address)
     {
         var endpoint = new IPEndPoint(address, _request.Port);
+        if (_settings.Transport == TransportKind.Socket)
+        {
+            var socket = new SocketTransport(Self, _settings.SocketReadSize, address.AddressFamily);
+            _inner = _transport = socket;
+            socket.Connect(endpoint);
+            return;
+        }
         // Akka.IO's own connect timeout only reclaims the socket; our timer (which fires first) reports the error.
         var akkaTimeout = _connectLimit + TimeSpan.FromSeconds(1);
         _tcp.Tell(new Tcp.Connect(endpoint, options: [NoDelay.Instance], timeout: akkaTimeout, pullMode: true));
@@ -784,10 +831,22 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     // ---- timers --------------------------------------------------------------------------------------------------
 
+    // The timer is lazy: a wait that ends leaves it running, and a new wait reuses it when it fires no later than the
+    // new deadline (it then re-arms for the rest). Starting and cancelling a scheduler timer per read and per write
+    // cost ~600 bytes and a scheduler round trip per operation (BENCHMARKS.md, W2).
+    private long _deadline; // Stopwatch timestamp the armed wait expires at; 0: not armed or no limit
+    private long _timerDue; // Stopwatch timestamp the scheduled IoTimeout fires at; 0: none scheduled
+
     private TimeSpan? ArmTimer(WaitPhase phase)
     {
         var limit = _clock.Arm(phase);
-        if (limit is { } l) Timers.StartSingleTimer(TimerKey, IoTimeout.Instance, l);
+        if (limit is not { } l)
+        {
+            _deadline = 0;
+            return limit;
+        }
+        _deadline = Stopwatch.GetTimestamp() + (long)(l.TotalSeconds * Stopwatch.Frequency);
+        if (_timerDue == 0 || _timerDue > _deadline) ScheduleTimeout(l, _deadline);
         return limit;
     }
 
@@ -795,7 +854,27 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         if (!_clock.Armed) return;
         _clock.Disarm();
-        Timers.Cancel(TimerKey);
+        _deadline = 0;
+    }
+
+    private void ScheduleTimeout(TimeSpan after, long due)
+    {
+        Timers.StartSingleTimer(TimerKey, IoTimeout.Instance, after);
+        _timerDue = due;
+    }
+
+    /// <summary>
+    /// An <see cref="IoTimeout"/> arrived: true when the armed wait really expired; otherwise the timer is re-armed for
+    /// what is left of the wait (or left idle when nothing waits) and the caller drops the message.
+    /// </summary>
+    private bool TimeoutExpired()
+    {
+        _timerDue = 0;
+        if (_deadline == 0 || !_clock.Armed) return false;
+        var now = Stopwatch.GetTimestamp();
+        if (now >= _deadline) return true;
+        ScheduleTimeout(Stopwatch.GetElapsedTime(now, _deadline), _deadline);
+        return false;
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

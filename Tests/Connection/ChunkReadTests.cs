@@ -6,8 +6,12 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>Reads without stop pattern, not partial: one chunk of at most read-chunk-size (8192) bytes.</summary>
-public sealed class ChunkReadTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class ChunkReadTests : ConnectionTestKit
 {
+    public ChunkReadTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected ChunkReadTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     [Fact]
     public async Task Read_without_pattern_after_write_returns_the_small_reply_as_sent()
     {
@@ -126,3 +130,6 @@ public sealed class ChunkReadTests(ITestOutputHelper output) : ConnectionTestKit
         server.AssertNoScriptErrors();
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class ChunkReadTestsOnAkkaIo(ITestOutputHelper output) : ChunkReadTests(output, AkkaIoHocon);

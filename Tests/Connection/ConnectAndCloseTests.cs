@@ -7,8 +7,12 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>Connection life: start, on_connect, the turn protocol, close, auto-close, address kinds.</summary>
-public sealed class ConnectAndCloseTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class ConnectAndCloseTests : ConnectionTestKit
 {
+    public ConnectAndCloseTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected ConnectAndCloseTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     [Fact]
     public async Task Empty_request_sends_only_started_and_closed()
     {
@@ -244,3 +248,6 @@ public sealed class ConnectAndCloseTests(ITestOutputHelper output) : ConnectionT
         server.AssertNoScriptErrors();
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class ConnectAndCloseTestsOnAkkaIo(ITestOutputHelper output) : ConnectAndCloseTests(output, AkkaIoHocon);

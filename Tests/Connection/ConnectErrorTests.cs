@@ -9,8 +9,12 @@ namespace ActorTcp.Tests.Connection;
 /// Connect failures: fanned out to the handlers (rspamd HEAD: the CONNECT marker makes every shape report
 /// <c>Socket error detected: ...</c>), or only to <see cref="ConnectFailed"/> with NotifyConnectError (on_error).
 /// </summary>
-public sealed class ConnectErrorTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class ConnectErrorTests : ConnectionTestKit
 {
+    public ConnectErrorTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected ConnectErrorTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     private const string Refused = "Socket error detected: Connection refused";
 
     [Fact]
@@ -114,3 +118,6 @@ public sealed class ConnectErrorTests(ITestOutputHelper output) : ConnectionTest
         await ExpectClosedAsync(conn);
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class ConnectErrorTestsOnAkkaIo(ITestOutputHelper output) : ConnectErrorTests(output, AkkaIoHocon);

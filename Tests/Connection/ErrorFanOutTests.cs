@@ -6,8 +6,12 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>Fatal errors go to every queued handler with a callback, in order, one turn at a time (Part 2 section 2.8).</summary>
-public sealed class ErrorFanOutTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class ErrorFanOutTests : ConnectionTestKit
 {
+    public ErrorFanOutTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected ErrorFanOutTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     [Fact]
     public async Task Fatal_error_reaches_every_queued_handler_in_order_including_handlers_added_during_the_fan_out()
     {
@@ -92,3 +96,6 @@ public sealed class ErrorFanOutTests(ITestOutputHelper output) : ConnectionTestK
         await ExpectClosedAsync(conn);
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class ErrorFanOutTestsOnAkkaIo(ITestOutputHelper output) : ErrorFanOutTests(output, AkkaIoHocon);

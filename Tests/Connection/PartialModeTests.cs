@@ -6,8 +6,12 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>Partial mode: every chunk goes to the head read handler, which stays; the stream ends with a fatal error.</summary>
-public sealed class PartialModeTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class PartialModeTests : ConnectionTestKit
 {
+    public PartialModeTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected PartialModeTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     [Fact]
     public async Task Partial_mode_delivers_each_chunk_to_the_head_read_ignoring_its_pattern_then_fails_at_eof()
     {
@@ -129,3 +133,6 @@ public sealed class PartialModeTests(ITestOutputHelper output) : ConnectionTestK
         await ExpectNothingAsync(conn, TimeSpan.FromMilliseconds(500));
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class PartialModeTestsOnAkkaIo(ITestOutputHelper output) : PartialModeTests(output, AkkaIoHocon);

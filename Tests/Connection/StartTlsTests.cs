@@ -11,8 +11,12 @@ namespace ActorTcp.Tests.Connection;
 /// an SMTP-like server: the handshake runs when the next handler is due, whether a write or a read; plaintext after the
 /// go-ahead is an injection and never reaches TLS or the handlers.
 /// </summary>
-public sealed class StartTlsTests(ITestOutputHelper output) : ConnectionTestKit(output, TestPki.TrustCaHocon)
+public class StartTlsTests : ConnectionTestKit
 {
+    public StartTlsTests(ITestOutputHelper output) : this(output, TestPki.TrustCaHocon) { }
+
+    protected StartTlsTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     private static TestPki Pki => TestPki.Instance;
 
     /// <summary>What the SMTP-like server saw, for assertions.</summary>
@@ -264,3 +268,6 @@ public sealed class StartTlsTests(ITestOutputHelper output) : ConnectionTestKit(
         await ExpectClosedAsync(conn);
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class StartTlsTestsOnAkkaIo(ITestOutputHelper output) : StartTlsTests(output, TestPki.TrustCaHocon + "\n" + AkkaIoHocon);

@@ -6,8 +6,12 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>Reads with a stop pattern (rspamd_tcp_api.md Part 2 section 2.5, probe matrix 7.3).</summary>
-public sealed class StopPatternReadTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class StopPatternReadTests : ConnectionTestKit
 {
+    public StopPatternReadTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected StopPatternReadTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     [Fact]
     public async Task Read_with_stop_pattern_returns_bytes_before_pattern_and_next_read_gets_the_leftover()
     {
@@ -223,3 +227,6 @@ public sealed class StopPatternReadTests(ITestOutputHelper output) : ConnectionT
         Assert.Equal(lines, kept.Select(Latin1));
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class StopPatternReadTestsOnAkkaIo(ITestOutputHelper output) : StopPatternReadTests(output, AkkaIoHocon);

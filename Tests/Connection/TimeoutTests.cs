@@ -12,8 +12,12 @@ namespace ActorTcp.Tests.Connection;
 /// while waiting on the network; with any phase set, per-phase timers, read as an idle timer, unset phases falling
 /// back to the budget.
 /// </summary>
-public sealed class TimeoutTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class TimeoutTests : ConnectionTestKit
 {
+    public TimeoutTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected TimeoutTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     private static readonly TimeSpan DripInterval = TimeSpan.FromMilliseconds(300);
     private const int DripCount = 7; // "\r\n" comes after 7 x 0.3 s = 2.1 s
 
@@ -270,3 +274,6 @@ public sealed class DefaultTimeoutTests(ITestOutputHelper output)
         Assert.True(await peerClosed.Task.WaitAsync(DefaultWait));
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class TimeoutTestsOnAkkaIo(ITestOutputHelper output) : TimeoutTests(output, AkkaIoHocon);

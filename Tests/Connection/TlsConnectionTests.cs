@@ -11,8 +11,12 @@ namespace ActorTcp.Tests.Connection;
 /// TLS from the start (rspamd's <c>ssl = true</c>) against real TLS servers on loopback, with the test CA configured
 /// (<c>actortcp.tls.ca-file</c>): the handshake, then the same handler queue semantics over TLS.
 /// </summary>
-public sealed class TlsConnectionTests(ITestOutputHelper output) : ConnectionTestKit(output, TestPki.TrustCaHocon)
+public class TlsConnectionTests : ConnectionTestKit
 {
+    public TlsConnectionTests(ITestOutputHelper output) : this(output, TestPki.TrustCaHocon) { }
+
+    protected TlsConnectionTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     private static TestPki Pki => TestPki.Instance;
 
     private static ConnectionRequest TlsRequestTo(LoopbackServer server, params HandlerSpec[] handlers) =>
@@ -326,3 +330,6 @@ public sealed class TlsConnectionTests(ITestOutputHelper output) : ConnectionTes
         server.AssertNoScriptErrors();
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class TlsConnectionTestsOnAkkaIo(ITestOutputHelper output) : TlsConnectionTests(output, TestPki.TrustCaHocon + "\n" + AkkaIoHocon);

@@ -7,8 +7,12 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>Writes: every byte in order, completion when all are accepted, half-close after the first write.</summary>
-public sealed class WriteTests(ITestOutputHelper output) : ConnectionTestKit(output)
+public class WriteTests : ConnectionTestKit
 {
+    public WriteTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected WriteTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
     [Fact]
     public async Task Write_only_request_gets_WriteCompleted_then_closes_and_the_server_gets_every_piece()
     {
@@ -172,3 +176,6 @@ public sealed class WriteTests(ITestOutputHelper output) : ConnectionTestKit(out
         await ExpectClosedAsync(conn);
     }
 }
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class WriteTestsOnAkkaIo(ITestOutputHelper output) : WriteTests(output, AkkaIoHocon);

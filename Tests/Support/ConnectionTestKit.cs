@@ -31,6 +31,9 @@ public abstract class ConnectionTestKit : Akka.TestKit.Xunit2.TestKit
         akka.log-dead-letters-during-shutdown = off
         """;
 
+    /// <summary>Selects Akka.IO for TCP: the transport variants of the connection tests run with it.</summary>
+    public const string AkkaIoHocon = "actortcp.io.transport = akka-io";
+
     private static long s_lastId;
     private readonly List<IDisposable> _owned = [];
 
