@@ -73,13 +73,32 @@ internal sealed class SocketTransport : ITransport
     {
         if (_closed) return;
         _sending = true;
-        SendAllAsync(_pendingWrites.Dequeue()).PipeTo(_owner,
+        var chunk = _pendingWrites.Dequeue();
+        ValueTask<int> first;
+        try
+        {
+            first = _socket.SendAsync(chunk, SocketFlags.None);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _owner.Tell(new TransportEvent.Failed(e, WhileConnecting: false));
+            return;
+        }
+        // The usual case: the kernel took it all at once. Telling ourselves (we run on the owner's thread) costs no
+        // task, no continuation and no thread hop.
+        if (first.IsCompletedSuccessfully && first.Result == chunk.Length)
+        {
+            _owner.Tell(TransportEvent.WriteAcked.Instance);
+            return;
+        }
+        FinishSendAsync(first, chunk).PipeTo(_owner,
             success: () => TransportEvent.WriteAcked.Instance,
             failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
     }
 
-    private async Task SendAllAsync(ReadOnlyMemory<byte> chunk)
+    private async Task FinishSendAsync(ValueTask<int> first, ReadOnlyMemory<byte> chunk)
     {
+        chunk = chunk[await first.ConfigureAwait(false)..];
         while (!chunk.IsEmpty)
             chunk = chunk[await _socket.SendAsync(chunk, SocketFlags.None).ConfigureAwait(false)..];
     }
@@ -87,16 +106,45 @@ internal sealed class SocketTransport : ITransport
     public void RequestRead()
     {
         if (_closed) return;
-        ReceiveAsync().PipeTo(_owner,
-            success: received => received.IsEmpty ? TransportEvent.PeerClosed.Instance : new TransportEvent.Received(received),
-            failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
+        int available;
+        try
+        {
+            available = _socket.Available;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            available = 0; // the asynchronous path reports the error
+        }
+        if (available > 0)
+        {
+            // Bytes are there: the receive completes at once, reported without a task or a thread hop.
+            var buffer = new byte[Math.Min(available, _readSize)];
+            var pending = _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
+            if (pending.IsCompletedSuccessfully)
+            {
+                _owner.Tell(ToEvent(new ReadOnlyMemory<byte>(buffer, 0, pending.Result)));
+                return;
+            }
+            FinishReceiveAsync(pending, buffer).PipeTo(_owner, success: ToEvent,
+                failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
+            return;
+        }
+        ReceiveAsync().PipeTo(_owner, success: ToEvent, failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
     }
+
+    private static TransportEvent ToEvent(ReadOnlyMemory<byte> received) =>
+        received.IsEmpty ? TransportEvent.PeerClosed.Instance : new TransportEvent.Received(received);
+
+    private static async Task<ReadOnlyMemory<byte>> FinishReceiveAsync(ValueTask<int> pending, byte[] buffer) =>
+        new(buffer, 0, await pending.ConfigureAwait(false));
 
     private async Task<ReadOnlyMemory<byte>> ReceiveAsync()
     {
         // Readable (data or EOF) first, with no buffer held while the peer is silent.
-        if (_socket.Available == 0) await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-        var buffer = new byte[Math.Clamp(_socket.Available, MinReadBuffer, _readSize)];
+        await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+        // Sized to what is there (a 64-byte reply takes 64 bytes); nothing there means EOF or an error is next.
+        var available = _socket.Available;
+        var buffer = new byte[available > 0 ? Math.Min(available, _readSize) : MinReadBuffer];
         var n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
         return new ReadOnlyMemory<byte>(buffer, 0, n);
     }

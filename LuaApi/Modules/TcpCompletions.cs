@@ -29,9 +29,9 @@ internal sealed partial class TcpModule
                 break;
 
             case ConnectionEstablished:
-                RunTurn(runtime, connection, connection.OnConnect, handlerId: null, (co, c) =>
+                RunTurn(runtime, connection, connection.OnConnect, handlerId: null, e, static (m, co, c, _) =>
                 {
-                    PushConnObject(co, c);
+                    m.PushConnObject(co, c);
                     return 1;
                 });
                 break;
@@ -39,11 +39,11 @@ internal sealed partial class TcpModule
             case ReadCompleted read:
                 // In partial mode the handler stays at the head and gets every chunk, so its callback stays anchored.
                 var readCallback = connection.Partial ? connection.Callbacks.GetValueOrDefault(read.HandlerId) : TakeCallback(connection, read.HandlerId);
-                RunTurn(runtime, connection, readCallback, read.HandlerId, (co, c) =>
+                RunTurn(runtime, connection, readCallback, read.HandlerId, read, static (m, co, c, r) =>
                 {
                     lua_pushnil(co);
-                    TextObjects.Push(co, read.Data.Span);
-                    PushConnObject(co, c);
+                    TextObjects.Push(co, r.Data.Span);
+                    m.PushConnObject(co, c);
                     return 3;
                 });
                 if (!connection.Partial) runtime.Unref(readCallback);
@@ -51,10 +51,10 @@ internal sealed partial class TcpModule
 
             case WriteCompleted write:
                 var writeCallback = TakeCallback(connection, write.HandlerId);
-                RunTurn(runtime, connection, writeCallback, write.HandlerId, (co, c) =>
+                RunTurn(runtime, connection, writeCallback, write.HandlerId, write, static (m, co, c, _) =>
                 {
                     lua_pushnil(co);
-                    PushConnObject(co, c);
+                    m.PushConnObject(co, c);
                     return 2;
                 });
                 runtime.Unref(writeCallback);
@@ -62,11 +62,11 @@ internal sealed partial class TcpModule
 
             case HandlerFailed failed:
                 var failedCallback = TakeCallback(connection, failed.HandlerId);
-                RunTurn(runtime, connection, failedCallback, failed.HandlerId, (co, c) =>
+                RunTurn(runtime, connection, failedCallback, failed.HandlerId, failed, static (m, co, c, f) =>
                 {
-                    PushText(co, failed.Error);
+                    PushText(co, f.Error);
                     lua_pushnil(co);
-                    PushConnObject(co, c);
+                    m.PushConnObject(co, c);
                     return 3;
                 });
                 runtime.Unref(failedCallback);
@@ -100,15 +100,15 @@ internal sealed partial class TcpModule
     /// Calls <paramref name="callback"/> in a pooled coroutine with the arguments <paramref name="pushArgs"/> pushes,
     /// then ends the turn so the connection runs its plan step (unless the callback closed it).
     /// </summary>
-    private void RunTurn(LuaRuntime runtime, LuaConnection connection, int callback, long? handlerId,
-        Func<IntPtr, LuaConnection, int> pushArgs)
+    private void RunTurn<TEvent>(LuaRuntime runtime, LuaConnection connection, int callback, long? handlerId, TEvent e,
+        Func<TcpModule, IntPtr, LuaConnection, TEvent, int> pushArgs)
     {
         if (callback != 0)
         {
             var co = runtime.Coroutines.Rent();
             co.Session = connection.Session;
             runtime.PushRef(co.L, callback);
-            var nargs = pushArgs(co.L, connection);
+            var nargs = pushArgs(this, co.L, connection, e);
             connection.Running = handlerId;
             var outcome = runtime.Coroutines.RunCallback(co, nargs);
             connection.Running = null;

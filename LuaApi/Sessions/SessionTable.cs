@@ -15,7 +15,8 @@ internal sealed unsafe class SessionTable
     private static ReadOnlySpan<byte> MetatableZ => "rspamd{session}\0"u8;
 
     private readonly Dictionary<long, LuaSession> _live = new();
-    private readonly List<LuaSession> _changed = [];
+    private List<LuaSession> _changed = [];
+    private List<LuaSession> _taken = [];
     private long _lastId;
 
     /// <summary>The session of the code running now (set around every coroutine run); null outside any.</summary>
@@ -41,12 +42,15 @@ internal sealed unsafe class SessionTable
         if (session is { Ended: false }) _changed.Add(session);
     }
 
-    /// <summary>The sessions marked since the last call (each may appear more than once).</summary>
+    /// <summary>
+    /// The sessions marked since the last call (each may appear more than once). The list is reused: it is valid until
+    /// the next call.
+    /// </summary>
     public List<LuaSession> TakeChanged()
     {
-        var taken = new List<LuaSession>(_changed);
+        (_taken, _changed) = (_changed, _taken);
         _changed.Clear();
-        return taken;
+        return _taken;
     }
 
     /// <summary>Removes an ended session and releases its userdata anchor (the userdata itself stays valid, refused).</summary>
