@@ -25,3 +25,38 @@ function raw.protected_call(what, f, ...)
   local ok, err = xpcall(f, traceback, ...)
   if not ok then raw.log_info(what .. ' failed: ' .. tostring(err)) end
 end
+
+-- The sandbox (HOCON.conf actortcp.lua). The instruction budget's C# count hook calls raw.poison once a run is over
+-- budget: from then on every instruction of that thread raises, so no pcall can swallow it (InstructionBudget.cs).
+local sethook = debug.sethook
+function raw.poison(thread, message)
+  sethook(thread, function() error(message, 0) end, '', 1)
+end
+
+-- debug.sethook would let a plugin remove the budget, and debug.getregistry/getupvalue reach the host's internals:
+-- plugins keep only the read-only helpers unless the configuration opens the whole library.
+if not raw.debug_library then
+  local whole = debug
+  debug = { traceback = whole.traceback, getinfo = whole.getinfo }
+  package.loaded.debug = debug
+end
+
+-- Optional (off by default: rspamd plugins get the whole standard library): drop what reaches the host process or
+-- its files outside rspamd_tcp - running commands, exiting, files, environment, native modules, bytecode.
+if raw.restricted_stdlib then
+  local load = load
+  for _, name in ipairs{'execute', 'exit', 'remove', 'rename', 'tmpname', 'getenv', 'setlocale'} do os[name] = nil end
+  io = nil
+  package.loaded.io = nil
+  package.loadlib = nil
+  package.cpath = ''
+  package.searchers[3], package.searchers[4] = nil, nil
+  package.path = ''
+  dofile, loadfile = nil, nil
+  -- Source text only: a binary chunk can break the VM's memory safety.
+  _G.load = function(chunk, name, mode, ...)
+    if mode ~= nil and mode ~= 't' then error("load: only text chunks are allowed (actortcp.lua.restricted-stdlib)", 2) end
+    return load(chunk, name, 't', ...) -- `...`: an absent env stays absent (an explicit nil env means no globals)
+  end
+  string.dump = nil
+end
