@@ -47,6 +47,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         lua_createtable(L, 0, 64);
         foreach (var module in _modules) module.RegisterRawFunctions(L);
         SetBoolean(L, "debug_library", sandbox.DebugLibrary);
+        SetBoolean(L, "instruction_budget", sandbox.InstructionBudget > 0);
         SetBoolean(L, "restricted_stdlib", sandbox.RestrictedStdlib);
         RawTableRef = luaL_ref(L, LUA_REGISTRYINDEX);
 

@@ -33,6 +33,19 @@ function raw.poison(thread, message)
   sethook(thread, function() error(message, 0) end, '', 1)
 end
 
+-- Lua runs finalizers with hooks off, so an endless __gc would hang the host out of the budget's reach: while a
+-- budget is set, plugins may not give a table a __gc metamethod (Lua only honours one present at setmetatable time).
+if raw.instruction_budget then
+  local setmetatable, rawget, type = setmetatable, rawget, type
+  _G.setmetatable = function(t, mt)
+    if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
+      error('setmetatable: __gc metamethods are not allowed while actortcp.lua.instruction-budget is set ' ..
+        '(a finalizer runs outside the budget)', 2)
+    end
+    return setmetatable(t, mt)
+  end
+end
+
 -- debug.sethook would let a plugin remove the budget, and debug.getregistry/getupvalue reach the host's internals:
 -- plugins keep only the read-only helpers unless the configuration opens the whole library.
 if not raw.debug_library then
