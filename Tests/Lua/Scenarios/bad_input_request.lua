@@ -70,6 +70,16 @@ step('B11 on_error string ignored', {host = servers.host, port = servers.closed,
 step('B12 on_connect number ignored', {host = servers.host, port = servers.banner, stop_pattern = '\r\n', on_connect = 5})
 step('B14 empty data string', {host = servers.host, port = servers.banner, data = '', stop_pattern = '\r\n'})
 step('B15 unknown host', {host = servers.unknown_name, port = servers.banner})
+-- From a coroutine the plugin made: request does not wait, so it works there; its callback runs in a host coroutine.
+steps[#steps + 1] = function(next_step)
+  local ok, res = coroutine.wrap(function()
+    return pcall(tcp.request, {host = servers.host, port = servers.banner, stop_pattern = '\r\n', callback = function(err, data)
+      print('B16 request from a plugin coroutine', err and 'error' or 'ok', esc(err or data), coroutine.isyieldable())
+      next_step()
+    end})
+  end)()
+  print('B16 returned', ok, res)
+end
 step('B17 after all that, a normal request', {host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n'})
 
 local i = 0
