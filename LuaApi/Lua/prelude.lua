@@ -72,4 +72,13 @@ if raw.restricted_stdlib then
     return load(chunk, name, 't', ...) -- `...`: an absent env stays absent (an explicit nil env means no globals)
   end
   string.dump = nil
+  -- The collector is shared by every plugin of the host: one may not stop it or retune it for all.
+  local collectgarbage = collectgarbage
+  local allowed = { collect = true, count = true, step = true, isrunning = true }
+  _G.collectgarbage = function(opt, ...)
+    if opt ~= nil and not allowed[opt] then
+      error("collectgarbage: option '" .. tostring(opt) .. "' is not allowed (actortcp.lua.restricted-stdlib)", 2)
+    end
+    return collectgarbage(opt, ...)
+  end
 end
