@@ -12,12 +12,23 @@ namespace ActorTcp.Actors;
 /// </summary>
 public sealed class ConnectionManager : ReceiveActor
 {
-    private sealed record ConnectionStopped(bool Counted);
+    private sealed record ConnectionStopped(IActorRef Connection);
+
+    /// <summary>
+    /// A connection actor is done with its socket. Sent to the manager before <see cref="ConnectionClosed"/> goes to the
+    /// requester, so a request the requester starts on hearing it is counted after this one left (no spurious
+    /// max-connections refusal at the limit, as waiting for Terminated would give).
+    /// </summary>
+    internal sealed class ConnectionFinished
+    {
+        public static readonly ConnectionFinished Instance = new();
+        private ConnectionFinished() { }
+    }
 
     private readonly ActorTcpSettings _settings;
     private readonly IActorRef _resolver;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private int _open;
+    private readonly HashSet<IActorRef> _counted = [];
     private IActorRef _tcp = ActorRefs.Nobody;
 
     /// <summary>Creates a manager that resolves names through <paramref name="resolver"/>.</summary>
@@ -27,11 +38,9 @@ public sealed class ConnectionManager : ReceiveActor
         _resolver = resolver;
 
         Receive<OpenConnection>(Open);
-        Receive<ConnectionStopped>(stopped =>
-        {
-            if (stopped.Counted) _open--;
-        });
-        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_open)));
+        Receive<ConnectionFinished>(_ => _counted.Remove(Sender));
+        Receive<ConnectionStopped>(stopped => _counted.Remove(stopped.Connection));
+        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_counted.Count)));
     }
 
     /// <inheritdoc/>
@@ -50,13 +59,13 @@ public sealed class ConnectionManager : ReceiveActor
 
     private void Open(OpenConnection open)
     {
-        var counted = _open < _settings.MaxConnections;
+        var counted = _counted.Count < _settings.MaxConnections;
         var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
         if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
 
         var child = Context.ActorOf(ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error));
-        Context.WatchWith(child, new ConnectionStopped(counted));
-        if (counted) _open++;
+        Context.WatchWith(child, new ConnectionStopped(child));
+        if (counted) _counted.Add(child);
     }
 
     /// <inheritdoc/>

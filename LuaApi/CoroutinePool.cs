@@ -24,6 +24,12 @@ internal sealed class Coroutine(IntPtr state, int reference)
     /// <summary>The session the current run belongs to (what it starts is the session's); cleared when recycled.</summary>
     public Sessions.LuaSession? Session { get; set; }
 
+    /// <summary>
+    /// Undoes the registration of the operation in <see cref="Waiting"/> when the run fails before it could yield
+    /// (stopped by the instruction budget right after the host function registered it).
+    /// </summary>
+    public Action? CancelWait { get; set; }
+
     /// <summary>Run when the coroutine's current run ends for good (returned or failed), then forgotten.</summary>
     public List<Action>? OnFinished { get; set; }
 }
@@ -81,6 +87,12 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
     public RunOutcome Run(Coroutine co, int nargs, out string? error)
     {
         error = null;
+        if (!_byState.ContainsKey(co.L))
+        {
+            // Discarded (or dropped from the pool): its thread may be collected already; never touch it.
+            error = "internal error: resuming a discarded coroutine";
+            return RunOutcome.Failed;
+        }
         if (co.Waiting is not null)
         {
             co.Waiting = null;
@@ -91,16 +103,19 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         var sessions = runtime.Sessions;
         var outer = sessions.Current;
         sessions.Current = co.Session;
+        var interrupted = runtime.Budget.Start(co);
         var status = lua_resume(co.L, runtime.L, nargs, &nres);
+        var tripped = runtime.Budget.Tripped;
+        runtime.Budget.End(interrupted);
         sessions.Current = outer;
-        if (status == LUA_OK)
+        if (status == LUA_OK && !tripped)
         {
             End(co, null);
             Return(co);
             return RunOutcome.Returned;
         }
 
-        if (status == LUA_YIELD && co.Waiting is not null)
+        if (status == LUA_YIELD && co.Waiting is not null && !tripped)
         {
             lua_settop(co.L, 0);
             Suspended++;
@@ -112,8 +127,18 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         error = status == LUA_YIELD
             ? "attempt to yield from outside a coroutine (only the sync API may suspend a callback)"
             : Traceback(co);
+        if (tripped && !error.Contains(runtime.Budget.Message, StringComparison.Ordinal))
+            error = runtime.Budget.Message + "\n" + error;
+        // Stopped between registering a sync operation and yielding: the operation's completion must find no one.
+        if (co.Waiting is not null)
+        {
+            co.CancelWait?.Invoke();
+            co.Waiting = null;
+        }
+        co.CancelWait = null;
         End(co, error);
-        Reset(co);
+        if (tripped) Discard(co);
+        else Reset(co);
         return RunOutcome.Failed;
     }
 
@@ -145,6 +170,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
     {
         if (co.Waiting is null) return;
         co.Waiting = null;
+        co.CancelWait = null;
         Unsuspend(co);
         // Its end-of-run actions still apply (closing the sync connections it opened), but it neither returned nor failed.
         var actions = co.OnFinished;
@@ -185,6 +211,16 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         // lua_closethread leaves a dead or suspended thread fresh and reusable (Lua 5.4.6+).
         lua_closethread(co.L, runtime.L);
         Return(co);
+    }
+
+    /// <summary>Closes and forgets a coroutine that must not run again (see <see cref="InstructionBudget.Tripped"/>).</summary>
+    private void Discard(Coroutine co)
+    {
+        lua_closethread(co.L, runtime.L);
+        co.Owner = null;
+        co.Session = null;
+        _byState.Remove(co.L);
+        runtime.Unref(co.Reference);
     }
 
     private void Return(Coroutine co)

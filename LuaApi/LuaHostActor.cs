@@ -45,7 +45,8 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _tcp = new TcpModule(_manager) { Host = Self };
-        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp]);
+        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp],
+            LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;
     }
 

@@ -21,9 +21,13 @@ internal sealed unsafe class LuaRuntime : IDisposable
     private readonly List<ILuaModule> _modules;
     private bool _disposed;
 
-    /// <summary>Creates a state, opens the standard libraries, registers <paramref name="modules"/> and runs the prelude.</summary>
-    public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules)
+    /// <summary>
+    /// Creates a state, opens the standard libraries, registers <paramref name="modules"/> and runs the prelude, which
+    /// applies <paramref name="sandbox"/> (default: <see cref="LuaSandboxSettings.Default"/>).
+    /// </summary>
+    public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules, LuaSandboxSettings? sandbox = null)
     {
+        sandbox ??= LuaSandboxSettings.Default;
         Output = output;
         Log = log;
         _modules = [.. modules];
@@ -34,6 +38,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         lua_atpanic(L, &OnPanic);
         luaL_openlibs(L);
         Coroutines = new CoroutinePool(this);
+        Budget = new InstructionBudget(sandbox.InstructionBudget);
         Coroutines.Finished += (co, error) =>
         {
             if (error is not null && co.Owner is string label) Log.Info($"{label} failed: {error}");
@@ -43,9 +48,16 @@ internal sealed unsafe class LuaRuntime : IDisposable
         lua_createtable(L, 0, 64);
         SessionTable.Register(L);
         foreach (var module in _modules) module.RegisterRawFunctions(L);
+        SetBoolean(L, "debug_library", sandbox.DebugLibrary);
+        SetBoolean(L, "instruction_budget", sandbox.InstructionBudget > 0);
+        SetBoolean(L, "restricted_stdlib", sandbox.RestrictedStdlib);
         RawTableRef = luaL_ref(L, LUA_REGISTRYINDEX);
 
         RunModuleChunk("prelude.lua");
+        PushRef(L, RawTableRef);
+        RawGetField(L, -1, "poison");
+        Budget.PoisonRef = luaL_ref(L, LUA_REGISTRYINDEX);
+        lua_pop(L, 1);
         foreach (var module in _modules)
             foreach (var chunk in module.LuaChunks) RunModuleChunk(chunk);
     }
@@ -64,6 +76,9 @@ internal sealed unsafe class LuaRuntime : IDisposable
 
     /// <summary>The live sessions and the one whose code runs now.</summary>
     public SessionTable Sessions { get; } = new();
+
+    /// <summary>The instruction budget every run of <see cref="Coroutines"/> is held to.</summary>
+    public InstructionBudget Budget { get; }
 
     /// <summary>Registry reference of the raw host function table.</summary>
     public int RawTableRef { get; }
@@ -158,6 +173,13 @@ internal sealed unsafe class LuaRuntime : IDisposable
     public void Unref(int reference)
     {
         if (reference > 0) luaL_unref(L, LUA_REGISTRYINDEX, reference);
+    }
+
+    private static void SetBoolean(IntPtr L, string field, bool value)
+    {
+        PushText(L, field);
+        lua_pushboolean(L, value ? 1 : 0);
+        lua_rawset(L, -3);
     }
 
     private void RunModuleChunk(string resource)

@@ -73,6 +73,12 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     private bool _handshaking;
     private bool _readPending;
     private bool _inTurn;
+
+    /// <summary>
+    /// Sync: a limit error raised by a handler the running turn queued. Its operation waits for the turn to end, and
+    /// must then hear the limit, not the EOF error every later operation gets.
+    /// </summary>
+    private string? _syncLimitError;
     private bool _shutdownPending;
     private bool _outputShut;
     private bool _finished;
@@ -391,6 +397,12 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
             case CallbackReturned:
                 if (!_inTurn) return true;
                 _inTurn = false;
+                if (_syncLimitError is { } limit && _queue.Count > 0)
+                {
+                    _syncLimitError = null;
+                    BeginTurn(new HandlerFailed(Id, _queue.Dequeue().HandlerId, limit, Fatal: false));
+                    return true;
+                }
                 Plan();
                 return true;
             default:
@@ -403,7 +415,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         _queue.Enqueue(handler);
         if (handler is WriteSpec write) _queuedWriteBytes += write.Length;
         // The handler past a limit is queued first, so its own callback hears why.
-        if (LimitError() is { } error) Fail(error);
+        if (LimitError() is not { } error) return;
+        if (_request.Synchronous && _connected && _inTurn && _fatalError is null && !_eof) _syncLimitError = error;
+        Fail(error);
     }
 
     private string? LimitError()
@@ -815,6 +829,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         _finished = true;
         DisarmTimer();
         CloseTransport();
+        Context.Parent.Tell(ConnectionManager.ConnectionFinished.Instance);
         _replyTo.Tell(new ConnectionClosed(Id));
         Context.Stop(Self);
     }

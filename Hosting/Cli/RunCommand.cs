@@ -1,5 +1,6 @@
 using ActorTcp.Actors;
 using ActorTcp.Hosting.Fixtures;
+using ActorTcp.LuaApi;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +120,7 @@ public static class RunCommand
         var config = overrides.WithFallback(HoconLoader.Defaults);
         if (nameServers.Count > 0) config = HoconLoader.NameServers(nameServers).WithFallback(config);
         var settings = ActorTcpSettings.Create(config);
+        _ = LuaSandboxSettings.Create(config);
         if (settings.DnsTimeout <= TimeSpan.Zero)
             throw new ConfigurationException($"actortcp.dns.timeout must be positive, got {settings.DnsTimeout}");
         if (settings.DnsRetries < 0)

@@ -4,6 +4,7 @@
 local raw = ...
 local rspamd_tcp = require 'rspamd_tcp'
 local find, sub = string.find, string.sub
+local error, getmetatable, type = error, getmetatable, type
 
 local exports = {}
 
@@ -15,8 +16,16 @@ local metatable = {
   end,
 }
 
+-- Every method checks its self first: w.read_until(42) must say what is wrong, not "attempt to index a number".
+local function check_self(self, method)
+  if getmetatable(self) ~= metatable then
+    error('lua_tcp_sync: ' .. method .. ': self is not a lua_tcp_sync connection (call it as obj:' .. method .. '(...))', 3)
+  end
+end
+
 -- One chunk: what is buffered, else one read from the connection.
 function tcp_sync:read_once()
+  check_self(self, 'read_once')
   if #self._data > 0 then
     local data = self._data
     self._data = ''
@@ -39,6 +48,7 @@ end
 
 -- The bytes before the first occurrence of `pattern` (plain text, not a Lua pattern); what follows stays buffered.
 function tcp_sync:read_until(pattern)
+  check_self(self, 'read_until')
   if type(pattern) ~= 'string' or pattern == '' then
     error('read_until: pattern must be a non-empty string', 2)
   end
@@ -59,6 +69,7 @@ end
 
 -- Exactly n bytes.
 function tcp_sync:read_bytes(n)
+  check_self(self, 'read_bytes')
   if type(n) ~= 'number' or n < 0 or n ~= math.floor(n) then
     error('read_bytes: n must be a non-negative integer', 2)
   end
@@ -73,6 +84,7 @@ end
 
 -- Everything until the peer closes; an error once at EOF is the normal end.
 function tcp_sync:read_until_eof()
+  check_self(self, 'read_until_eof')
   while not self:eof() do
     local ok, err = fill(self)
     if not ok then
@@ -86,19 +98,23 @@ function tcp_sync:read_until_eof()
 end
 
 function tcp_sync:write(data)
+  check_self(self, 'write')
   return self._conn:write(data)
 end
 
 function tcp_sync:close()
+  check_self(self, 'close')
   return self._conn:close()
 end
 
 function tcp_sync:eof()
+  check_self(self, 'eof')
   if not self._eof and self._conn:eof() then self._eof = true end
   return self._eof
 end
 
 function tcp_sync:shutdown()
+  check_self(self, 'shutdown')
   return self._conn:shutdown()
 end
 

@@ -53,3 +53,60 @@ function raw.run_task(name, fields, session)
   task_sessions[task] = session
   return f(task)
 end
+
+-- The sandbox (HOCON.conf actortcp.lua). The instruction budget's C# count hook calls raw.poison once a run is over
+-- budget: from then on every instruction of that thread raises, so no pcall can swallow it (InstructionBudget.cs).
+local sethook = debug.sethook
+function raw.poison(thread, message)
+  sethook(thread, function() error(message, 0) end, '', 1)
+end
+
+-- Lua runs finalizers with hooks off, so an endless __gc would hang the host out of the budget's reach: while a
+-- budget is set, plugins may not give a table a __gc metamethod (Lua only honours one present at setmetatable time).
+if raw.instruction_budget then
+  local setmetatable, rawget, type = setmetatable, rawget, type
+  _G.setmetatable = function(t, mt)
+    if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
+      error('setmetatable: __gc metamethods are not allowed while actortcp.lua.instruction-budget is set ' ..
+        '(a finalizer runs outside the budget)', 2)
+    end
+    return setmetatable(t, mt)
+  end
+end
+
+-- debug.sethook would let a plugin remove the budget, and debug.getregistry/getupvalue reach the host's internals:
+-- plugins keep only the read-only helpers unless the configuration opens the whole library.
+if not raw.debug_library then
+  local whole = debug
+  debug = { traceback = whole.traceback, getinfo = whole.getinfo }
+  package.loaded.debug = debug
+end
+
+-- Optional (off by default: rspamd plugins get the whole standard library): drop what reaches the host process or
+-- its files outside rspamd_tcp - running commands, exiting, files, environment, native modules, bytecode.
+if raw.restricted_stdlib then
+  local load = load
+  for _, name in ipairs{'execute', 'exit', 'remove', 'rename', 'tmpname', 'getenv', 'setlocale'} do os[name] = nil end
+  io = nil
+  package.loaded.io = nil
+  package.loadlib = nil
+  package.cpath = ''
+  package.searchers[3], package.searchers[4] = nil, nil
+  package.path = ''
+  dofile, loadfile = nil, nil
+  -- Source text only: a binary chunk can break the VM's memory safety.
+  _G.load = function(chunk, name, mode, ...)
+    if mode ~= nil and mode ~= 't' then error("load: only text chunks are allowed (actortcp.lua.restricted-stdlib)", 2) end
+    return load(chunk, name, 't', ...) -- `...`: an absent env stays absent (an explicit nil env means no globals)
+  end
+  string.dump = nil
+  -- The collector is shared by every plugin of the host: one may not stop it or retune it for all.
+  local collectgarbage = collectgarbage
+  local allowed = { collect = true, count = true, step = true, isrunning = true }
+  _G.collectgarbage = function(opt, ...)
+    if opt ~= nil and not allowed[opt] then
+      error("collectgarbage: option '" .. tostring(opt) .. "' is not allowed (actortcp.lua.restricted-stdlib)", 2)
+    end
+    return collectgarbage(opt, ...)
+  end
+end

@@ -110,15 +110,19 @@ function sync_methods:write(data)
 end
 
 function sync_methods:eof()
-  return raw.sync_eof(self)
+  local status, value = raw.sync_eof(self)
+  if status == 'raise' then error(value, 2) end
+  return value
 end
 
 function sync_methods:shutdown()
-  raw.sync_shutdown(self)
+  local status, value = raw.sync_shutdown(self)
+  if status == 'raise' then error(value, 2) end
 end
 
 function sync_methods:close()
-  raw.sync_close(self)
+  local status, value = raw.sync_close(self)
+  if status == 'raise' then error(value, 2) end
 end
 
 -- Yields until the handshake is done: true, or false, err. A second call raises 'invalid arguments'.

@@ -60,7 +60,7 @@ internal static unsafe class TcpRequestParser
             var value = lua_tointegerx(L, -1, &isInt);
             if (isInt == 0 || value is < 0 or > 65535)
             {
-                var shown = ToText(L, -1);
+                var shown = ShowNumber(L, -1);
                 lua_pop(L, 1);
                 return new ParsedRequest { Error = $"tcp request has bad params: port must be an integer in 0..65535, got {shown}" };
             }
@@ -138,7 +138,7 @@ internal static unsafe class TcpRequestParser
             int isNum;
             var value = lua_tonumberx(L, -1, &isNum);
             if (double.IsNaN(value) || value > MaxTimeoutSeconds)
-                return (null, $"tcp request has bad params: {field} must be a number of seconds up to {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}, got {ToText(L, -1)}");
+                return (null, $"tcp request has bad params: {field} must be a number of seconds up to {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}, got {ShowNumber(L, -1)}");
             // Zero or negative means no timer, as in rspamd.
             return (Math.Max(value, -1), null);
         }
@@ -146,6 +146,17 @@ internal static unsafe class TcpRequestParser
         {
             lua_pop(L, 1);
         }
+    }
+
+    /// <summary>
+    /// A number as an error message shows it: Lua's own text, except NaN, which the C library prints as "nan" or
+    /// "-nan" depending on the sign bit (the plugin author wrote 0/0 either way).
+    /// </summary>
+    public static string ShowNumber(IntPtr L, int idx)
+    {
+        int isNum;
+        var value = lua_tonumberx(L, idx, &isNum);
+        return double.IsNaN(value) ? "nan" : ToText(L, idx) ?? "?";
     }
 
     /// <summary>A boolean field; null when absent or of another type.</summary>

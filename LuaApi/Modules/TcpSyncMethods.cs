@@ -18,6 +18,9 @@ internal sealed unsafe partial class TcpModule
     /// <summary>The metatable name of sync connection objects, as rspamd names it.</summary>
     public const string SyncMetatable = "rspamd{tcp_sync}";
 
+    /// <summary>rspamd's error for a sync method called on something else (Part 2 section 3.1).</summary>
+    private const string NotSyncSelf = "invalid arguments [self is not rspamd{tcp_sync}]";
+
     private static ReadOnlySpan<byte> SyncMetatableZ => "rspamd{tcp_sync}\0"u8;
 
     /// <summary>connect_sync's timeout when none is given (rspamd's documented 5 s).</summary>
@@ -79,8 +82,9 @@ internal sealed unsafe partial class TcpModule
             var seconds = lua_tonumberx(L, -1, &isNum);
             if (double.IsNaN(seconds) || seconds > TcpRequestParser.MaxTimeoutSeconds)
             {
+                var shown = TcpRequestParser.ShowNumber(L, -1);
                 lua_pop(L, 1);
-                return Status(L, "raise", $"invalid arguments: timeout must be a number of seconds up to {TcpRequestParser.MaxTimeoutSeconds}");
+                return Status(L, "raise", $"invalid arguments: timeout must be a number of seconds up to {TcpRequestParser.MaxTimeoutSeconds}, got {shown}");
             }
             timeout = TimeSpan.FromSeconds(Math.Max(seconds, -1));
         }
@@ -125,7 +129,7 @@ internal sealed unsafe partial class TcpModule
         {
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", "invalid arguments [self is not rspamd{tcp_sync}]");
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
             if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotRead);
             if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
             if (SuspendableCoroutine(L, runtime, "read_once") is not { } co) return 2;
@@ -147,7 +151,7 @@ internal sealed unsafe partial class TcpModule
         {
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", "invalid arguments [self is not rspamd{tcp_sync}]");
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
             if (lua_type(L, 2) is not (LUA_TSTRING or LUA_TUSERDATA or LUA_TTABLE))
                 return Status(L, "raise", $"invalid arguments second parameter (data) is expected to be either string or rspamd{{text}} (or a table of them), got {TypeName(L, 2)}");
             var collected = DataPieces.Collect(L, 2);
@@ -181,7 +185,7 @@ internal sealed unsafe partial class TcpModule
         {
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", "invalid arguments [self is not rspamd{tcp_sync}]");
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
             // The handshake has to write: on a closed connection it meets the write's EOF error.
             if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotWrite);
             if (connection.Tls) return Status(L, "raise", "invalid arguments");
@@ -200,51 +204,55 @@ internal sealed unsafe partial class TcpModule
         }
     }
 
-    // raw.sync_eof(conn) -> boolean; a stale or closed object answers true
+    // raw.sync_eof(conn) -> "done", boolean | "raise", err; a stale or closed object answers true
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncEof(IntPtr L)
     {
         try
         {
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
+            PushText(L, "done");
             lua_pushboolean(L, module.SyncConnectionAt(L, 1) is { Eof: false, Closing: false } ? 0 : 1);
-            return 1;
+            return 2;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            lua_pushboolean(L, 1);
-            return 1;
+            return Status(L, "raise", "internal error: " + e.Message);
         }
     }
 
+    // raw.sync_shutdown(conn) -> "done" | "raise", err
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncShutdown(IntPtr L)
     {
         try
         {
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (module.SyncConnectionAt(L, 1) is { Closing: false, Actor: { } actor }) actor.Tell(ShutdownOutput.Instance, module.Host);
-            return 0;
+            return Status(L, "done");
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            return 0;
+            return Status(L, "raise", "internal error: " + e.Message);
         }
     }
 
-    // Also the __gc metamethod: must never fail.
+    // raw.sync_close(conn) -> "done" | "raise", err; closing a closed or stale object does nothing
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncClose(IntPtr L)
     {
         try
         {
+            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (module.SyncConnectionAt(L, 1) is { Closing: false } connection) module.CloseSync(connection);
-            return 0;
+            return Status(L, "done");
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            return 0;
+            return Status(L, "raise", "internal error: " + e.Message);
         }
     }
 
@@ -289,6 +297,14 @@ internal sealed unsafe partial class TcpModule
         connection.Waiting = co;
         connection.Operation = operation;
         co.Waiting = connection;
+        // A run stopped before it yielded (the instruction budget) ends without waiting: forget it here, so the
+        // operation's completion resumes nothing.
+        co.CancelWait = () =>
+        {
+            if (connection.Waiting != co) return;
+            connection.Waiting = null;
+            connection.Operation = SyncOperation.None;
+        };
     }
 
     private void CloseSync(LuaConnection connection)

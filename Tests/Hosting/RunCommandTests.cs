@@ -217,6 +217,20 @@ public sealed class RunCommandTests
         Assert.Contains("actortcp run: configuration: actortcp.limits.max-connections must be positive", run.Stderr);
     }
 
+    [Fact]
+    public async Task A_negative_instruction_budget_exits_2_naming_the_key()
+    {
+        using var script = new TempScript("print('never')\n");
+        var config = Path.Combine(script.Folder, "bad.conf");
+        await File.WriteAllTextAsync(config, "actortcp.lua.instruction-budget = -1\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("actortcp run: configuration: actortcp.lua.instruction-budget must be 0 (unlimited) or positive", run.Stderr);
+    }
+
     [Theory]
     [InlineData("missing script", "run")]
     [InlineData("unknown option", "run --frobnicate x.lua")]

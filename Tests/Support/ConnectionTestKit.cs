@@ -199,11 +199,14 @@ public abstract class ConnectionTestKit : Akka.TestKit.Xunit2.TestKit
 
     // ---- driving one connection ---------------------------------------------------------------------------------
 
-    /// <summary>Sends <see cref="OpenConnection"/> to the manager and expects <see cref="ConnectionStarted"/>.</summary>
-    protected async Task<TestConnection> OpenAsync(ConnectionRequest request, TimeSpan? wait = null)
+    /// <summary>
+    /// Sends <see cref="OpenConnection"/> to the manager (or to <paramref name="manager"/>, e.g. one with its own
+    /// resolver) and expects <see cref="ConnectionStarted"/>.
+    /// </summary>
+    protected async Task<TestConnection> OpenAsync(ConnectionRequest request, TimeSpan? wait = null, IActorRef? manager = null)
     {
         var probe = CreateTestProbe();
-        Manager.Tell(new OpenConnection(request, probe.Ref), probe.Ref);
+        (manager ?? Manager).Tell(new OpenConnection(request, probe.Ref), probe.Ref);
         var started = await ExpectEventAsync<ConnectionStarted>(probe, request.RequestId, wait);
         var watcher = CreateTestProbe();
         watcher.Watch(started.Connection);

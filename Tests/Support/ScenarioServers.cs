@@ -87,6 +87,7 @@ public sealed partial class ScenarioServers : IDisposable
                 var data = await c.ReadToEndAsync();
                 await c.SendAsync($"got {data.Length.ToString(CultureInfo.InvariantCulture)}\n");
             });
+            Add("count", CountAsync);
             Add("hexdump", async c =>
             {
                 var data = await c.ReadToEndAsync();
@@ -276,6 +277,21 @@ public sealed partial class ScenarioServers : IDisposable
             var line = Encoding.Latin1.GetString(await c.ReadUntilAsync("\r\n"));
             await c.SendAsync("got:" + line + "\r\n");
         }
+    }
+
+    /// <summary>Counts what arrives until FIN without keeping it (for 100 MB writes), then answers "got N\n".</summary>
+    private static async Task CountAsync(ServerConnection c)
+    {
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        while (true)
+        {
+            using var limit = new CancellationTokenSource(c.OperationTimeout);
+            var n = await c.Socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+            if (n == 0) break;
+            total += n;
+        }
+        await c.SendAsync($"got {total.ToString(CultureInfo.InvariantCulture)}\n");
     }
 
     private static async Task EchoAsync(ServerConnection c)

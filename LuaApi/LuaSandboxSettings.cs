@@ -1,0 +1,42 @@
+using Akka.Configuration;
+
+namespace ActorTcp.LuaApi;
+
+/// <summary>
+/// What plugin Lua may do (<c>actortcp.lua { }</c> in HOCON.conf): the instruction budget of one run, and which
+/// parts of the standard library plugins see. Plugins never get a bridge into .NET either way: ActorTcp calls Lua
+/// through its C API and registers no CLR loader (<c>import</c>, <c>luanet</c>, <c>load_assembly</c> do not exist).
+/// </summary>
+public sealed record LuaSandboxSettings
+{
+    /// <summary>The default budget: about a second of plain Lua on current hardware, far above any sane callback.</summary>
+    public const long DefaultInstructionBudget = 100_000_000;
+
+    /// <summary>Most Lua instructions one run of a callback or script body (one resume) may execute; 0 = unlimited.</summary>
+    public long InstructionBudget { get; init; } = DefaultInstructionBudget;
+
+    /// <summary>Whether plugins see the whole <c>debug</c> library (else only <c>traceback</c> and <c>getinfo</c>).</summary>
+    public bool DebugLibrary { get; init; }
+
+    /// <summary>Whether plugins lose the parts of <c>os</c>, <c>io</c> and <c>package</c> that reach the host process.</summary>
+    public bool RestrictedStdlib { get; init; }
+
+    /// <summary>The defaults (the same values HOCON.conf holds).</summary>
+    public static LuaSandboxSettings Default { get; } = new();
+
+    /// <summary>Reads <c>actortcp.lua</c> of <paramref name="config"/>; absent keys keep their defaults.</summary>
+    public static LuaSandboxSettings Create(Config? config)
+    {
+        var c = config?.GetConfig("actortcp.lua");
+        var d = Default;
+        if (c is null || c.IsEmpty) return d;
+        var budget = c.GetLong("instruction-budget", d.InstructionBudget);
+        if (budget < 0) throw new ConfigurationException("actortcp.lua.instruction-budget must be 0 (unlimited) or positive");
+        return new LuaSandboxSettings
+        {
+            InstructionBudget = budget,
+            DebugLibrary = c.GetBoolean("debug-library", d.DebugLibrary),
+            RestrictedStdlib = c.GetBoolean("restricted-stdlib", d.RestrictedStdlib),
+        };
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+using ActorTcp.Actors;
+using ActorTcp.Actors.Dns;
+using ActorTcp.LuaApi;
+using ActorTcp.Tests.Support;
+using Akka.Actor;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Lua;
+
+/// <summary>
+/// actortcp.lua.instruction-budget (issue 8 item 4) on one long-lived host: a script body that never returns fails
+/// with the budget error, and the same host then runs other scripts and their connections as before. The callback
+/// cases are the scenario budget_callback_loops.lua.
+/// </summary>
+public sealed class InstructionBudgetTests(ITestOutputHelper output)
+    : ConnectionTestKit(output, "actortcp.lua.instruction-budget = 1000000")
+{
+    [Fact]
+    public async Task Endless_script_bodies_fail_with_the_budget_error_and_the_host_keeps_serving()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            await c.ReadUntilAsync("\n");
+            await c.SendAsync("pong\n");
+            await c.SilentAsync(TimeSpan.FromSeconds(2));
+        });
+        var lines = new Lines();
+        var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
+        const string request = """
+            require('rspamd_tcp').request{host = '127.0.0.1', port = tonumber(arg[1]), data = 'ping\n', stop_pattern = '\n',
+              callback = function(err, data) print(arg[2], err, tostring(data)) end}
+            """;
+        var port = server.Port.ToString(CultureInfo.InvariantCulture);
+
+        for (var round = 1; round <= 3; round++)
+        {
+            var loop = await RunAsync(host, "while true do end", []);
+            Assert.Contains("instruction budget exceeded (actortcp.lua.instruction-budget = 1000000)", loop.Error, StringComparison.Ordinal);
+            // A loop between sync operations is not stopped for the sum of its runs: each resume has its own budget.
+            var ok = await RunAsync(host, request, [port, "round " + round]);
+            Assert.Null(ok.Error);
+        }
+        Assert.Equal(["round 1\tnil\tpong", "round 2\tnil\tpong", "round 3\tnil\tpong"], lines.All);
+        var stats = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+        Assert.Equal((0, 0), (stats.OpenConnections, stats.SuspendedCoroutines));
+    }
+
+    [Fact]
+    public async Task A_body_doing_sync_requests_in_a_loop_gets_a_fresh_budget_after_each_wait()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await c.ReadUntilAsync("\n");
+                await c.SendAsync("pong\n");
+            }
+            await c.SilentAsync(TimeSpan.FromSeconds(2));
+        });
+        var lines = new Lines();
+        var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
+        // About 200k instructions of work between waits, 20 times: 4 million in all, 4 times the budget.
+        const string script = """
+            local tcp = require 'rspamd_tcp'
+            local ok, conn = tcp.connect_sync{host = '127.0.0.1', port = tonumber(arg[1])}
+            local n = 0
+            for _ = 1, 20 do
+              for _ = 1, 50000 do n = n + 1 end
+              conn:write('ping\n')
+              conn:read_once()
+            end
+            conn:close()
+            print('done', n)
+            """;
+        var finished = await RunAsync(host, script, [server.Port.ToString(CultureInfo.InvariantCulture)]);
+        Assert.Null(finished.Error);
+        Assert.Equal(["done\t1000000"], lines.All);
+    }
+
+    private static Task<ScriptFinished> RunAsync(IActorRef host, string code, string[] args) =>
+        host.Ask<ScriptFinished>(replyTo => new RunScript("budget.lua", Encoding.UTF8.GetBytes(code), args, replyTo),
+            TimeSpan.FromSeconds(30), CancellationToken.None);
+
+    private sealed class Lines : ILuaOutput
+    {
+        private readonly Lock _lock = new();
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> All
+        {
+            get
+            {
+                lock (_lock) return [.. _lines];
+            }
+        }
+
+        public void WriteLine(ReadOnlySpan<byte> line)
+        {
+            var text = Encoding.Latin1.GetString(line);
+            lock (_lock) _lines.Add(text);
+        }
+    }
+}
