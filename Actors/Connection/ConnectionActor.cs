@@ -106,7 +106,19 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     /// <summary>Creates the props of a connection actor.</summary>
     public static Props Props(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
         ActorTcpSettings settings, string? initialError = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(request, replyTo, resolver, tcp, settings, initialError));
+        // A producer, not Props.Create(() => new ...): that builds and walks an expression tree per connection (~600 B
+        // and reflection on every request, BENCHMARKS.md W1).
+        Akka.Actor.Props.CreateBy(new Producer(request, replyTo, resolver, tcp, settings, initialError));
+
+    private sealed class Producer(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
+        ActorTcpSettings settings, string? initialError) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(ConnectionActor);
+
+        public ActorBase Produce() => new ConnectionActor(request, replyTo, resolver, tcp, settings, initialError);
+
+        public void Release(ActorBase actor) { }
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
