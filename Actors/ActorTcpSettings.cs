@@ -49,6 +49,9 @@ public sealed record ActorTcpSettings
     /// <summary>Most bytes one socket read takes (<c>io.read-size</c>); handlers still get chunks of <see cref="ReadChunkSize"/>.</summary>
     public int SocketReadSize { get; init; } = 64 * 1024;
 
+    /// <summary>The dispatcher connection actors run on (<c>connection-dispatcher</c>); empty for Akka's default.</summary>
+    public string ConnectionDispatcher { get; init; } = "";
+
     /// <summary>What carries TCP connections (<c>io.transport</c>): an own socket per connection actor, or Akka.IO.</summary>
     public TransportKind Transport { get; init; } = TransportKind.Socket;
 
@@ -82,6 +85,7 @@ public sealed record ActorTcpSettings
             DnsRetries = c.GetInt("dns.retries", d.DnsRetries),
             DnsUseCache = c.GetBoolean("dns.use-cache", d.DnsUseCache),
             SocketReadSize = (int)Positive(c.GetByteSize("io.read-size") ?? d.SocketReadSize, "io.read-size"),
+            ConnectionDispatcher = c.GetString("connection-dispatcher", d.ConnectionDispatcher) ?? "",
             Transport = ParseTransport(c.GetString("io.transport", "socket")),
             TlsCaFile = c.GetString("tls.ca-file", d.TlsCaFile) ?? "",
             TlsCaCertificates = LoadCaFile(c.GetString("tls.ca-file", d.TlsCaFile) ?? ""),

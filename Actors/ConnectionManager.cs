@@ -63,7 +63,9 @@ public sealed class ConnectionManager : ReceiveActor
         var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
         if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
 
-        var child = Context.ActorOf(ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error));
+        var props = ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error);
+        if (_settings.ConnectionDispatcher.Length > 0) props = props.WithDispatcher(_settings.ConnectionDispatcher);
+        var child = Context.ActorOf(props);
         Context.WatchWith(child, new ConnectionStopped(child));
         if (counted) _counted.Add(child);
     }
