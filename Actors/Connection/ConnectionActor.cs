@@ -226,15 +226,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 OnConnected(new AkkaIoTransport(connection), connected.RemoteAddress);
                 return true;
             case Tcp.CommandFailed { Cmd: Tcp.Connect } failed:
-                if (++_addressIndex < _addresses.Count)
-                {
-                    _log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], Cause(failed)?.Message);
-                    ConnectTo(_addresses[_addressIndex]);
-                }
-                else
-                {
-                    Fail(TcpErrors.SocketError(ConnectFailureText(Cause(failed))));
-                }
+                ConnectNextOrFail(Cause(failed));
                 return true;
             case IoTimeout:
                 Fail(TcpErrors.IoTimeout);
@@ -255,15 +247,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 return true;
             case TransportEvent.Failed failed:
                 CloseTransport();
-                if (++_addressIndex < _addresses.Count)
-                {
-                    _log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], failed.Cause.Message);
-                    ConnectTo(_addresses[_addressIndex]);
-                }
-                else
-                {
-                    Fail(TcpErrors.SocketError(ConnectFailureText(failed.Cause)));
-                }
+                ConnectNextOrFail(failed.Cause);
                 return true;
             case IoTimeout:
                 Fail(TcpErrors.IoTimeout);
@@ -448,6 +432,18 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         _connectLimit = ArmTimer(WaitPhase.Connect);
         ConnectTo(addresses[0]);
         Context.Become(_settings.Transport == TransportKind.Socket ? ConnectingSocket : Connecting);
+    }
+
+    /// <summary>A connect failed: the next resolved address is tried, or the request fails with the last error.</summary>
+    private void ConnectNextOrFail(Exception? cause)
+    {
+        if (++_addressIndex < _addresses.Count)
+        {
+            _log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], cause?.Message);
+            ConnectTo(_addresses[_addressIndex]);
+            return;
+        }
+        Fail(TcpErrors.SocketError(ConnectFailureText(cause)));
     }
 
     private void ConnectTo(IPAddress address)

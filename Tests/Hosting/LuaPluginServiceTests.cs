@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
 using ActorTcp.Hosting;
@@ -190,15 +188,5 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
         builder.Services.AddAkka("hosted-test", (akka, _) => configure(akka));
         builder.Services.AddLuaPlugins();
         return builder.Build();
-    }
-
-    /// <summary>Lua's print, kept as lines.</summary>
-    private sealed class PrintedLines : ILuaOutput
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public string[] Lines => _lines.ToArray();
-
-        public void WriteLine(ReadOnlySpan<byte> line) => _lines.Enqueue(Encoding.UTF8.GetString(line));
     }
 }

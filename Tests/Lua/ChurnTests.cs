@@ -73,12 +73,12 @@ public sealed class ChurnTests : Akka.TestKit.Xunit2.TestKit
         await RunAsync(host, ports, total: 2000);
         await SettleAsync(manager, host);
         var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
-        var (fdsBefore, heapBefore) = (OpenFileDescriptors(), ManagedHeap());
+        var (fdsBefore, heapBefore) = (OpenFileDescriptors(), ProcessMemory.ManagedHeap());
 
         await RunAsync(host, ports, total: 100_000);
         await SettleAsync(manager, host);
         var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
-        var (fdsAfter, heapAfter) = (OpenFileDescriptors(), ManagedHeap());
+        var (fdsAfter, heapAfter) = (OpenFileDescriptors(), ProcessMemory.ManagedHeap());
 
         _log.WriteLine(output.Text);
         _log.WriteLine($"fds {fdsBefore} -> {fdsAfter}; registry {before.RegistryEntries} -> {after.RegistryEntries}; " +
@@ -133,14 +133,4 @@ public sealed class ChurnTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private static int OpenFileDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
-
-    private static long ManagedHeap()
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
 }

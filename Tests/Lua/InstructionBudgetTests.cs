@@ -27,7 +27,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             await c.SendAsync("pong\n");
             await c.SilentAsync(TimeSpan.FromSeconds(2));
         });
-        var lines = new Lines();
+        var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
         const string request = """
             require('rspamd_tcp').request{host = '127.0.0.1', port = tonumber(arg[1]), data = 'ping\n', stop_pattern = '\n',
@@ -43,7 +43,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             var ok = await RunAsync(host, request, [port, "round " + round]);
             Assert.Null(ok.Error);
         }
-        Assert.Equal(["round 1\tnil\tpong", "round 2\tnil\tpong", "round 3\tnil\tpong"], lines.All);
+        Assert.Equal(["round 1\tnil\tpong", "round 2\tnil\tpong", "round 3\tnil\tpong"], lines.Lines);
         var stats = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal((0, 0), (stats.OpenConnections, stats.SuspendedCoroutines));
     }
@@ -60,7 +60,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             }
             await c.SilentAsync(TimeSpan.FromSeconds(2));
         });
-        var lines = new Lines();
+        var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
         // About 200k instructions of work between waits, 20 times: 4 million in all, 4 times the budget.
         const string script = """
@@ -77,30 +77,10 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             """;
         var finished = await RunAsync(host, script, [server.Port.ToString(CultureInfo.InvariantCulture)]);
         Assert.Null(finished.Error);
-        Assert.Equal(["done\t1000000"], lines.All);
+        Assert.Equal(["done\t1000000"], lines.Lines);
     }
 
     private static Task<ScriptFinished> RunAsync(IActorRef host, string code, string[] args) =>
         host.Ask<ScriptFinished>(replyTo => new RunScript("budget.lua", Encoding.UTF8.GetBytes(code), args, replyTo),
             TimeSpan.FromSeconds(30), CancellationToken.None);
-
-    private sealed class Lines : ILuaOutput
-    {
-        private readonly Lock _lock = new();
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> All
-        {
-            get
-            {
-                lock (_lock) return [.. _lines];
-            }
-        }
-
-        public void WriteLine(ReadOnlySpan<byte> line)
-        {
-            var text = Encoding.Latin1.GetString(line);
-            lock (_lock) _lines.Add(text);
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
@@ -67,23 +65,23 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Hundred_thousand_requests_leave_registry_lua_memory_and_managed_heap_where_they_started()
     {
-        using var server = new PongServer();
+        using var server = new ChurnServer(ChurnMode.Pong);
         var settings = ActorTcpSettings.Create(Sys.Settings.Config);
         var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
-        var output = new LineCollector();
+        var output = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
 
         await RunAsync(host, server.Port, total: 3000);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
-        var heapBefore = ManagedHeap();
+        var heapBefore = ProcessMemory.ManagedHeap();
 
         await RunAsync(host, server.Port, total: 100_000);
         // A cancelled Akka timer keeps its actor reachable until its deadline passes (HashedWheelTimerScheduler):
         // what a connection leaves behind is released once its timeout (2 s here) is over.
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
-        var heapAfter = ManagedHeap();
+        var heapAfter = ProcessMemory.ManagedHeap();
 
         _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; managed {heapBefore} -> {heapAfter} B");
         Assert.Equal(["done 3000", "done 100000"], output.Lines);
@@ -96,10 +94,10 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Ten_thousand_callbacks_each_with_a_sync_connection_left_open_leave_no_lua_references_behind()
     {
-        using var server = new PongServer();
+        using var server = new ChurnServer(ChurnMode.Pong);
         var settings = ActorTcpSettings.Create(Sys.Settings.Config);
         var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
-        var output = new LineCollector();
+        var output = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
 
         await RunAsync(host, server.Port, total: 1000, SyncScript);
@@ -123,100 +121,5 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
             replyTo => new RunScript("leak.lua", Encoding.UTF8.GetBytes(script), [port.ToString(), total.ToString(), "100"], replyTo),
             TimeSpan.FromMinutes(3), CancellationToken.None);
         Assert.Null(finished.Error);
-    }
-
-    private static long ManagedHeap()
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private sealed class LineCollector : ILuaOutput
-    {
-        private readonly Lock _lock = new();
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lock) return [.. _lines];
-            }
-        }
-
-        public void WriteLine(ReadOnlySpan<byte> line)
-        {
-            var text = Encoding.Latin1.GetString(line);
-            lock (_lock) _lines.Add(text);
-        }
-    }
-
-    /// <summary>Answers "pong\n" to a "ping\n" line and closes, for as many connections as come, until disposed.</summary>
-    private sealed class PongServer : IDisposable
-    {
-        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _accepting;
-
-        public PongServer()
-        {
-            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _listener.Listen(1024);
-            Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-            _accepting = Task.Run(AcceptAsync);
-        }
-
-        public int Port { get; }
-
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                Socket client;
-                try
-                {
-                    client = await _listener.AcceptAsync(_stop.Token);
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-                _ = ServeAsync(client);
-            }
-        }
-
-        private static async Task ServeAsync(Socket client)
-        {
-            using var _ = client;
-            try
-            {
-                var buffer = new byte[64];
-                var received = 0;
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                while (Array.IndexOf(buffer, (byte)'\n', 0, received) < 0 && received < buffer.Length)
-                {
-                    var n = await client.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, timeout.Token);
-                    if (n == 0) return;
-                    received += n;
-                }
-                await client.SendAsync("pong\n"u8.ToArray(), SocketFlags.None);
-                client.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception)
-            {
-                // The client gave up; nothing to serve.
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Dispose();
-            _accepting.Wait(TimeSpan.FromSeconds(5));
-        }
     }
 }

@@ -59,7 +59,7 @@ public sealed class PartialStreamMemoryTests : Akka.TestKit.Xunit2.TestKit
         using var server = new StreamServer(ReplyBytes);
         var settings = ActorTcpSettings.Create(Sys.Settings.Config);
         var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
-        var output = new Lines();
+        var output = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
 
         var (managedBefore, workingSetBefore) = Measure(collect: true);
@@ -91,7 +91,7 @@ public sealed class PartialStreamMemoryTests : Akka.TestKit.Xunit2.TestKit
 
         _log.WriteLine($"managed {managedBefore} -> peak {managedPeak} B; working set {workingSetBefore} -> peak {workingSetPeak} B");
         Assert.Null(finished.Error);
-        var line = Assert.Single(output.All);
+        var line = Assert.Single(output.Lines);
         var parts = line.Split('\t');
         Assert.Equal(["end", "IO read error: connection terminated", ReplyBytes.ToString(CultureInfo.InvariantCulture)], parts[..3]);
         Assert.True(int.Parse(parts[3], CultureInfo.InvariantCulture) >= ReplyBytes / 8192, $"chunks: {parts[3]}");
@@ -109,26 +109,6 @@ public sealed class PartialStreamMemoryTests : Akka.TestKit.Xunit2.TestKit
         }
         using var process = Process.GetCurrentProcess();
         return (GC.GetTotalMemory(false), process.WorkingSet64);
-    }
-
-    private sealed class Lines : ILuaOutput
-    {
-        private readonly Lock _lock = new();
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> All
-        {
-            get
-            {
-                lock (_lock) return [.. _lines];
-            }
-        }
-
-        public void WriteLine(ReadOnlySpan<byte> line)
-        {
-            var text = Encoding.Latin1.GetString(line);
-            lock (_lock) _lines.Add(text);
-        }
     }
 
     /// <summary>Sends <c>length</c> bytes, made 64 KiB at a time (never held whole), to one client, then closes.</summary>
