@@ -338,7 +338,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         {
             case IoTimeout when !TimeoutExpired():
                 return true; // a lazy timer fired early (see ArmTimer)
-            case CallbackReturned:
+            case CallbackReturned or CallbackReturnedPartly:
                 if (!_inTurn) return true;
                 _inTurn = false;
                 FanOutNext();
@@ -372,6 +372,11 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
             case AddHandler add:
                 Enqueue(add.Handler);
                 return true;
+            case CallbackReturnedPartly partly:
+                // The chunks of the batch Lua did not get go back in front of the buffer, for the plan step to hand on.
+                if (partly.ConsumedBytes >= 0 && partly.ConsumedBytes < _batch.Length) _buffer.Restore(_batch[partly.ConsumedBytes..]);
+                _batch = default;
+                return HandleCommand(CallbackReturned.Instance);
             case ShiftCallback shift:
                 // Only a handler still at the head can be running a callback (partial mode); the write being sent stays.
                 if (_write is null || !ReferenceEquals(_queue.Head, _write.Spec)) _queue.RemoveHeadIf(shift.HandlerId);
@@ -500,7 +505,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
         while (true)
         {
-            var step = _queue.Plan(_buffer, _request.Partial, _eof, _settings.ReadChunkSize);
+            var step = _queue.Plan(_buffer, _request.Partial, _eof, _settings.ReadChunkSize, _request.PartialBatch);
             switch (step.Action)
             {
                 case PlanAction.Finish:
@@ -509,7 +514,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                     return;
                 case PlanAction.Deliver:
                     if (!step.Handler!.HasCallback) continue;
-                    BeginTurn(new ReadCompleted(Id, step.Handler.HandlerId, step.Data));
+                    var batched = step.Data.Length > _settings.ReadChunkSize;
+                    _batch = batched ? step.Data : default;
+                    BeginTurn(new ReadCompleted(Id, step.Handler.HandlerId, step.Data, batched ? _settings.ReadChunkSize : 0));
                     return;
                 case PlanAction.NonFatalError:
                     BeginTurn(new HandlerFailed(Id, step.Handler!.HandlerId, step.Error!, Fatal: false));
@@ -536,6 +543,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
             }
         }
     }
+
+    // The data of the last batched partial delivery, until its turn ends.
+    private ReadOnlyMemory<byte> _batch;
 
     private void BeginTurn(ICallbackTurn completion)
     {

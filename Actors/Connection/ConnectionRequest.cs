@@ -85,6 +85,13 @@ public sealed record ConnectionRequest
     /// <summary>Every read streams each chunk to the head read handler (rspamd's <c>partial</c>).</summary>
     public bool Partial { get; init; }
 
+    /// <summary>
+    /// Partial mode: at most this many chunks (of <see cref="ActorTcpSettings.ReadChunkSize"/>) per
+    /// <see cref="ReadCompleted"/>, for a receiver that runs one callback per chunk and answers
+    /// <see cref="CallbackReturnedPartly"/> when it stops early (the Lua host does). 1: one chunk per turn.
+    /// </summary>
+    public int PartialBatch { get; init; } = 1;
+
     /// <summary>Half-close the sending side once, after the first completed write (rspamd's <c>shutdown</c>).</summary>
     public bool Shutdown { get; init; }
 

@@ -53,7 +53,7 @@ internal sealed class HandlerQueue
     /// Decides the next step for the head handler given the unread bytes and whether the stream ended.
     /// Consumes from <paramref name="buffer"/> and dequeues handlers as the decision requires.
     /// </summary>
-    public PlanStep Plan(ReadBuffer buffer, bool partial, bool eof, int chunkSize)
+    public PlanStep Plan(ReadBuffer buffer, bool partial, bool eof, int chunkSize, int partialBatch = 1)
     {
         switch (Head)
         {
@@ -62,7 +62,7 @@ internal sealed class HandlerQueue
 
             case ReadSpec read when partial:
                 // Partial mode streams chunks to the head; the library never removes it (shift_callback does).
-                if (!buffer.IsEmpty) return new PlanStep(PlanAction.Deliver, read, buffer.TakeUpTo(chunkSize));
+                if (!buffer.IsEmpty) return new PlanStep(PlanAction.Deliver, read, buffer.TakeUpTo(chunkSize * Math.Max(1, partialBatch)));
                 return eof ? NonFatal(TcpErrors.EofCannotRead) : new PlanStep(PlanAction.Read, read);
 
             case ReadSpec read when !read.StopPattern.IsEmpty:

@@ -61,6 +61,13 @@ public sealed class CallbackReturned : IConnectionCommand
     public override string ToString() => "CallbackReturned";
 }
 
+/// <summary>
+/// The callbacks of a batched partial <see cref="ReadCompleted"/> returned, but only the first
+/// <see cref="ConsumedBytes"/> bytes were handed to Lua (a callback issued a command, so the rest must go through the
+/// plan step again). Ends the turn like <see cref="CallbackReturned"/>.
+/// </summary>
+public sealed record CallbackReturnedPartly(int ConsumedBytes) : IConnectionCommand;
+
 // Completions a connection actor sends to the ReplyTo of its request.
 
 /// <summary>Every message a connection actor sends to its caller.</summary>
@@ -82,7 +89,12 @@ public sealed record ConnectionStarted(long RequestId, IActorRef Connection) : I
 public sealed record ConnectionEstablished(long RequestId, EndPoint Remote) : ICallbackTurn;
 
 /// <summary>A read handler got its data (<c>(nil, data, conn)</c>); in partial mode, one chunk of the stream.</summary>
-public sealed record ReadCompleted(long RequestId, long HandlerId, ReadOnlyMemory<byte> Data) : ICallbackTurn
+/// <remarks>
+/// In partial mode <see cref="Data"/> may hold several chunks of <see cref="ChunkSize"/> bytes (the last may be
+/// shorter), each meant for its own callback call: the receiver runs them in order and answers
+/// <see cref="CallbackReturnedPartly"/> when it stopped early. <see cref="ChunkSize"/> 0: <see cref="Data"/> is one chunk.
+/// </remarks>
+public sealed record ReadCompleted(long RequestId, long HandlerId, ReadOnlyMemory<byte> Data, int ChunkSize = 0) : ICallbackTurn
 {
     /// <inheritdoc/>
     public override string ToString() => $"ReadCompleted(request: {RequestId}, handler: {HandlerId}, {Data.Length} B)";

@@ -78,6 +78,26 @@ internal sealed class ReadBuffer
     /// <summary>Consumes and returns up to <paramref name="max"/> bytes.</summary>
     public ReadOnlyMemory<byte> TakeUpTo(int max) => Take(Math.Min(max, Length));
 
+    /// <summary>Puts <paramref name="taken"/>, bytes just taken and not used, back in front of the unread bytes.</summary>
+    public void Restore(ReadOnlyMemory<byte> taken)
+    {
+        if (taken.IsEmpty) return;
+        if (IsEmpty)
+        {
+            _owned = null;
+            _view = taken;
+            _searchFrom = 0;
+            return;
+        }
+        var joined = new byte[taken.Length + Length];
+        taken.Span.CopyTo(joined);
+        Unread.CopyTo(joined.AsSpan(taken.Length));
+        _owned = null;
+        _ownedLength = 0;
+        _view = joined;
+        _searchFrom = 0;
+    }
+
     /// <summary>Forgets the pattern search progress, for a new read handler with another pattern.</summary>
     public void ResetSearch() => _searchFrom = 0;
 

@@ -32,6 +32,9 @@ internal sealed class LuaConnection(long id, string display)
     /// <summary>Whether every chunk streams to the head read (the request's <c>partial</c>).</summary>
     public bool Partial { get; init; }
 
+    /// <summary>Commands sent to the actor so far (a batch of partial chunks stops at the first one a callback sends).</summary>
+    public int Commands { get; set; }
+
     /// <summary>The handler whose callback is running, for <c>shift_callback</c>; null outside callbacks.</summary>
     public long? Running { get; set; }
 

@@ -36,6 +36,10 @@ internal sealed partial class TcpModule
                 });
                 break;
 
+            case ReadCompleted { ChunkSize: > 0 } batch when connection.Partial:
+                RunPartialBatch(runtime, connection, batch);
+                break;
+
             case ReadCompleted read:
                 // In partial mode the handler stays at the head and gets every chunk, so its callback stays anchored.
                 var readCallback = connection.Partial ? connection.Callbacks.GetValueOrDefault(read.HandlerId) : TakeCallback(connection, read.HandlerId);
@@ -121,6 +125,48 @@ internal sealed partial class TcpModule
             }
         }
         EndTurn(connection);
+    }
+
+    /// <summary>
+    /// Partial mode, several chunks in one message: each chunk gets its own callback call, as if delivered alone. The
+    /// batch stops early when a callback sent a command (shift_callback, close, starttls, add_*: the plan step must see
+    /// it before the next chunk) or waits in the sync API; the actor takes back what Lua did not get.
+    /// </summary>
+    private void RunPartialBatch(LuaRuntime runtime, LuaConnection connection, ReadCompleted read)
+    {
+        var callback = connection.Callbacks.GetValueOrDefault(read.HandlerId);
+        var data = read.Data;
+        // Without a callback the chunks are consumed silently, as a handler without callback consumes its data.
+        var consumed = callback == 0 ? data.Length : 0;
+        while (consumed < data.Length)
+        {
+            var chunk = data.Slice(consumed, Math.Min(read.ChunkSize, data.Length - consumed));
+            consumed += chunk.Length;
+            var commands = connection.Commands;
+            var co = runtime.Coroutines.Rent();
+            co.Session = connection.Session;
+            runtime.PushRef(co.L, callback);
+            lua_pushnil(co.L);
+            TextObjects.Push(co.L, chunk.Span);
+            PushConnObject(co.L, connection);
+            connection.Running = read.HandlerId;
+            var outcome = runtime.Coroutines.RunCallback(co, 3);
+            connection.Running = null;
+            if (outcome == RunOutcome.Suspended)
+            {
+                var taken = consumed;
+                (co.OnFinished ??= []).Add(() => EndBatch(connection, taken, data.Length));
+                return;
+            }
+            if (connection.Commands != commands) break;
+        }
+        EndBatch(connection, consumed, data.Length);
+    }
+
+    private void EndBatch(LuaConnection connection, int consumed, int total)
+    {
+        if (connection.Closing || !_connections.ContainsKey(connection.Id)) return;
+        connection.Actor?.Tell(consumed >= total ? CallbackReturned.Instance : new CallbackReturnedPartly(consumed), Host);
     }
 
     private void EndTurn(LuaConnection connection)

@@ -81,8 +81,11 @@ internal sealed unsafe partial class TcpModule
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (!IsConnObject(L, 1)) return HostFunction.Error(L, "shift_callback: self is not rspamd{tcp}");
             // Only the handler whose callback is running can be shifted; outside a callback there is none.
-            if (module.ConnectionAt(L, 1) is { Closing: false, Running: { } running, Actor: { } actor })
+            if (module.ConnectionAt(L, 1) is { Closing: false, Running: { } running, Actor: { } actor } connection)
+            {
+                connection.Commands++;
                 actor.Tell(new Actors.Connection.ShiftCallback(running), module.Host);
+            }
             return HostFunction.Ok(L);
         }
         catch (Exception e)
@@ -102,6 +105,7 @@ internal sealed unsafe partial class TcpModule
             if (module.ConnectionAt(L, 1) is { Closing: false } connection)
             {
                 connection.Closing = true;
+                connection.Commands++;
                 connection.Actor?.Tell(CloseConnection.Instance, module.Host);
             }
             return HostFunction.Ok(L);
@@ -126,6 +130,7 @@ internal sealed unsafe partial class TcpModule
             if (module.ConnectionAt(L, 1) is not { Closing: false, Actor: { } actor } connection) return HostFunction.Ok(L);
             if (connection.Tls) return HostFunction.Error(L, "invalid arguments");
             connection.Tls = true;
+            connection.Commands++;
             actor.Tell(new Actors.Connection.StartTls(NoVerify: lua_toboolean(L, 2) != 0), module.Host);
             return HostFunction.Ok(L);
         }
@@ -172,6 +177,7 @@ internal sealed unsafe partial class TcpModule
             lua_pushvalue(L, 2);
             connection.Callbacks[handler.HandlerId] = runtime.Ref(L);
         }
+        connection.Commands++;
         connection.Actor?.Tell(new AddHandler(handler), Host);
     }
 }

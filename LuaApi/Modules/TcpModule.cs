@@ -20,6 +20,10 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
 
     private static ReadOnlySpan<byte> ConnMetatableZ => "rspamd{tcp}\0"u8;
 
+    // Partial mode: chunks per message from the connection actor, each still its own callback call (one turn, i.e.
+    // two thread hand-offs, per chunk made partial streams 3-4x slower than the socket, BENCHMARKS.md W3).
+    private const int PartialBatch = 8;
+
     private readonly Dictionary<long, LuaConnection> _connections = new();
     private long _lastRequestId;
     private long _lastHandlerId;
@@ -148,6 +152,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             Port = parsed.Port,
             Handlers = handlers,
             Partial = parsed.Partial,
+            PartialBatch = PartialBatch,
             Shutdown = parsed.Shutdown,
             NotifyConnected = connection.OnConnect != 0,
             NotifyConnectError = connection.OnError != 0,

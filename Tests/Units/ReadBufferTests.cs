@@ -110,4 +110,33 @@ public class ReadBufferTests
         Assert.Equal(8192, buffer.TakeUpTo(8192).Length);
         Assert.Equal(20000 - 8192, buffer.Length);
     }
+
+    [Fact]
+    public void Restored_bytes_come_back_in_front_of_what_arrived_since()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(B("abcdef"));
+        var taken = buffer.TakeUpTo(4);
+        buffer.Append(B("gh"));
+
+        buffer.Restore(taken[1..]);
+
+        Assert.Equal(7, buffer.Length);
+        Assert.True(buffer.TryTakeUntil(B("e").Span, out var before));
+        Assert.Equal("bcd", S(before));
+        Assert.Equal("fgh", S(buffer.TakeUpTo(10)));
+    }
+
+    [Fact]
+    public void Restoring_into_an_empty_buffer_keeps_the_bytes_without_a_copy()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(B("xyz"));
+        var taken = buffer.TakeUpTo(3);
+
+        buffer.Restore(taken);
+
+        Assert.Equal("xyz", S(buffer.TakeUpTo(10)));
+        Assert.True(buffer.IsEmpty);
+    }
 }
