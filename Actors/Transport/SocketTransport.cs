@@ -84,21 +84,36 @@ internal sealed class SocketTransport : ITransport
             _owner.Tell(new TransportEvent.Failed(e, WhileConnecting: false));
             return;
         }
-        // The usual case: the kernel took it all at once. Telling ourselves (we run on the owner's thread) costs no
-        // task, no continuation and no thread hop.
-        if (first.IsCompletedSuccessfully && first.Result == chunk.Length)
+        Task rest;
+        if (first.IsCompletedSuccessfully)
         {
-            _owner.Tell(TransportEvent.WriteAcked.Instance);
-            return;
+            // A ValueTask is consumed once: its result is read here and never awaited afterwards.
+            var sent = first.Result;
+            if (sent == chunk.Length)
+            {
+                // The usual case: the kernel took it all at once. Telling ourselves (we run on the owner's thread)
+                // costs no task, no continuation and no thread hop.
+                _owner.Tell(TransportEvent.WriteAcked.Instance);
+                return;
+            }
+            rest = SendAllAsync(chunk[sent..]);
         }
-        FinishSendAsync(first, chunk).PipeTo(_owner,
+        else
+        {
+            rest = FinishSendAsync(first, chunk);
+        }
+        rest.PipeTo(_owner,
             success: () => TransportEvent.WriteAcked.Instance,
             failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
     }
 
     private async Task FinishSendAsync(ValueTask<int> first, ReadOnlyMemory<byte> chunk)
     {
-        chunk = chunk[await first.ConfigureAwait(false)..];
+        await SendAllAsync(chunk[await first.ConfigureAwait(false)..]).ConfigureAwait(false);
+    }
+
+    private async Task SendAllAsync(ReadOnlyMemory<byte> chunk)
+    {
         while (!chunk.IsEmpty)
             chunk = chunk[await _socket.SendAsync(chunk, SocketFlags.None).ConfigureAwait(false)..];
     }
