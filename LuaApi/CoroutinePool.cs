@@ -12,8 +12,8 @@ internal sealed class Coroutine(IntPtr state, int reference)
     /// <summary>Its registry anchor.</summary>
     public int Reference { get; } = reference;
 
-    /// <summary>The operation the coroutine is suspended in (the sync API); null when it may not yield.</summary>
-    public object? Waiting { get; set; }
+    /// <summary>What the coroutine is suspended on (a sync connection's operation); null when it may not yield.</summary>
+    public ISyncWait? Waiting { get; set; }
 
     /// <summary>
     /// Who the current run belongs to: a script run, or the label a failing callback is logged with
@@ -24,14 +24,18 @@ internal sealed class Coroutine(IntPtr state, int reference)
     /// <summary>The session the current run belongs to (what it starts is the session's); cleared when recycled.</summary>
     public Sessions.LuaSession? Session { get; set; }
 
-    /// <summary>
-    /// Undoes the registration of the operation in <see cref="Waiting"/> when the run fails before it could yield
-    /// (stopped by the instruction budget right after the host function registered it).
-    /// </summary>
-    public Action? CancelWait { get; set; }
-
     /// <summary>Run when the coroutine's current run ends for good (returned or failed), then forgotten.</summary>
     public List<Action>? OnFinished { get; set; }
+}
+
+/// <summary>What a coroutine suspended in the sync API waits on.</summary>
+internal interface ISyncWait
+{
+    /// <summary>
+    /// <paramref name="co"/> will not be resumed by this operation (its run failed before it could yield, or it was
+    /// abandoned): the completion must find no waiter.
+    /// </summary>
+    void Forget(Coroutine co);
 }
 
 /// <summary>How a run of a pooled coroutine ended.</summary>
@@ -130,12 +134,8 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         if (tripped && !error.Contains(runtime.Budget.Message, StringComparison.Ordinal))
             error = runtime.Budget.Message + "\n" + error;
         // Stopped between registering a sync operation and yielding: the operation's completion must find no one.
-        if (co.Waiting is not null)
-        {
-            co.CancelWait?.Invoke();
-            co.Waiting = null;
-        }
-        co.CancelWait = null;
+        co.Waiting?.Forget(co);
+        co.Waiting = null;
         End(co, error);
         if (tripped) Discard(co);
         else Reset(co);
@@ -168,9 +168,9 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
     /// <summary>Abandons a suspended coroutine (its operation will never complete) and recycles it.</summary>
     public void Abandon(Coroutine co)
     {
-        if (co.Waiting is null) return;
+        if (co.Waiting is not { } waiting) return;
+        waiting.Forget(co);
         co.Waiting = null;
-        co.CancelWait = null;
         Unsuspend(co);
         // Its end-of-run actions still apply (closing the sync connections it opened), but it neither returned nor failed.
         var actions = co.OnFinished;

@@ -6,7 +6,7 @@ namespace ActorTcp.LuaApi.Modules;
 /// The Lua side of one rspamd_tcp connection: its actor, and every Lua reference it holds (callbacks, the conn
 /// object), all released when the connection ends.
 /// </summary>
-internal sealed class LuaConnection(long id, string display)
+internal sealed class LuaConnection(long id, string display) : ISyncWait
 {
     /// <summary>The request id the connection actor reports with.</summary>
     public long Id { get; } = id;
@@ -61,6 +61,17 @@ internal sealed class LuaConnection(long id, string display)
 
     /// <summary>Sync: a read ended at EOF or failed (rspamd's <c>eof()</c>; never reset).</summary>
     public bool Eof { get; set; }
+
+    /// <summary>
+    /// Sync: <paramref name="co"/> stopped waiting here without being resumed (its run was stopped by the instruction
+    /// budget right after registering, or its session was destroyed), so the completion resumes nothing.
+    /// </summary>
+    public void Forget(Coroutine co)
+    {
+        if (Waiting != co) return;
+        Waiting = null;
+        Operation = SyncOperation.None;
+    }
 }
 
 /// <summary>What a coroutine suspended on a sync connection waits for.</summary>

@@ -22,9 +22,7 @@ internal sealed partial class TcpModule
             {
                 if (ReferenceEquals(waiting.Session, session))
                 {
-                    connection.Waiting = null;
-                    connection.Operation = SyncOperation.None;
-                    runtime.Coroutines.Abandon(waiting);
+                    runtime.Coroutines.Abandon(waiting); // forgets it here too
                 }
                 else if (owned)
                 {

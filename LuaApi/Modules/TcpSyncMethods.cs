@@ -297,14 +297,6 @@ internal sealed unsafe partial class TcpModule
         connection.Waiting = co;
         connection.Operation = operation;
         co.Waiting = connection;
-        // A run stopped before it yielded (the instruction budget) ends without waiting: forget it here, so the
-        // operation's completion resumes nothing.
-        co.CancelWait = () =>
-        {
-            if (connection.Waiting != co) return;
-            connection.Waiting = null;
-            connection.Operation = SyncOperation.None;
-        };
     }
 
     private void CloseSync(LuaConnection connection)
