@@ -107,22 +107,12 @@ internal sealed partial class TcpModule
     private void RunTurn<TEvent>(LuaRuntime runtime, LuaConnection connection, int callback, long? handlerId, TEvent e,
         Func<TcpModule, IntPtr, LuaConnection, TEvent, int> pushArgs)
     {
-        if (callback != 0)
+        if (callback != 0 && Call(runtime, connection, callback, handlerId, e, pushArgs) is { } suspended)
         {
-            var co = runtime.Coroutines.Rent();
-            co.Session = connection.Session;
-            runtime.PushRef(co.L, callback);
-            var nargs = pushArgs(this, co.L, connection, e);
-            connection.Running = handlerId;
-            var outcome = runtime.Coroutines.RunCallback(co, nargs);
-            connection.Running = null;
-            if (outcome == RunOutcome.Suspended)
-            {
-                // The callback waits in the sync API: it has not returned yet, so the plan step waits for it (rspamd
-                // would run it now and free the connection under the suspended callback).
-                (co.OnFinished ??= []).Add(() => EndTurn(connection));
-                return;
-            }
+            // The callback waits in the sync API: it has not returned yet, so the plan step waits for it (rspamd
+            // would run it now and free the connection under the suspended callback).
+            (suspended.OnFinished ??= []).Add(() => EndTurn(connection));
+            return;
         }
         EndTurn(connection);
     }
@@ -143,35 +133,47 @@ internal sealed partial class TcpModule
             var chunk = data.Slice(consumed, Math.Min(read.ChunkSize, data.Length - consumed));
             consumed += chunk.Length;
             var commands = connection.Commands;
-            var co = runtime.Coroutines.Rent();
-            co.Session = connection.Session;
-            runtime.PushRef(co.L, callback);
-            lua_pushnil(co.L);
-            TextObjects.Push(co.L, chunk.Span);
-            PushConnObject(co.L, connection);
-            connection.Running = read.HandlerId;
-            var outcome = runtime.Coroutines.RunCallback(co, 3);
-            connection.Running = null;
-            if (outcome == RunOutcome.Suspended)
+            if (Call(runtime, connection, callback, read.HandlerId, chunk, PushChunk) is { } suspended)
             {
-                var taken = consumed;
-                (co.OnFinished ??= []).Add(() => EndBatch(connection, taken, data.Length));
+                int? taken = consumed < data.Length ? consumed : null;
+                (suspended.OnFinished ??= []).Add(() => EndTurn(connection, taken));
                 return;
             }
             if (connection.Commands != commands) break;
         }
-        EndBatch(connection, consumed, data.Length);
+        EndTurn(connection, consumed < data.Length ? consumed : null);
     }
 
-    private void EndBatch(LuaConnection connection, int consumed, int total)
+    private static int PushChunk(TcpModule module, IntPtr co, LuaConnection connection, ReadOnlyMemory<byte> chunk)
+    {
+        lua_pushnil(co);
+        TextObjects.Push(co, chunk.Span);
+        module.PushConnObject(co, connection);
+        return 3;
+    }
+
+    /// <summary>Runs one callback of <paramref name="connection"/>'s handler; returns its coroutine when it suspended in the sync API.</summary>
+    private Coroutine? Call<TEvent>(LuaRuntime runtime, LuaConnection connection, int callback, long? handlerId, TEvent e,
+        Func<TcpModule, IntPtr, LuaConnection, TEvent, int> pushArgs)
+    {
+        var co = runtime.Coroutines.Rent();
+        co.Session = connection.Session;
+        runtime.PushRef(co.L, callback);
+        var nargs = pushArgs(this, co.L, connection, e);
+        connection.Running = handlerId;
+        var outcome = runtime.Coroutines.RunCallback(co, nargs);
+        connection.Running = null;
+        return outcome == RunOutcome.Suspended ? co : null;
+    }
+
+    /// <summary>
+    /// Ends the turn: the actor runs its plan step. <paramref name="consumed"/>: bytes of a partial batch Lua got, when
+    /// it stopped before the end (the actor takes the rest back).
+    /// </summary>
+    private void EndTurn(LuaConnection connection, int? consumed = null)
     {
         if (connection.Closing || !_connections.ContainsKey(connection.Id)) return;
-        connection.Actor?.Tell(consumed >= total ? CallbackReturned.Instance : new CallbackReturnedPartly(consumed), Host);
-    }
-
-    private void EndTurn(LuaConnection connection)
-    {
-        if (!connection.Closing && _connections.ContainsKey(connection.Id)) connection.Actor?.Tell(CallbackReturned.Instance, Host);
+        connection.Actor?.Tell(consumed is { } c ? new CallbackReturnedPartly(c) : CallbackReturned.Instance, Host);
     }
 
     /// <summary>The connection ended: every Lua reference it held is released; its conn objects become inert.</summary>
