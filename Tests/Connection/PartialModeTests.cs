@@ -13,6 +13,43 @@ public class PartialModeTests : ConnectionTestKit
     protected PartialModeTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
 
     [Fact]
+    public async Task Batched_partial_delivery_takes_back_what_the_receiver_did_not_consume_and_the_stream_stays_whole()
+    {
+        var payload = Payload(200_000);
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync(payload);
+            await c.SilentAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true, PartialBatch = 4 });
+
+        var received = new List<byte>();
+        var batches = 0;
+        for (var turn = 0; turn < 500 && received.Count < payload.Length; turn++)
+        {
+            var read = await ExpectTurnAsync<ReadCompleted>(conn);
+            Assert.True(read.Data.Length <= 4 * 8192, $"{read.Data.Length} bytes in one message");
+            if (read.ChunkSize == 0 || read.Data.Length <= read.ChunkSize)
+            {
+                received.AddRange(read.Data.ToArray());
+                Return(conn);
+                continue;
+            }
+            // A batch: the receiver stops after its first chunk; the rest must come again, in order.
+            Assert.Equal(8192, read.ChunkSize);
+            batches++;
+            received.AddRange(read.Data[..read.ChunkSize].ToArray());
+            conn.Tell(new CallbackReturnedPartly(read.ChunkSize));
+        }
+
+        Assert.True(batches > 0, "no batched delivery");
+        AssertBytes(payload, received.ToArray());
+        conn.Tell(CloseConnection.Instance);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
     public async Task Partial_mode_delivers_each_chunk_to_the_head_read_ignoring_its_pattern_then_fails_at_eof()
     {
         string[] pieces = ["AB", "C\r", "\nDEF", "\r\n", "tail"];
