@@ -28,14 +28,13 @@ namespace ActorTcp.Actors.Connection;
 /// plaintext through it; the socket's events are routed into it and its <see cref="TlsSignal"/>s back through it. A
 /// timer that expires once TLS is on reports <see cref="TcpErrors.SslTimedOut"/> (rspamd: the TLS layer owns the timer).</para>
 /// </summary>
-internal sealed class ConnectionActor : ActorBase, IWithTimers
+internal sealed class ConnectionActor : ActorBase
 {
     private sealed class IoTimeout
     {
         public static readonly IoTimeout Instance = new();
     }
 
-    private const string TimerKey = "io";
 
     /// <summary>Bytes per plaintext read under TLS: one TLS record's worth.</summary>
     private const int TlsReadSize = 16 * 1024;
@@ -120,7 +119,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         public void Release(ActorBase actor) { }
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
 
     private long Id => _request.RequestId;
 
@@ -163,6 +161,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     protected override bool AroundReceive(Receive receive, object message)
     {
+        // A lazy timer that fired before its wait's deadline (see ArmTimer) is consumed here, whatever the state.
+        if (message is IoTimeout && !TimeoutExpired()) return true;
         try
         {
             return base.AroundReceive(receive, message);
@@ -176,6 +176,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     protected override void PostStop()
     {
+        _timer?.Cancel();
         if (_finished) return;
         // Crashed or stopped from outside: no callback can run any more, so every queued handler is told at once.
         _finished = true;
@@ -200,8 +201,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
-            case IoTimeout when !TimeoutExpired():
-                return true; // a lazy timer fired early (see ArmTimer)
             case Resolved resolved:
                 StartConnecting(resolved.Addresses);
                 return true;
@@ -217,8 +216,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
-            case IoTimeout when !TimeoutExpired():
-                return true; // a lazy timer fired early (see ArmTimer)
             case Tcp.Connected connected:
                 var connection = Sender;
                 connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
@@ -240,8 +237,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
-            case IoTimeout when !TimeoutExpired():
-                return true; // a lazy timer fired early (see ArmTimer)
             case TransportEvent.Connected:
                 OnConnected(_transport!, new IPEndPoint(_addresses[_addressIndex], _request.Port));
                 return true;
@@ -261,8 +256,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
-            case IoTimeout when !TimeoutExpired():
-                return true; // a lazy timer fired early (see ArmTimer)
             case TransportEvent.Connected:
                 OnConnected(_transport!, new UnixDomainSocketEndPoint(_request.Host));
                 return true;
@@ -282,8 +275,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
-            case IoTimeout when !TimeoutExpired():
-                return true; // a lazy timer fired early (see ArmTimer)
             case Tcp.Received received:
                 OnSocketReceived(ToMemory(received.Data));
                 return true;
@@ -336,8 +327,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     {
         switch (message)
         {
-            case IoTimeout when !TimeoutExpired():
-                return true; // a lazy timer fired early (see ArmTimer)
             case CallbackReturned or CallbackReturnedPartly:
                 if (!_inTurn) return true;
                 _inTurn = false;
@@ -869,6 +858,9 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     // cost ~600 bytes and a scheduler round trip per operation (BENCHMARKS.md, W2).
     private long _deadline; // Stopwatch timestamp the armed wait expires at; 0: not armed or no limit
     private long _timerDue; // Stopwatch timestamp the scheduled IoTimeout fires at; 0: none scheduled
+    // A plain scheduled message, not an IWithTimers timer: those reach AroundReceive wrapped, so the early-firing check
+    // would have to sit in every state.
+    private ICancelable? _timer;
 
     private TimeSpan? ArmTimer(WaitPhase phase)
     {
@@ -892,13 +884,15 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     private void ScheduleTimeout(TimeSpan after, long due)
     {
-        Timers.StartSingleTimer(TimerKey, IoTimeout.Instance, after);
+        _timer?.Cancel();
+        _timer = Context.System.Scheduler.ScheduleTellOnceCancelable(after, Self, IoTimeout.Instance, Self);
         _timerDue = due;
     }
 
     /// <summary>
-    /// An <see cref="IoTimeout"/> arrived: true when the armed wait really expired; otherwise the timer is re-armed for
-    /// what is left of the wait (or left idle when nothing waits) and the caller drops the message.
+    /// An <see cref="IoTimeout"/> arrived (maybe from a timer replaced since): true when the armed wait really expired;
+    /// otherwise the timer is re-armed for what is left of the wait (or left idle when nothing waits) and the caller
+    /// drops the message.
     /// </summary>
     private bool TimeoutExpired()
     {
