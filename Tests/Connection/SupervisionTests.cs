@@ -1,3 +1,4 @@
+using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
@@ -64,5 +65,19 @@ public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestK
         Return(conn);
         await ExpectClosedAsync(conn);
         await AwaitConnectionCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Connection_actors_run_on_the_configured_connection_dispatcher()
+    {
+        var manager = Sys.ActorOf(ConnectionManager.Props(Settings with { ConnectionDispatcher = "actortcp.lua-dispatcher" }, Resolver));
+        var server = StartServer(SilentScript);
+
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId())), manager: manager);
+
+        var cell = Assert.IsAssignableFrom<Akka.Actor.ActorRefWithCell>(conn.Actor).Underlying;
+        Assert.Equal("actortcp.lua-dispatcher", cell.Props.Dispatcher);
+        conn.Tell(CloseConnection.Instance);
+        await ExpectClosedAsync(conn);
     }
 }
