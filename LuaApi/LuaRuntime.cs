@@ -36,6 +36,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         _self = GCHandle.Alloc(this);
         ExtraSpace(L) = GCHandle.ToIntPtr(_self);
         lua_atpanic(L, &OnPanic);
+        if (sandbox.GenerationalGc) lua_gc_mode(L, LUA_GCGEN, 0, 0, 0);
         luaL_openlibs(L);
         Coroutines = new CoroutinePool(this);
         Budget = new InstructionBudget(sandbox.InstructionBudget);

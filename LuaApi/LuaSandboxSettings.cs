@@ -3,8 +3,8 @@ using Akka.Configuration;
 namespace ActorTcp.LuaApi;
 
 /// <summary>
-/// What plugin Lua may do (<c>actortcp.lua { }</c> in HOCON.conf): the instruction budget of one run, and which
-/// parts of the standard library plugins see. Plugins never get a bridge into .NET either way: ActorTcp calls Lua
+/// How the Lua state runs plugins and what they may do (<c>actortcp.lua { }</c> in HOCON.conf): the collector's mode,
+/// the instruction budget of one run, and which parts of the standard library plugins see. Plugins never get a bridge into .NET either way: ActorTcp calls Lua
 /// through its C API and registers no CLR loader (<c>import</c>, <c>luanet</c>, <c>load_assembly</c> do not exist).
 /// </summary>
 public sealed record LuaSandboxSettings
@@ -20,6 +20,12 @@ public sealed record LuaSandboxSettings
 
     /// <summary>Whether plugins lose the parts of <c>os</c>, <c>io</c> and <c>package</c> that reach the host process.</summary>
     public bool RestrictedStdlib { get; init; }
+
+    /// <summary>
+    /// Lua's generational collector (else the incremental one). Callbacks allocate short-lived values (one text per
+    /// received chunk): young collections free them without marking the whole state again (W3 in BENCHMARKS.md).
+    /// </summary>
+    public bool GenerationalGc { get; init; } = true;
 
     /// <summary>The defaults (the same values HOCON.conf holds).</summary>
     public static LuaSandboxSettings Default { get; } = new();
@@ -37,6 +43,12 @@ public sealed record LuaSandboxSettings
             InstructionBudget = budget,
             DebugLibrary = c.GetBoolean("debug-library", d.DebugLibrary),
             RestrictedStdlib = c.GetBoolean("restricted-stdlib", d.RestrictedStdlib),
+            GenerationalGc = c.GetString("gc", d.GenerationalGc ? "generational" : "incremental") switch
+            {
+                "generational" => true,
+                "incremental" => false,
+                var other => throw new ConfigurationException($"actortcp.lua.gc must be generational or incremental, not '{other}'"),
+            },
         };
     }
 }

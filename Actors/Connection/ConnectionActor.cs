@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -22,7 +23,8 @@ namespace ActorTcp.Actors.Connection;
 ///                      starttls() ─► pending; the handshake runs when the next handler is due, then that handler goes on
 /// </code>
 /// Reads are pulled (one chunk per request) only when the head handler needs bytes, so a slow consumer never makes
-/// the actor buffer more than one frame beyond what the head read asked for. Writes go out in acknowledged chunks
+/// the actor buffer more than one frame beyond what the head read asked for; a partial-mode stream to a batching
+/// receiver reads that one frame ahead while its callbacks run. Writes go out in acknowledged chunks
 /// with a bounded number of bytes in flight.
 /// <para>TLS is a decorator over the socket transport (<see cref="TlsTransport"/>): the handler queue reads and writes
 /// plaintext through it; the socket's events are routed into it and its <see cref="TlsSignal"/>s back through it. A
@@ -72,6 +74,13 @@ internal sealed class ConnectionActor : ActorBase
     private bool _handshaking;
     private bool _readPending;
     private bool _inTurn;
+
+    // Partial mode with batching: the pending read was asked for while Lua runs a batch's callbacks (read-ahead), so
+    // the socket, this actor and the Lua host work at once instead of in turn. The end of the stream or an error such a
+    // read meets is held in _heldEnd until the bytes before it were handed on: a read made after the turn, as rspamd
+    // makes it, would only then have met it.
+    private bool _readingAhead;
+    private string? _heldEnd;
 
     /// <summary>
     /// Sync: a limit error raised by a handler the running turn queued. Its operation waits for the turn to end, and
@@ -142,7 +151,7 @@ internal sealed class ConnectionActor : ActorBase
         var host = _request.Host;
         if (HostAddress.IsUnixPath(host))
         {
-            var unix = new SocketTransport(Self, _settings.SocketReadSize, AddressFamily.Unix);
+            var unix = new SocketTransport(Self, _settings.SocketReadSize, AddressFamily.Unix, leaseReads: StreamsBatches);
             _inner = _transport = unix;
             ArmTimer(WaitPhase.Connect);
             unix.Connect(new UnixDomainSocketEndPoint(host));
@@ -181,6 +190,7 @@ internal sealed class ConnectionActor : ActorBase
         // Crashed or stopped from outside: no callback can run any more, so every queued handler is told at once.
         _finished = true;
         CloseTransport();
+        ReleaseBuffers();
         var error = TcpErrors.ActorStopped(_crash?.Message ?? "stopped");
         while (_queue.Count > 0)
         {
@@ -279,7 +289,7 @@ internal sealed class ConnectionActor : ActorBase
                 OnSocketReceived(ToMemory(received.Data));
                 return true;
             case TransportEvent.Received received:
-                OnSocketReceived(received.Data);
+                OnSocketReceived(received.Data, received.Lease);
                 return true;
             case AkkaIoTransport.Ack:
                 OnSocketAcked();
@@ -330,6 +340,7 @@ internal sealed class ConnectionActor : ActorBase
             case CallbackReturned or CallbackReturnedPartly:
                 if (!_inTurn) return true;
                 _inTurn = false;
+                _delivered = default;
                 FanOutNext();
                 return true;
             case AddHandler add:
@@ -363,8 +374,7 @@ internal sealed class ConnectionActor : ActorBase
                 return true;
             case CallbackReturnedPartly partly:
                 // The chunks of the batch Lua did not get go back in front of the buffer, for the plan step to hand on.
-                if (partly.ConsumedBytes >= 0 && partly.ConsumedBytes < _batch.Length) _buffer.Restore(_batch[partly.ConsumedBytes..]);
-                _batch = default;
+                if (partly.ConsumedBytes >= 0 && partly.ConsumedBytes < _delivered.Length) _buffer.Restore(_delivered[partly.ConsumedBytes..]);
                 return HandleCommand(CallbackReturned.Instance);
             case ShiftCallback shift:
                 // Only a handler still at the head can be running a callback (partial mode); the write being sent stays.
@@ -387,6 +397,7 @@ internal sealed class ConnectionActor : ActorBase
             case CallbackReturned:
                 if (!_inTurn) return true;
                 _inTurn = false;
+                _delivered = default;
                 if (_syncLimitError is { } limit && _queue.Count > 0)
                 {
                     _syncLimitError = null;
@@ -394,6 +405,7 @@ internal sealed class ConnectionActor : ActorBase
                     return true;
                 }
                 Plan();
+                if (_leases.Count > 0) _leases.ReleaseUnused(_buffer, _inTurn ? _delivered : default);
                 return true;
             default:
                 return false;
@@ -445,7 +457,7 @@ internal sealed class ConnectionActor : ActorBase
         var endpoint = new IPEndPoint(address, _request.Port);
         if (_settings.Transport == TransportKind.Socket)
         {
-            var socket = new SocketTransport(Self, _settings.SocketReadSize, address.AddressFamily);
+            var socket = new SocketTransport(Self, _settings.SocketReadSize, address.AddressFamily, leaseReads: StreamsBatches);
             _inner = _transport = socket;
             socket.Connect(endpoint);
             return;
@@ -494,7 +506,7 @@ internal sealed class ConnectionActor : ActorBase
 
         while (true)
         {
-            var step = _queue.Plan(_buffer, _request.Partial, _eof, _settings.ReadChunkSize, _request.PartialBatch);
+            var step = _queue.Plan(_buffer, _request.Partial, _eof, _settings.ReadChunkSize, _request.PartialBatch, (int)Math.Min(_settings.MaxReadBuffer, int.MaxValue));
             switch (step.Action)
             {
                 case PlanAction.Finish:
@@ -504,13 +516,23 @@ internal sealed class ConnectionActor : ActorBase
                 case PlanAction.Deliver:
                     if (!step.Handler!.HasCallback) continue;
                     var batched = step.Data.Length > _settings.ReadChunkSize;
-                    _batch = batched ? step.Data : default;
+                    _delivered = step.Data;
                     BeginTurn(new ReadCompleted(Id, step.Handler.HandlerId, step.Data, batched ? _settings.ReadChunkSize : 0));
+                    ReadAhead();
                     return;
                 case PlanAction.NonFatalError:
                     BeginTurn(new HandlerFailed(Id, step.Handler!.HandlerId, step.Error!, Fatal: false));
                     return;
                 case PlanAction.Read:
+                    if (_heldEnd is { } end)
+                    {
+                        // What a read-ahead met after the bytes already handed on: the read asked for now meets it.
+                        _heldEnd = null;
+                        _eof = true;
+                        _buffer.Clear();
+                        Fail(end);
+                        return;
+                    }
                     if (_buffer.Length >= _settings.MaxReadBuffer)
                     {
                         Fail(TcpErrors.ReadBufferLimit(_settings.MaxReadBuffer));
@@ -533,8 +555,39 @@ internal sealed class ConnectionActor : ActorBase
         }
     }
 
-    // The data of the last batched partial delivery, until its turn ends.
-    private ReadOnlyMemory<byte> _batch;
+    // The data of the last delivery, until its turn ends: a batch Lua stops early comes back from it, and the pooled
+    // buffer it lies in stays leased while the Lua host may still copy from it.
+    private ReadOnlyMemory<byte> _delivered;
+    private readonly ReadLeases _leases = new();
+
+    /// <summary>Async partial mode with a batching receiver: reads run ahead of the callbacks and keep pooled buffers.</summary>
+    private bool StreamsBatches => _request.Partial && !_request.Synchronous && _request.PartialBatch > 1;
+
+    /// <summary>
+    /// While a partial batch's callbacks run, asks the socket for the next bytes (one read). Only for
+    /// batching receivers on a plain async connection: one chunk per turn (actor tests, sync reads) stays pull-only.
+    /// </summary>
+    private void ReadAhead()
+    {
+        if (!_inTurn || !StreamsBatches) return;
+        if (_readPending || _eof || _heldEnd is not null || _fatalError is not null || _finished || _transport is null) return;
+        // TLS reads through its own pump; a pending starttls must not find ciphertext buffered as plaintext.
+        if (_tls is not null || _tlsPending is not null || _handshaking || _write is not null) return;
+        // One read ahead: appending a second to it would copy both.
+        if (_queue.Head is not ReadSpec || !_buffer.IsEmpty) return;
+        _readPending = true;
+        _readingAhead = true;
+        _transport.RequestRead();
+    }
+
+    /// <summary>Whether what a read-ahead met must wait: a callback runs, or bytes before it were not handed on yet.</summary>
+    private bool HoldsReadAheadEnd(bool peerClosed)
+    {
+        if (!_readingAhead) return false;
+        // An error while a write is in flight is that write's error; the peer's EOF does not concern a write yet.
+        if (_write is not null) return peerClosed;
+        return _inTurn || !_buffer.IsEmpty;
+    }
 
     private void BeginTurn(ICallbackTurn completion)
     {
@@ -544,11 +597,29 @@ internal sealed class ConnectionActor : ActorBase
 
     // ---- the socket's events: to the handler queue, or through TLS ------------------------------------------------
 
-    private void OnSocketReceived(ReadOnlyMemory<byte> data)
+    private void OnSocketReceived(ReadOnlyMemory<byte> data, byte[]? lease = null)
     {
         if (_fatalError is not null || _transport is null) return;
+        if (lease is not null) data = Adopt(data, lease);
         if (_tls is { } tls) tls.OnCipherReceived(data);
         else OnReceived(data);
+        if (_leases.Count > 0) _leases.ReleaseUnused(_buffer, _inTurn ? _delivered : default);
+    }
+
+    /// <summary>
+    /// Bytes received into a pooled buffer: a streaming connection keeps the buffer until its bytes were handed on
+    /// (no copy); under TLS they are copied out, as the TLS layer keeps what it is given.
+    /// </summary>
+    private ReadOnlyMemory<byte> Adopt(ReadOnlyMemory<byte> data, byte[] lease)
+    {
+        if (StreamsBatches && _tls is null)
+        {
+            _leases.Hold(lease);
+            return data;
+        }
+        var copy = data.ToArray();
+        ArrayPool<byte>.Shared.Return(lease);
+        return copy;
     }
 
     private void OnSocketAcked()
@@ -571,13 +642,22 @@ internal sealed class ConnectionActor : ActorBase
         // Bytes Akka.IO read before it saw our close are late: the connection already failed or closed its socket.
         if (_fatalError is not null || _transport is null) return;
         _readPending = false;
+        _readingAhead = false;
         DisarmTimer();
         _buffer.Append(data);
         Plan();
+        ReadAhead();
     }
 
     private void OnPeerClosed()
     {
+        if (HoldsReadAheadEnd(peerClosed: true))
+        {
+            _readPending = _readingAhead = false;
+            _heldEnd = TcpErrors.ConnectionTerminated;
+            return;
+        }
+        _readingAhead = false;
         _eof = true;
         if (!_readPending) return;
         // EOF while a read waits: what is buffered cannot satisfy it (rspamd drops it), so the read fails.
@@ -755,6 +835,13 @@ internal sealed class ConnectionActor : ActorBase
     {
         // Once we closed the socket, what Akka.IO still reports about it concerns nobody.
         if (_fatalError is not null || _transport is null) return;
+        if (HoldsReadAheadEnd(peerClosed: false))
+        {
+            _readPending = _readingAhead = false;
+            _heldEnd = TcpErrors.ReadError(reason);
+            return;
+        }
+        _readingAhead = false;
         _eof = true;
         _readPending = false;
         if (_tlsStarted)
@@ -836,9 +923,17 @@ internal sealed class ConnectionActor : ActorBase
         _finished = true;
         DisarmTimer();
         CloseTransport();
+        ReleaseBuffers();
         Context.Parent.Tell(ConnectionManager.ConnectionFinished.Instance);
         _replyTo.Tell(new ConnectionClosed(Id));
         Context.Stop(Self);
+    }
+
+    /// <summary>The connection ends: its bytes are dropped and its pooled buffers go back, but for one a turn still reads.</summary>
+    private void ReleaseBuffers()
+    {
+        _buffer.Clear();
+        _leases.ReleaseAll(_inTurn ? _delivered : default);
     }
 
     private void CloseTransport()

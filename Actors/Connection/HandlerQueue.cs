@@ -51,9 +51,11 @@ internal sealed class HandlerQueue
 
     /// <summary>
     /// Decides the next step for the head handler given the unread bytes and whether the stream ended.
-    /// Consumes from <paramref name="buffer"/> and dequeues handlers as the decision requires.
+    /// Consumes from <paramref name="buffer"/> and dequeues handlers as the decision requires. A line longer than
+    /// <paramref name="maxLine"/> bytes before its stop pattern is never delivered: the read goes on, and the caller's
+    /// buffer limit fails it, however the bytes were split into reads.
     /// </summary>
-    public PlanStep Plan(ReadBuffer buffer, bool partial, bool eof, int chunkSize, int partialBatch = 1)
+    public PlanStep Plan(ReadBuffer buffer, bool partial, bool eof, int chunkSize, int partialBatch = 1, int maxLine = int.MaxValue)
     {
         switch (Head)
         {
@@ -66,7 +68,7 @@ internal sealed class HandlerQueue
                 return eof ? NonFatal(TcpErrors.EofCannotRead) : new PlanStep(PlanAction.Read, read);
 
             case ReadSpec read when !read.StopPattern.IsEmpty:
-                if (buffer.TryTakeUntil(read.StopPattern.Span, out var line))
+                if (buffer.TryTakeUntil(read.StopPattern.Span, out var line, maxLine))
                 {
                     _handlers.Dequeue();
                     return new PlanStep(PlanAction.Deliver, read, line);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ActorTcp.Actors.Connection;
 
 /// <summary>
@@ -52,12 +54,15 @@ internal sealed class ReadBuffer
 
     /// <summary>
     /// Looks for <paramref name="pattern"/> in the unread bytes. On success, <paramref name="before"/> holds the bytes
-    /// before its first occurrence and those bytes and the pattern are consumed.
+    /// before its first occurrence and those bytes and the pattern are consumed. A pattern more than
+    /// <paramref name="maxBefore"/> bytes in is not looked for: however the bytes were split into reads, a longer line
+    /// is never found (the caller's limit decides what happens then).
     /// </summary>
-    public bool TryTakeUntil(ReadOnlySpan<byte> pattern, out ReadOnlyMemory<byte> before)
+    public bool TryTakeUntil(ReadOnlySpan<byte> pattern, out ReadOnlyMemory<byte> before, int maxBefore = int.MaxValue)
     {
         before = default;
         var unread = Unread;
+        if (unread.Length - pattern.Length > maxBefore) unread = unread[..(maxBefore + pattern.Length)];
         if (pattern.IsEmpty || unread.Length < pattern.Length) return false;
 
         var start = Math.Min(_searchFrom, unread.Length);
@@ -97,6 +102,10 @@ internal sealed class ReadBuffer
         _view = joined;
         _searchFrom = 0;
     }
+
+    /// <summary>Whether unread bytes lie in <paramref name="array"/> (a received chunk kept as a view).</summary>
+    public bool Views(byte[] array) =>
+        _owned is null && !_view.IsEmpty && MemoryMarshal.TryGetArray(_view, out var segment) && ReferenceEquals(segment.Array, array);
 
     /// <summary>Forgets the pattern search progress, for a new read handler with another pattern.</summary>
     public void ResetSearch() => _searchFrom = 0;

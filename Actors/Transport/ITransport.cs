@@ -22,8 +22,11 @@ internal interface ITransport
 /// <summary>Events of a transport that is not Akka.IO, delivered to the owning actor.</summary>
 internal abstract record TransportEvent
 {
-    /// <summary>Bytes received.</summary>
-    public sealed record Received(ReadOnlyMemory<byte> Data) : TransportEvent;
+    /// <summary>
+    /// Bytes received. <paramref name="Lease"/>: the pooled array <paramref name="Data"/> lies in; the receiver gives
+    /// it back to <see cref="System.Buffers.ArrayPool{T}.Shared"/> once nothing reads it (or drops it to the GC).
+    /// </summary>
+    public sealed record Received(ReadOnlyMemory<byte> Data, byte[]? Lease = null) : TransportEvent;
 
     /// <summary>One written chunk was accepted by the socket.</summary>
     public sealed record WriteAcked : TransportEvent

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -6,23 +7,26 @@ namespace ActorTcp.Actors.Transport;
 
 /// <summary>
 /// A stream socket (TCP or unix domain) owned by one connection actor, without an Akka.IO connection actor between
-/// them: every operation is asynchronous and reports to the owner as a <see cref="TransportEvent"/>; writes go out one
-/// at a time so chunks keep their order. This is the default TCP transport (<c>actortcp.io.transport = socket</c>):
-/// against Akka.IO it saves an actor and its hops per connection, the 64 KiB receive buffer an idle connection holds
-/// and a copy per read (BENCHMARKS.md). Unix sockets always use it (Akka.IO 1.5 connects only IP endpoints).
+/// them: receives are tried without blocking, every wait is asynchronous, and results reach the owner as
+/// <see cref="TransportEvent"/>s; writes go out one at a time so chunks keep their order. This is the default TCP transport (<c>actortcp.io.transport = socket</c>):
+/// against Akka.IO it saves an actor and its hops per connection and the 64 KiB receive buffer an idle connection holds
+/// (BENCHMARKS.md). Unix sockets always use it (Akka.IO 1.5 connects only IP endpoints).
 /// </summary>
 /// <remarks>
-/// Reads are pulled, one per <see cref="RequestRead"/>: a zero-byte receive waits for readability without a buffer, then
-/// a buffer sized to what the kernel holds (at most the read size) is filled. An idle connection holds no buffer, and a
-/// fast sender is held back by TCP while nothing asks to read.
+/// Reads are pulled, one per <see cref="RequestRead"/>: a non-blocking receive takes what is there (see
+/// <see cref="TryReceive"/> for where the bytes land); when nothing is, a zero-byte receive waits for readability
+/// without a buffer. An idle connection holds no buffer, and a fast sender is held back by TCP while nothing asks to
+/// read.
 /// </remarks>
 internal sealed class SocketTransport : ITransport
 {
-    private const int MinReadBuffer = 256;
+    // Most bytes a copied-out read takes on the stack before sizing an array to the rest.
+    private const int StackReadSize = 4096;
 
     private readonly Socket _socket;
     private readonly IActorRef _owner;
     private readonly int _readSize;
+    private readonly bool _leaseReads;
     private readonly Queue<ReadOnlyMemory<byte>> _pendingWrites = new();
     private bool _sending;
     private bool _closed;
@@ -30,13 +34,20 @@ internal sealed class SocketTransport : ITransport
     /// <param name="owner">The connection actor: receives every <see cref="TransportEvent"/>.</param>
     /// <param name="readSize">Most bytes one read returns.</param>
     /// <param name="family">The endpoint's family: IPv4, IPv6 or unix.</param>
-    public SocketTransport(IActorRef owner, int readSize, AddressFamily family)
+    /// <param name="leaseReads">
+    /// Hand received bytes out in the pooled buffer they were read into (<see cref="TransportEvent.Received.Lease"/>),
+    /// for an owner that streams them on; otherwise each read is copied into an array of its size.
+    /// </param>
+    public SocketTransport(IActorRef owner, int readSize, AddressFamily family, bool leaseReads = false)
     {
+        _leaseReads = leaseReads;
         _owner = owner;
         _readSize = readSize;
         _socket = family == AddressFamily.Unix
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Receives are tried without waiting (RequestRead); every wait is an asynchronous operation.
+        _socket.Blocking = false;
     }
 
     /// <summary>Starts connecting to <paramref name="endpoint"/>; <see cref="TransportEvent.Connected"/> or <see cref="TransportEvent.Failed"/> follows.</summary>
@@ -121,47 +132,78 @@ internal sealed class SocketTransport : ITransport
     public void RequestRead()
     {
         if (_closed) return;
-        int available;
+        // Bytes already there: a non-blocking receive takes them at once, reported without a task or a thread hop.
+        if (TryReceive(out var received)) _owner.Tell(received);
+        else WaitThenReceiveAsync().PipeTo(_owner, failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
+    }
+
+    /// <summary>
+    /// One non-blocking receive; false when nothing is there yet. Leased reads go into a pooled buffer of the read size
+    /// and keep it: a fresh array per 64 KiB read cost W3 a third of its speed (BENCHMARKS.md). Other reads land on the
+    /// stack first and leave as an array of their size (a 64-byte reply holds 64 bytes, in one syscall); a read that
+    /// fills the stack buffer goes on into an array sized to what the kernel holds. No buffer is held while the socket
+    /// has nothing to give.
+    /// </summary>
+    private bool TryReceive(out TransportEvent received)
+    {
+        if (_leaseReads)
+        {
+            var lease = ArrayPool<byte>.Shared.Rent(_readSize);
+            var n = _socket.Receive(lease.AsSpan(0, _readSize), SocketFlags.None, out var error);
+            if (error == SocketError.Success && n > 0)
+            {
+                received = new TransportEvent.Received(new ReadOnlyMemory<byte>(lease, 0, n), lease);
+                return true;
+            }
+            ArrayPool<byte>.Shared.Return(lease);
+            return Ended(error, out received);
+        }
+
+        Span<byte> stack = stackalloc byte[StackReadSize];
+        var first = _socket.Receive(stack, SocketFlags.None, out var firstError);
+        if (firstError != SocketError.Success || first == 0) return Ended(firstError, out received);
+        if (first < StackReadSize || _readSize <= StackReadSize)
+        {
+            received = new TransportEvent.Received(stack[..first].ToArray());
+            return true;
+        }
+        int more;
         try
         {
-            available = _socket.Available;
+            more = Math.Min(_socket.Available, _readSize - first);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            available = 0; // the asynchronous path reports the error
+            more = 0; // the next read reports it
         }
-        if (available > 0)
-        {
-            // Bytes are there: the receive completes at once, reported without a task or a thread hop.
-            var buffer = new byte[Math.Min(available, _readSize)];
-            var pending = _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
-            if (pending.IsCompletedSuccessfully)
-            {
-                _owner.Tell(ToEvent(new ReadOnlyMemory<byte>(buffer, 0, pending.Result)));
-                return;
-            }
-            FinishReceiveAsync(pending, buffer).PipeTo(_owner, success: ToEvent,
-                failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
-            return;
-        }
-        ReceiveAsync().PipeTo(_owner, success: ToEvent, failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
+        var buffer = GC.AllocateUninitializedArray<byte>(first + more);
+        stack[..first].CopyTo(buffer);
+        var rest = more > 0 ? _socket.Receive(buffer.AsSpan(first), SocketFlags.None, out _) : 0;
+        // What the second receive could not take (or its error) is met by the next read.
+        received = new TransportEvent.Received(new ReadOnlyMemory<byte>(buffer, 0, first + Math.Max(rest, 0)));
+        return true;
     }
 
-    private static TransportEvent ToEvent(ReadOnlyMemory<byte> received) =>
-        received.IsEmpty ? TransportEvent.PeerClosed.Instance : new TransportEvent.Received(received);
-
-    private static async Task<ReadOnlyMemory<byte>> FinishReceiveAsync(ValueTask<int> pending, byte[] buffer) =>
-        new(buffer, 0, await pending.ConfigureAwait(false));
-
-    private async Task<ReadOnlyMemory<byte>> ReceiveAsync()
+    /// <summary>A receive that brought no bytes: EOF, nothing yet (false), or an error.</summary>
+    private static bool Ended(SocketError error, out TransportEvent received)
     {
-        // Readable (data or EOF) first, with no buffer held while the peer is silent.
-        await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-        // Sized to what is there (a 64-byte reply takes 64 bytes); nothing there means EOF or an error is next.
-        var available = _socket.Available;
-        var buffer = new byte[available > 0 ? Math.Min(available, _readSize) : MinReadBuffer];
-        var n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-        return new ReadOnlyMemory<byte>(buffer, 0, n);
+        received = error switch
+        {
+            SocketError.Success => TransportEvent.PeerClosed.Instance,
+            SocketError.WouldBlock => null!,
+            _ => new TransportEvent.Failed(new SocketException((int)error), WhileConnecting: false),
+        };
+        return error != SocketError.WouldBlock;
+    }
+
+    private async Task<TransportEvent> WaitThenReceiveAsync()
+    {
+        while (true)
+        {
+            // Readable (data, EOF or an error) first, with no buffer held while the peer is silent.
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            if (TryReceive(out var received)) return received;
+        }
     }
 
     public void ShutdownOutput()

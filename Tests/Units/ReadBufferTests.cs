@@ -139,4 +139,35 @@ public class ReadBufferTests
         Assert.Equal("xyz", S(buffer.TakeUpTo(10)));
         Assert.True(buffer.IsEmpty);
     }
+
+    [Fact]
+    public void Pattern_further_in_than_max_before_is_not_found_even_when_one_chunk_holds_it()
+    {
+        var buffer = new ReadBuffer();
+        buffer.Append(B("0123456789\r\nrest"));
+
+        Assert.False(buffer.TryTakeUntil(B("\r\n").Span, out _, maxBefore: 9));
+        Assert.Equal(16, buffer.Length);
+        Assert.True(buffer.TryTakeUntil(B("\r\n").Span, out var line, maxBefore: 10));
+        Assert.Equal("0123456789", S(line));
+    }
+
+    [Fact]
+    public void Views_tells_whether_unread_bytes_lie_in_a_received_array()
+    {
+        var chunk = B("abcdef").ToArray();
+        var other = new byte[4];
+        var buffer = new ReadBuffer();
+        buffer.Append(chunk);
+
+        Assert.True(buffer.Views(chunk));
+        Assert.False(buffer.Views(other));
+        // A second chunk is appended to a private copy: neither array is viewed any more.
+        buffer.Append(other);
+        Assert.False(buffer.Views(chunk));
+        buffer.Clear();
+        buffer.Append(chunk);
+        Assert.Equal("abcdef", S(buffer.TakeUpTo(6)));
+        Assert.False(buffer.Views(chunk));
+    }
 }

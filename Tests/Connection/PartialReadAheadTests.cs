@@ -1,0 +1,190 @@
+using System.Runtime.InteropServices;
+using ActorTcp.Actors.Connection;
+using ActorTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Connection;
+
+/// <summary>
+/// Partial mode with a batching receiver (the Lua host): the next read runs while a batch's callbacks run, and what
+/// that read meets at the end of the stream waits until the bytes before it were handed on.
+/// </summary>
+public class PartialReadAheadTests : ConnectionTestKit
+{
+    private const int Batch = 32;
+
+    public PartialReadAheadTests(ITestOutputHelper output) : this(output, null) { }
+
+    protected PartialReadAheadTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
+
+    private static ConnectionRequest Streaming(LoopbackServer server, long handlerId) =>
+        RequestTo(server, ReadHandler(handlerId)) with { Partial = true, PartialBatch = Batch };
+
+    /// <summary>Takes turns until the fatal error, holding every <paramref name="holdEvery"/>-th turn a while; returns the bytes and the error.</summary>
+    private static async Task<(byte[] Bytes, HandlerFailed End)> DrainAsync(TestConnection conn, int maxTurns, int holdEvery = 0)
+    {
+        var received = new List<byte>();
+        for (var turn = 0; turn < maxTurns; turn++)
+        {
+            var next = await ExpectEventAsync<IConnectionEvent>(conn);
+            if (next is HandlerFailed failed) return (received.ToArray(), failed);
+            var read = Assert.IsType<ReadCompleted>(next);
+            Assert.True(read.Data.Length <= Batch * 8192, $"{read.Data.Length} bytes in one message");
+            received.AddRange(read.Data.ToArray());
+            if (holdEvery > 0 && turn % holdEvery == 0) await Task.Delay(TimeSpan.FromMilliseconds(30));
+            Return(conn);
+        }
+        Assert.Fail($"no end of stream within {maxTurns} turns");
+        throw new InvalidOperationException("unreachable");
+    }
+
+    [Fact]
+    public async Task Peer_close_met_while_a_batch_runs_comes_after_every_byte_sent_before_it()
+    {
+        var payload = Payload(3_000_000, seed: 3);
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync(payload);
+            await c.CloseAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(Streaming(server, r1));
+
+        var (bytes, end) = await DrainAsync(conn, maxTurns: 2000, holdEvery: 5);
+
+        AssertBytes(payload, bytes);
+        Assert.Equal(r1, end.HandlerId);
+        Assert.Equal(TcpErrors.ConnectionTerminated, end.Error);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Reset_met_while_a_batch_runs_is_reported_once_the_batch_returns()
+    {
+        var firstTurn = NewResult<bool>();
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync("first bytes");
+            await firstTurn.Task;
+            c.Reset();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(Streaming(server, r1));
+
+        await ExpectReadAsync(conn, r1, "first bytes");
+        // The callback still runs when the reset arrives; the error waits for it to return.
+        firstTurn.SetResult(true);
+        await ExpectNothingAsync(conn, TimeSpan.FromMilliseconds(300));
+        Return(conn);
+
+        var failed = await ExpectTurnAsync<HandlerFailed>(conn);
+        Assert.Equal(TcpErrors.ReadError("Connection reset by peer"), failed.Error);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Bytes_a_stopped_batch_gives_back_come_before_a_close_met_while_it_ran()
+    {
+        var payload = Payload(100_000, seed: 5);
+        var closeNow = NewResult<bool>();
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync(payload);
+            await closeNow.Task;
+            await c.CloseAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(Streaming(server, r1));
+
+        var received = new List<byte>();
+        var gaveBack = false;
+        for (var turn = 0; turn < 100 && received.Count < payload.Length; turn++)
+        {
+            var read = await ExpectTurnAsync<ReadCompleted>(conn);
+            if (received.Count + read.Data.Length < payload.Length || gaveBack || read.Data.Length <= read.ChunkSize)
+            {
+                received.AddRange(read.Data.ToArray());
+                Return(conn);
+                continue;
+            }
+            // The last batch: the peer closes while its first callback runs, which then stops the batch (as a
+            // callback that sends a command does). The bytes it gives back must still come, then the close.
+            closeNow.SetResult(true);
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            received.AddRange(read.Data[..read.ChunkSize].ToArray());
+            conn.Tell(new CallbackReturnedPartly(read.ChunkSize));
+            gaveBack = true;
+        }
+
+        Assert.True(gaveBack, "the last batch held no more than one chunk");
+        AssertBytes(payload, received.ToArray());
+        await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Four_streams_at_once_arrive_whole_while_their_turns_are_held()
+    {
+        const int Size = 4_000_000;
+        var servers = Enumerable.Range(0, 4).Select(i => (Payload: Payload(Size, seed: 10 + i), Index: i)).ToArray();
+        var connections = new List<(TestConnection Conn, long Handler, byte[] Payload)>();
+        foreach (var (payload, _) in servers)
+        {
+            var server = StartServer(async (c, _) =>
+            {
+                await c.SendAsync(payload);
+                await c.CloseAsync();
+            });
+            var handler = NextId();
+            connections.Add((await OpenAsync(Streaming(server, handler)), handler, payload));
+        }
+
+        // Each drains at its own pace, so pooled buffers are taken and given back by all four interleaved.
+        var drained = await Task.WhenAll(connections.Select((c, i) => DrainAsync(c.Conn, maxTurns: 4000, holdEvery: 3 + i)));
+
+        for (var i = 0; i < connections.Count; i++)
+        {
+            AssertBytes(connections[i].Payload, drained[i].Bytes);
+            Assert.Equal(TcpErrors.ConnectionTerminated, drained[i].End.Error);
+            Return(connections[i].Conn);
+            await ExpectClosedAsync(connections[i].Conn);
+        }
+    }
+}
+
+/// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
+public sealed class PartialReadAheadTestsOnAkkaIo(ITestOutputHelper output) : PartialReadAheadTests(output, AkkaIoHocon);
+
+/// <summary>On the default transport, a streaming connection's reads lie in pooled buffers; others in arrays of their size.</summary>
+public sealed class PooledReadTests(ITestOutputHelper output) : ConnectionTestKit(output)
+{
+    [Fact]
+    public async Task Streaming_reads_lie_in_pooled_read_size_buffers_and_other_reads_in_arrays_of_their_size()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync("hello");
+            await c.SilentAsync();
+        });
+        var streamed = NextId();
+        var stream = await OpenAsync(RequestTo(server, ReadHandler(streamed)) with { Partial = true, PartialBatch = 32 });
+        var plain = NextId();
+        var single = await OpenAsync(RequestTo(server, ReadHandler(plain)));
+
+        var a = await ExpectReadAsync(stream, streamed, "hello");
+        var b = await ExpectReadAsync(single, plain, "hello");
+
+        Assert.True(MemoryMarshal.TryGetArray(a.Data, out var pooled));
+        Assert.Equal(256 * 1024, pooled.Array!.Length);
+        Assert.True(MemoryMarshal.TryGetArray(b.Data, out var own));
+        Assert.Equal(5, own.Array!.Length);
+        Return(stream, CloseConnection.Instance);
+        Return(single);
+        await ExpectClosedAsync(stream);
+        await ExpectClosedAsync(single);
+    }
+}
