@@ -1,5 +1,6 @@
 using ActorTcp.Actors.Connection;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Event;
 using Akka.IO;
 
@@ -12,12 +13,12 @@ namespace ActorTcp.Actors;
 /// </summary>
 public sealed class ConnectionManager : ReceiveActor
 {
-    private sealed record ConnectionStopped(IActorRef Connection);
-
     /// <summary>
-    /// A connection actor is done with its socket. Sent to the manager before <see cref="ConnectionClosed"/> goes to the
-    /// requester, so a request the requester starts on hearing it is counted after this one left (no spurious
-    /// max-connections refusal at the limit, as waiting for Terminated would give).
+    /// A connection actor is done with its socket: sent before <see cref="ConnectionClosed"/> goes to the requester, so
+    /// a request the requester starts on hearing it is counted after this one left (no spurious max-connections refusal
+    /// at the limit, as waiting for Terminated would give), or from PostStop when the actor was stopped or crashed. The
+    /// manager does not watch its connections: a watch per connection cost two system messages and two immutable-set
+    /// updates per request (BENCHMARKS.md W1).
     /// </summary>
     internal sealed class ConnectionFinished
     {
@@ -31,15 +32,20 @@ public sealed class ConnectionManager : ReceiveActor
     private readonly HashSet<IActorRef> _counted = [];
     private IActorRef _tcp = ActorRefs.Nobody;
 
+    private const string MailboxPath = "actortcp.connection-mailbox";
+
     /// <summary>Creates a manager that resolves names through <paramref name="resolver"/>.</summary>
     public ConnectionManager(ActorTcpSettings settings, IActorRef resolver)
     {
         _settings = settings;
         _resolver = resolver;
+        // HOCON.conf declares the connection mailbox; an actor system built without it gets the same declaration.
+        if (!Context.System.Settings.Config.HasPath(MailboxPath))
+            Context.System.Settings.InjectTopLevelFallback(ConfigurationFactory.ParseString(
+                $"{MailboxPath}.mailbox-type = \"{typeof(ConnectionMailbox).AssemblyQualifiedName}\""));
 
         Receive<OpenConnection>(Open);
         Receive<ConnectionFinished>(_ => _counted.Remove(Sender));
-        Receive<ConnectionStopped>(stopped => _counted.Remove(stopped.Connection));
         Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_counted.Count)));
     }
 
@@ -63,10 +69,9 @@ public sealed class ConnectionManager : ReceiveActor
         var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
         if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
 
-        var props = ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error);
+        var props = ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error).WithMailbox(MailboxPath);
         if (_settings.ConnectionDispatcher.Length > 0) props = props.WithDispatcher(_settings.ConnectionDispatcher);
         var child = Context.ActorOf(props);
-        Context.WatchWith(child, new ConnectionStopped(child));
         if (counted) _counted.Add(child);
     }
 

@@ -50,7 +50,9 @@ internal sealed class ConnectionActor : ActorBase
     private readonly HandlerQueue _queue = new();
     private readonly ReadBuffer _buffer = new();
     private readonly TimeoutClock _clock;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: a logger per connection (its source string from the actor path) cost every request ~400 bytes.
+    private ILoggingAdapter? _logger;
+    private ILoggingAdapter Log => _logger ??= Context.GetLogger();
 
     // The socket; the handler queue uses _transport, which is the socket or the TLS layer over it.
     private ITransport? _inner;
@@ -191,6 +193,9 @@ internal sealed class ConnectionActor : ActorBase
         _finished = true;
         CloseTransport();
         ReleaseBuffers();
+        // The manager counts this connection until told (it does not watch it). The constructor cannot throw, so every
+        // connection actor that started gets here or to Finish.
+        Context.Parent.Tell(ConnectionManager.ConnectionFinished.Instance, Self);
         var error = TcpErrors.ActorStopped(_crash?.Message ?? "stopped");
         while (_queue.Count > 0)
         {
@@ -445,7 +450,7 @@ internal sealed class ConnectionActor : ActorBase
     {
         if (++_addressIndex < _addresses.Count)
         {
-            _log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], cause?.Message);
+            Log.Debug("connect to {0} failed ({1}); trying the next address", _addresses[_addressIndex - 1], cause?.Message);
             ConnectTo(_addresses[_addressIndex]);
             return;
         }
@@ -804,7 +809,7 @@ internal sealed class ConnectionActor : ActorBase
     {
         _handshaking = false;
         DisarmTimer();
-        _log.Debug("TLS established with {0} ({1})", _request.Host, tls.Protocol);
+        Log.Debug("TLS established with {0} ({1})", _request.Host, tls.Protocol);
         if (!_connected)
         {
             Established();
@@ -924,7 +929,7 @@ internal sealed class ConnectionActor : ActorBase
         DisarmTimer();
         CloseTransport();
         ReleaseBuffers();
-        Context.Parent.Tell(ConnectionManager.ConnectionFinished.Instance);
+        Context.Parent.Tell(ConnectionManager.ConnectionFinished.Instance, Self);
         _replyTo.Tell(new ConnectionClosed(Id));
         Context.Stop(Self);
     }
