@@ -763,8 +763,10 @@ internal sealed class ConnectionActor : ActorBase
         DisarmTimer();
         var tls = new TlsTransport(_inner!, Self, _request.Host, options, _settings.TlsCaCertificates,
             Math.Max(_settings.ReadChunkSize, TlsReadSize), _settings.MaxBytesInFlight, innerReadPending: _readPending);
-        // A socket read still requested (a sync read that timed out) now brings ciphertext.
+        // A socket read still requested (a sync read that timed out, or a read-ahead during the callback that called
+        // starttls) now brings ciphertext.
         _readPending = false;
+        _readingAhead = false;
         _tls = tls;
         _transport = tls;
         _tlsStarted = true;

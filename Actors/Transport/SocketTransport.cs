@@ -160,9 +160,10 @@ internal sealed class SocketTransport : ITransport
         }
 
         Span<byte> stack = stackalloc byte[StackReadSize];
+        stack = stack[..Math.Min(StackReadSize, _readSize)];
         var first = _socket.Receive(stack, SocketFlags.None, out var firstError);
         if (firstError != SocketError.Success || first == 0) return Ended(firstError, out received);
-        if (first < StackReadSize || _readSize <= StackReadSize)
+        if (first < stack.Length || _readSize <= StackReadSize)
         {
             received = new TransportEvent.Received(stack[..first].ToArray());
             return true;

@@ -124,6 +124,32 @@ public class StartTlsTests : ConnectionTestKit
     }
 
     [Fact]
+    public async Task Starttls_from_a_partial_stream_callback_takes_the_read_already_asked_ahead_as_ciphertext()
+    {
+        var log = new SmtpLog();
+        var server = StartSmtp(Pki.Localhost, log);
+        long r1 = NextId(), w2 = NextId(), r3 = NextId(), w4 = NextId(), r5 = NextId();
+        // Partial mode with a batching receiver: the next socket read is asked for while each callback runs.
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true, PartialBatch = 32 });
+
+        await ExpectReadAsync(conn, r1, "220 hello\r\n");
+        Return(conn, new ShiftCallback(r1), new AddHandler(WriteHandler(w2, "STARTTLS\r\n")), new AddHandler(ReadHandler(r3)));
+        await ExpectWrittenAsync(conn, w2);
+        Return(conn);
+        await ExpectReadAsync(conn, r3, "220 go ahead\r\n");
+        // A read is pending from before starttls: what it brings is the server's first TLS record.
+        Return(conn, new StartTls(NoVerify: false), new ShiftCallback(r3), new AddHandler(WriteHandler(w4, "ping\r\n")),
+            new AddHandler(ReadHandler(r5)));
+        await ExpectWrittenAsync(conn, w4);
+        Return(conn);
+        await ExpectReadAsync(conn, r5, "secure:ping\r\n");
+        Return(conn, CloseConnection.Instance);
+        await ExpectClosedAsync(conn);
+        Assert.Equal("tls", await log.AfterGoAhead.Task.WaitAsync(DefaultWait));
+        server.AssertNoScriptErrors();
+    }
+
+    [Fact]
     public async Task Plaintext_after_the_go_ahead_fails_the_connection_and_reaches_neither_tls_nor_a_handler()
     {
         var log = new SmtpLog();
