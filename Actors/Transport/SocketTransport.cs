@@ -23,6 +23,10 @@ internal sealed class SocketTransport : ITransport
     // Most bytes a copied-out read takes on the stack before sizing an array to the rest.
     private const int StackReadSize = 4096;
 
+    // Leased reads of at most this many bytes are copied out, so a connection holds pooled memory in proportion to
+    // what it received, not a read-size buffer per read.
+    private const int SmallLeasedRead = 16 * 1024;
+
     private readonly Socket _socket;
     private readonly IActorRef _owner;
     private readonly int _readSize;
@@ -139,10 +143,10 @@ internal sealed class SocketTransport : ITransport
 
     /// <summary>
     /// One non-blocking receive; false when nothing is there yet. Leased reads go into a pooled buffer of the read size
-    /// and keep it: a fresh array per 64 KiB read cost W3 a third of its speed (BENCHMARKS.md). Other reads land on the
-    /// stack first and leave as an array of their size (a 64-byte reply holds 64 bytes, in one syscall); a read that
-    /// fills the stack buffer goes on into an array sized to what the kernel holds. No buffer is held while the socket
-    /// has nothing to give.
+    /// and keep it (a fresh array per 64 KiB read cost W3 a third of its speed, BENCHMARKS.md), unless they are small.
+    /// Other reads land on the stack first and leave as an array of their size (a 64-byte reply holds 64 bytes, in one
+    /// syscall); a read that fills the stack buffer goes on into an array sized to what the kernel holds. No buffer is
+    /// held while the socket has nothing to give.
     /// </summary>
     private bool TryReceive(out TransportEvent received)
     {
@@ -150,9 +154,16 @@ internal sealed class SocketTransport : ITransport
         {
             var lease = ArrayPool<byte>.Shared.Rent(_readSize);
             var n = _socket.Receive(lease.AsSpan(0, _readSize), SocketFlags.None, out var error);
-            if (error == SocketError.Success && n > 0)
+            if (error == SocketError.Success && n > SmallLeasedRead)
             {
                 received = new TransportEvent.Received(new ReadOnlyMemory<byte>(lease, 0, n), lease);
+                return true;
+            }
+            if (error == SocketError.Success && n > 0)
+            {
+                // A slow stream's small read would hold a whole pooled buffer until Lua is done with it.
+                received = new TransportEvent.Received(lease.AsSpan(0, n).ToArray());
+                ArrayPool<byte>.Shared.Return(lease);
                 return true;
             }
             ArrayPool<byte>.Shared.Return(lease);
