@@ -83,6 +83,8 @@ internal sealed class ConnectionActor : ActorBase
     // makes it, would only then have met it.
     private bool _readingAhead;
     private string? _heldEnd;
+    // The socket error behind _heldEnd (null for the peer's EOF): a write due before the read meets it as its error.
+    private string? _heldError;
 
     /// <summary>
     /// Sync: a limit error raised by a handler the running turn queued. Its operation waits for the turn to end, and
@@ -532,7 +534,7 @@ internal sealed class ConnectionActor : ActorBase
                     if (_heldEnd is { } end)
                     {
                         // What a read-ahead met after the bytes already handed on: the read asked for now meets it.
-                        _heldEnd = null;
+                        _heldEnd = _heldError = null;
                         _eof = true;
                         _buffer.Clear();
                         Fail(end);
@@ -550,6 +552,15 @@ internal sealed class ConnectionActor : ActorBase
                     _transport!.RequestRead();
                     return;
                 case PlanAction.Write:
+                    if (_heldError is { } reason)
+                    {
+                        // A read-ahead met a socket error: the socket is gone (Akka.IO even stopped its actor), so the
+                        // write gets the error the kernel gives a write on a reset socket.
+                        _heldEnd = _heldError = null;
+                        _eof = true;
+                        Fail(TcpErrors.WriteError(reason));
+                        return;
+                    }
                     StartWrite((WriteSpec)step.Handler!);
                     return;
                 case PlanAction.StartTls:
@@ -656,6 +667,8 @@ internal sealed class ConnectionActor : ActorBase
 
     private void OnPeerClosed()
     {
+        // An end is held already: the socket's later reports about it change nothing.
+        if (_heldEnd is not null) return;
         if (HoldsReadAheadEnd(peerClosed: true))
         {
             _readPending = _readingAhead = false;
@@ -842,10 +855,14 @@ internal sealed class ConnectionActor : ActorBase
     {
         // Once we closed the socket, what Akka.IO still reports about it concerns nobody.
         if (_fatalError is not null || _transport is null) return;
+        // An end is held already: a second report of the same socket (Akka.IO's Terminated after ErrorClosed) waits too,
+        // unless a write is in flight, whose error it is.
+        if (_heldEnd is not null && _write is null) return;
         if (HoldsReadAheadEnd(peerClosed: false))
         {
             _readPending = _readingAhead = false;
             _heldEnd = TcpErrors.ReadError(reason);
+            _heldError = reason;
             return;
         }
         _readingAhead = false;

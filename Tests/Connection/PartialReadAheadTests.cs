@@ -86,6 +86,30 @@ public class PartialReadAheadTests : ConnectionTestKit
     }
 
     [Fact]
+    public async Task Write_queued_by_the_callback_a_reset_arrived_during_gets_the_reset_as_its_error()
+    {
+        var firstTurn = NewResult<bool>();
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync("first bytes");
+            await firstTurn.Task;
+            c.Reset();
+        });
+        long r1 = NextId(), w2 = NextId();
+        var conn = await OpenAsync(Streaming(server, r1));
+
+        await ExpectReadAsync(conn, r1, "first bytes");
+        firstTurn.SetResult(true);
+        await ExpectNothingAsync(conn, TimeSpan.FromMilliseconds(300));
+        // The stream's handler steps aside for a write: the reset the read-ahead met is that write's error.
+        Return(conn, new ShiftCallback(r1), new AddHandler(WriteHandler(w2, "QUIT\r\n")));
+
+        await ExpectFailedAsync(conn, w2, TcpErrors.WriteError("Connection reset by peer"));
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
     public async Task Bytes_a_stopped_batch_gives_back_come_before_a_close_met_while_it_ran()
     {
         var payload = Payload(100_000, seed: 5);
