@@ -66,7 +66,9 @@ internal sealed class SocketTransport : ITransport
         {
             connect = Task.FromException(e);
         }
-        connect.PipeTo(_owner,
+        // A loopback connect often completes at once: told without a continuation.
+        if (connect.IsCompletedSuccessfully) _owner.Tell(TransportEvent.Connected.Instance);
+        else connect.PipeTo(_owner,
             success: () => TransportEvent.Connected.Instance,
             failure: ex => new TransportEvent.Failed(ex, WhileConnecting: true));
     }
@@ -138,7 +140,7 @@ internal sealed class SocketTransport : ITransport
         if (_closed) return;
         // Bytes already there: a non-blocking receive takes them at once, reported without a task or a thread hop.
         if (TryReceive(out var received)) _owner.Tell(received);
-        else WaitThenReceiveAsync().PipeTo(_owner, failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
+        else _ = WaitThenReceiveAsync();
     }
 
     /// <summary>
@@ -208,14 +210,24 @@ internal sealed class SocketTransport : ITransport
         return error != SocketError.WouldBlock;
     }
 
-    private async Task<TransportEvent> WaitThenReceiveAsync()
+    /// <summary>Waits for readability, then receives and tells the owner; never faults (a failure is told too).</summary>
+    private async Task WaitThenReceiveAsync()
     {
-        while (true)
+        TransportEvent received;
+        try
         {
-            // Readable (data, EOF or an error) first, with no buffer held while the peer is silent.
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            if (TryReceive(out var received)) return received;
+            do
+            {
+                // Readable (data, EOF or an error) first, with no buffer held while the peer is silent.
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            }
+            while (!TryReceive(out received));
         }
+        catch (Exception e)
+        {
+            received = new TransportEvent.Failed(e, WhileConnecting: false);
+        }
+        _owner.Tell(received);
     }
 
     public void ShutdownOutput()
