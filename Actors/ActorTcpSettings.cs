@@ -16,7 +16,7 @@ public sealed record ActorTcpSettings
     /// <summary>Most bytes delivered by a pattern-less read or by one partial-mode callback.</summary>
     public int ReadChunkSize { get; init; } = 8192;
 
-    /// <summary>Most bytes buffered for one read waiting for its stop pattern.</summary>
+    /// <summary>Most bytes before a stop pattern: a longer line fails its read, however its bytes were split into reads.</summary>
     public long MaxReadBuffer { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Most connections open at once through one manager.</summary>

@@ -125,6 +125,31 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     }
 
     [Fact]
+    public async Task Line_longer_than_max_read_buffer_fails_even_when_one_socket_read_brings_it_whole()
+    {
+        // 70 kB, then the pattern: under io.read-size (256 KiB), so one read usually takes it all.
+        var line = Payload(70_000, seed: 23, exclude: (byte)'\n');
+        var sent = NewResult<bool>();
+        var server = StartServer(async (c, _) =>
+        {
+            await c.SendAsync(Concat(line, Bytes("\n")));
+            sent.TrySetResult(true);
+            await c.SilentAsync();
+        });
+        var r1 = NextId();
+        // The read handler comes after a connect callback held until the whole line is in the kernel's buffer.
+        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\n")) with { NotifyConnected = true });
+        await ExpectEstablishedAsync(conn);
+        await sent.Task.WaitAsync(DefaultWait);
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+        Return(conn);
+
+        await ExpectFailedAsync(conn, r1, TcpErrors.ReadBufferLimit(ReadBufferLimit));
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
     public async Task Line_shorter_than_max_read_buffer_is_delivered()
     {
         var line = Payload(60_000, seed: 19, exclude: (byte)'\n');
