@@ -82,9 +82,14 @@ internal sealed class ConnectionActor : ActorBase
     // read meets is held in _heldEnd until the bytes before it were handed on: a read made after the turn, as rspamd
     // makes it, would only then have met it.
     private bool _readingAhead;
-    private string? _heldEnd;
-    // The socket error behind _heldEnd (null for the peer's EOF): a write due before the read meets it as its error.
-    private string? _heldError;
+    private HeldEnd? _heldEnd;
+
+    /// <summary>What a read-ahead met: the peer's EOF (<paramref name="SocketError"/> null) or a socket error.</summary>
+    private readonly record struct HeldEnd(string? SocketError)
+    {
+        /// <summary>The error of the read that meets it.</summary>
+        public string ReadError => SocketError is null ? TcpErrors.ConnectionTerminated : TcpErrors.ReadError(SocketError);
+    }
 
     /// <summary>
     /// Sync: a limit error raised by a handler the running turn queued. Its operation waits for the turn to end, and
@@ -412,7 +417,7 @@ internal sealed class ConnectionActor : ActorBase
                     return true;
                 }
                 Plan();
-                if (_leases.Count > 0) _leases.ReleaseUnused(_buffer, _inTurn ? _delivered : default);
+                ReleaseIdleLeases();
                 return true;
             default:
                 return false;
@@ -534,10 +539,10 @@ internal sealed class ConnectionActor : ActorBase
                     if (_heldEnd is { } end)
                     {
                         // What a read-ahead met after the bytes already handed on: the read asked for now meets it.
-                        _heldEnd = _heldError = null;
+                        _heldEnd = null;
                         _eof = true;
                         _buffer.Clear();
-                        Fail(end);
+                        Fail(end.ReadError);
                         return;
                     }
                     if (_buffer.Length >= _settings.MaxReadBuffer)
@@ -552,11 +557,11 @@ internal sealed class ConnectionActor : ActorBase
                     _transport!.RequestRead();
                     return;
                 case PlanAction.Write:
-                    if (_heldError is { } reason)
+                    if (_heldEnd is { SocketError: { } reason })
                     {
                         // A read-ahead met a socket error: the socket is gone (Akka.IO even stopped its actor), so the
                         // write gets the error the kernel gives a write on a reset socket.
-                        _heldEnd = _heldError = null;
+                        _heldEnd = null;
                         _eof = true;
                         Fail(TcpErrors.WriteError(reason));
                         return;
@@ -596,6 +601,12 @@ internal sealed class ConnectionActor : ActorBase
         _transport.RequestRead();
     }
 
+    private void Hold(HeldEnd end)
+    {
+        _readPending = _readingAhead = false;
+        _heldEnd = end;
+    }
+
     /// <summary>Whether what a read-ahead met must wait: a callback runs, or bytes before it were not handed on yet.</summary>
     private bool HoldsReadAheadEnd(bool peerClosed)
     {
@@ -619,16 +630,22 @@ internal sealed class ConnectionActor : ActorBase
         if (lease is not null) data = Adopt(data, lease);
         if (_tls is { } tls) tls.OnCipherReceived(data);
         else OnReceived(data);
+        ReleaseIdleLeases();
+    }
+
+    /// <summary>Gives back the pooled buffers neither the read buffer nor a running turn reads any more.</summary>
+    private void ReleaseIdleLeases()
+    {
         if (_leases.Count > 0) _leases.ReleaseUnused(_buffer, _inTurn ? _delivered : default);
     }
 
     /// <summary>
-    /// Bytes received into a pooled buffer: a streaming connection keeps the buffer until its bytes were handed on
-    /// (no copy); under TLS they are copied out, as the TLS layer keeps what it is given.
+    /// Bytes received into a pooled buffer (only a streaming connection's transport leases): kept until its bytes were
+    /// handed on (no copy); under TLS they are copied out, as the TLS layer keeps what it is given.
     /// </summary>
     private ReadOnlyMemory<byte> Adopt(ReadOnlyMemory<byte> data, byte[] lease)
     {
-        if (StreamsBatches && _tls is null)
+        if (_tls is null)
         {
             _leases.Hold(lease);
             return data;
@@ -671,8 +688,7 @@ internal sealed class ConnectionActor : ActorBase
         if (_heldEnd is not null) return;
         if (HoldsReadAheadEnd(peerClosed: true))
         {
-            _readPending = _readingAhead = false;
-            _heldEnd = TcpErrors.ConnectionTerminated;
+            Hold(new HeldEnd(SocketError: null));
             return;
         }
         _readingAhead = false;
@@ -860,9 +876,7 @@ internal sealed class ConnectionActor : ActorBase
         if (_heldEnd is not null && _write is null) return;
         if (HoldsReadAheadEnd(peerClosed: false))
         {
-            _readPending = _readingAhead = false;
-            _heldEnd = TcpErrors.ReadError(reason);
-            _heldError = reason;
+            Hold(new HeldEnd(reason));
             return;
         }
         _readingAhead = false;
