@@ -14,7 +14,9 @@ internal sealed partial class TcpModule
     public void Destroy(LuaRuntime runtime, LuaSession session)
     {
         List<LuaConnection>? strangers = null;
-        foreach (var connection in _connections.Values)
+        // A snapshot: abandoning a coroutine closes its thread, which runs its pending <close> handlers, and those may
+        // start requests (a change to the connection table the loop would trip over).
+        foreach (var connection in _connections.Values.ToArray())
         {
             if (connection.Abandoned) continue;
             var owned = ReferenceEquals(connection.Session, session);

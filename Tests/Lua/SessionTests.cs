@@ -90,6 +90,33 @@ public sealed class SessionTests : ConnectionTestKit
     }
 
     [Fact]
+    public async Task A_close_handler_that_starts_a_request_while_its_session_is_destroyed_leaves_the_host_serving()
+    {
+        using var holding = new HoldingServer();
+        await DefineAsync($$"""
+            local tcp = require 'rspamd_tcp'
+            function hold(task)
+              -- Abandoning this coroutine at the deadline runs the handler, which opens a connection meanwhile.
+              local guard <close> = setmetatable({}, {__close = function()
+                tcp.request{host = '127.0.0.1', port = {{holding.Port}}, data = 'x\n', timeout = 0.2,
+                  callback = function(err) print('late request', err) end}
+              end})
+              local ok, conn = tcp.connect_sync{task = task, host = '127.0.0.1', port = {{holding.Port}}, timeout = 20}
+              print('never', conn:read_once())
+            end
+            function alive(task) print('alive') end
+            """);
+
+        var held = await RunTaskAsync("hold", new Dictionary<string, object?>(), TimeSpan.FromMilliseconds(300));
+        var after = await RunTaskAsync("alive", new Dictionary<string, object?>(), TimeSpan.FromSeconds(5));
+
+        Assert.True(held.TimedOut, held.Error);
+        // The Lua state survived (a host restart would have lost the functions defined above).
+        Assert.Null(after.Error);
+        Assert.Contains("alive\n", _printed.Text);
+    }
+
+    [Fact]
     public async Task Deadline_mid_connect_aborts_the_pending_connect()
     {
         using var full = new FullBacklogListener();
