@@ -213,10 +213,13 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         Return(co);
     }
 
-    /// <summary>Closes and forgets a coroutine that must not run again (see <see cref="InstructionBudget.Tripped"/>).</summary>
+    /// <summary>
+    /// Forgets a coroutine that must not run again (see <see cref="InstructionBudget.Tripped"/>); the collector frees the
+    /// thread. It is not closed: closing runs its pending <c>&lt;close&gt;</c> handlers, and on this thread hooks are off
+    /// for good, so an endless handler would hold the host's only thread with no budget to stop it.
+    /// </summary>
     private void Discard(Coroutine co)
     {
-        lua_closethread(co.L, runtime.L);
         co.Owner = null;
         co.Session = null;
         _byState.Remove(co.L);

@@ -49,6 +49,33 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_runaway_body_with_an_endless_close_handler_fails_and_the_handler_never_runs()
+    {
+        var server = StartServer(async (c, _) =>
+        {
+            await c.ReadUntilAsync("\n");
+            await c.SendAsync("pong\n");
+            await c.SilentAsync(TimeSpan.FromSeconds(2));
+        });
+        var lines = new PrintedLines();
+        var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
+
+        // Closing the stopped run's thread would run the handler with hooks off (no budget): it is dropped instead.
+        var loop = await RunAsync(host, """
+            local guard <close> = setmetatable({}, {__close = function() print('closed') while true do end end})
+            while true do end
+            """, []);
+        var ok = await RunAsync(host, """
+            require('rspamd_tcp').request{host = '127.0.0.1', port = tonumber(arg[1]), data = 'ping\n', stop_pattern = '\n',
+              callback = function(err, data) print('after', err, tostring(data)) end}
+            """, [server.Port.ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.Contains("instruction budget exceeded (actortcp.lua.instruction-budget = 1000000)", loop.Error, StringComparison.Ordinal);
+        Assert.Null(ok.Error);
+        Assert.Equal(["after\tnil\tpong"], lines.Lines);
+    }
+
+    [Fact]
     public async Task A_body_doing_sync_requests_in_a_loop_gets_a_fresh_budget_after_each_wait()
     {
         var server = StartServer(async (c, _) =>
