@@ -23,6 +23,9 @@ public sealed class ConnectionMailboxTests(ITestOutputHelper output) : Connectio
         var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId())));
 
         Assert.Equal(typeof(ConnectionMailbox.SmallQueue), QueueOf(conn.Actor));
+        // Declared by HOCON.conf itself, not only by the manager's fallback.
+        var hoconConf = ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")));
+        Assert.Equal(typeof(ConnectionMailbox).FullName + ", ActorTcp.Actors", hoconConf.GetString("actortcp.connection-mailbox.mailbox-type"));
         conn.Tell(CloseConnection.Instance);
         await ExpectClosedAsync(conn);
     }

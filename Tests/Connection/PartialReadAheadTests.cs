@@ -199,8 +199,11 @@ public sealed class PooledReadTests(ITestOutputHelper output) : ConnectionTestKi
     public async Task Streaming_reads_lie_in_pooled_read_size_buffers_and_other_reads_in_arrays_of_their_size()
     {
         var payload = Payload(600_000, seed: 9);
+        var greeted = NewResult<bool>();
         var streamServer = StartServer(async (c, _) =>
         {
+            await c.SendAsync("hello");
+            await greeted.Task;
             await c.SendAsync(payload);
             await c.SilentAsync();
         });
@@ -213,6 +216,12 @@ public sealed class PooledReadTests(ITestOutputHelper output) : ConnectionTestKi
         var stream = await OpenAsync(RequestTo(streamServer, ReadHandler(streamed)) with { Partial = true, PartialBatch = 32 });
         var plain = NextId();
         var single = await OpenAsync(RequestTo(replyServer, ReadHandler(plain)));
+
+        // A small read of a stream is copied out, so a slow stream holds no pooled buffer.
+        var small = await ExpectReadAsync(stream, streamed, "hello");
+        Assert.Equal(5, ArrayLength(small.Data));
+        greeted.SetResult(true);
+        Return(stream);
 
         var received = new List<byte>();
         var pooled = 0;

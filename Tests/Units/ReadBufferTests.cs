@@ -162,6 +162,18 @@ public class ReadBufferTests
 
         Assert.True(buffer.Views(chunk));
         Assert.False(buffer.Views(other));
+        // A chunk partly taken is still viewed (a pooled read is a slice of a larger array).
+        Assert.Equal("ab", S(buffer.TakeUpTo(2)));
+        Assert.True(buffer.Views(chunk));
+        // Bytes given back in front of unread ones are joined in a new array.
+        buffer.Restore(chunk.AsMemory(0, 2));
+        Assert.False(buffer.Views(chunk));
+        Assert.Equal("abcdef", S(buffer.TakeUpTo(6)));
+        // Given back to an empty buffer they are viewed where they lie.
+        buffer.Restore(chunk.AsMemory(2, 4));
+        Assert.True(buffer.Views(chunk));
+        buffer.Clear();
+        buffer.Append(chunk);
         // A second chunk is appended to a private copy: neither array is viewed any more.
         buffer.Append(other);
         Assert.False(buffer.Views(chunk));
