@@ -47,7 +47,7 @@ public sealed record ActorTcpSettings
     public bool DnsUseCache { get; init; } = true;
 
     /// <summary>Most bytes one socket read takes (<c>io.read-size</c>); handlers still get chunks of <see cref="ReadChunkSize"/>.</summary>
-    public int SocketReadSize { get; init; } = 256 * 1024;
+    public int SocketReadSize { get; init; } = 512 * 1024;
 
     /// <summary>The dispatcher connection actors run on (<c>connection-dispatcher</c>); empty for Akka's default.</summary>
     public string ConnectionDispatcher { get; init; } = "";

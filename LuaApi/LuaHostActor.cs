@@ -1,3 +1,4 @@
+using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.LuaApi.Modules;
 using ActorTcp.LuaApi.Sessions;
@@ -44,7 +45,13 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
-        _tcp = new TcpModule(_manager) { Host = Self };
+        var settings = ActorTcpSettings.Create(Context.System.Settings.Config);
+        _tcp = new TcpModule(_manager)
+        {
+            Host = Self,
+            // A partial stream's whole socket read in one turn: its chunks then cost one pair of hand-offs.
+            PartialBatch = Math.Max(1, settings.SocketReadSize / settings.ReadChunkSize),
+        };
         _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp],
             LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;

@@ -20,10 +20,12 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
 
     private static ReadOnlySpan<byte> ConnMetatableZ => "rspamd{tcp}\0"u8;
 
-    // Partial mode: most chunks per message from the connection actor (one socket read of io.read-size), each still
-    // its own callback call (one turn, i.e. two thread hand-offs, per chunk made partial streams 3-4x slower than the
-    // socket, BENCHMARKS.md W3).
-    private const int PartialBatch = 32;
+    /// <summary>
+    /// Partial mode: most chunks per message from the connection actor, each still its own callback call. One turn
+    /// (two thread hand-offs) per chunk made partial streams 3-4x slower than the socket (BENCHMARKS.md W3); the host
+    /// sets it so one socket read (<c>io.read-size</c>) is one turn.
+    /// </summary>
+    public int PartialBatch { get; init; } = 32;
 
     private readonly Dictionary<long, LuaConnection> _connections = new();
     private long _lastRequestId;

@@ -127,7 +127,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Line_longer_than_max_read_buffer_fails_even_when_one_socket_read_brings_it_whole()
     {
-        // 70 kB, then the pattern: under io.read-size (256 KiB), so one read usually takes it all.
+        // 70 kB, then the pattern: under io.read-size (512 KiB), so one read usually takes it all.
         var line = Payload(70_000, seed: 23, exclude: (byte)'\n');
         var sent = NewResult<bool>();
         var server = StartServer(async (c, _) =>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Tests.Support;
 using Xunit;
@@ -229,7 +230,7 @@ public sealed class PooledReadTests(ITestOutputHelper output) : ConnectionTestKi
         {
             var read = await ExpectTurnAsync<ReadCompleted>(stream);
             var length = ArrayLength(read.Data);
-            if (length == 256 * 1024) pooled++;
+            if (length == ActorTcpSettings.Default.SocketReadSize) pooled++;
             else Assert.True(length <= 16 * 1024, $"a {read.Data.Length}-byte delivery lies in a {length}-byte array");
             received.AddRange(read.Data.ToArray());
             Return(stream);
