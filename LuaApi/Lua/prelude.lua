@@ -64,13 +64,36 @@ end
 -- Lua runs finalizers with hooks off, so an endless __gc would hang the host out of the budget's reach: while a
 -- budget is set, plugins may not give a table a __gc metamethod (Lua only honours one present at setmetatable time).
 if raw.instruction_budget then
-  local setmetatable, rawget, type = setmetatable, rawget, type
+  local setmetatable, rawget, rawset, type, pairs = setmetatable, rawget, rawset, type, pairs
+  local refused = '__gc metamethods are not allowed while actortcp.lua.instruction-budget is set ' ..
+    '(a finalizer runs outside the budget)'
   _G.setmetatable = function(t, mt)
-    if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
-      error('setmetatable: __gc metamethods are not allowed while actortcp.lua.instruction-budget is set ' ..
-        '(a finalizer runs outside the budget)', 2)
-    end
+    if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then error('setmetatable: ' .. refused, 2) end
     return setmetatable(t, mt)
+  end
+
+  -- The host's own metatables (raw.*_mt, and tasks') are reachable with getmetatable, as in rspamd, and the host
+  -- attaches them without the check above: a __gc put into one would make every later object of that class a
+  -- finalized one. Plugins may still add other fields; __gc is refused, however it is stored.
+  local guarded = setmetatable({}, {__mode = 'k'})
+  local guard = {
+    __newindex = function(mt, key, value)
+      if key == '__gc' then error('__gc: ' .. refused, 2) end
+      rawset(mt, key, value)
+    end,
+    __metatable = false, -- the guard itself can be neither read nor replaced
+  }
+  local function protect(mt)
+    guarded[mt] = true
+    setmetatable(mt, guard)
+  end
+  for name, value in pairs(raw) do
+    if type(name) == 'string' and name:sub(-3) == '_mt' and type(value) == 'table' then protect(value) end
+  end
+  protect(task_mt)
+  _G.rawset = function(t, key, value)
+    if key == '__gc' and guarded[t] then error('rawset: ' .. refused, 2) end
+    return rawset(t, key, value)
   end
 end
 
