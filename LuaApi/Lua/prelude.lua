@@ -91,6 +91,9 @@ if raw.instruction_budget then
     if type(name) == 'string' and name:sub(-3) == '_mt' and type(value) == 'table' then protect(value) end
   end
   protect(task_mt)
+  -- io's file handles have a __gc of their own (it closes the file), so a plugin could replace it rather than add
+  -- one: their metatable is hidden instead (io.type, methods and tostring do not need it).
+  if io and io.stdout then rawset(getmetatable(io.stdout), '__metatable', false) end
   _G.rawset = function(t, key, value)
     if key == '__gc' and guarded[t] then error('rawset: ' .. refused, 2) end
     return rawset(t, key, value)

@@ -1,7 +1,8 @@
 -- While an instruction budget is set, the host's own metatables (reachable with getmetatable, as in rspamd) refuse a
 -- __gc too: the host attaches them to every new text, conn and sync conn, so a __gc put into one would finalize each
 -- of those objects outside the budget (an endless one hung the host). Plugins may still add other fields; the guard
--- itself can be neither read nor replaced, and rawset elsewhere is unchanged.
+-- itself can be neither read nor replaced, and rawset elsewhere is unchanged. io's file metatable, whose __gc could be
+-- replaced, is hidden.
 local tcp = require 'rspamd_tcp'
 local text = require 'rspamd_text'
 local function show(label, ok, err) print(label, ok, (tostring(err):gsub('^[^:]*:%d+: ', ''))) end
@@ -15,6 +16,10 @@ print('guard hidden', getmetatable(tmt))
 tmt.plugin_field = 'kept'
 print('other field', tmt.plugin_field, rawget(tmt, '__gc'))
 print('rawset elsewhere', rawset({}, '__gc', 1).__gc)
+-- io's file handles have a __gc already (closing the file): their metatable is hidden, files work as before.
+print('file metatable', getmetatable(io.stdout))
+local f = io.open('/dev/null')
+print('file', io.type(f), f:read('a'), f:close(), io.type(f))
 
 local _, sconn = tcp.connect_sync{host = servers.host, port = servers.echo}
 show('sync conn assign', pcall(function() getmetatable(sconn).__gc = endless end))
