@@ -40,6 +40,31 @@ internal static class DataPieces
             if (!bytes.IsEmpty) pieces.Add(bytes.ToArray());
             lua_pop(L, 1);
         }
-        return new Result(pieces, null);
+        return new Result(Merged(pieces), null);
+    }
+
+    /// <summary>Pieces up to this many bytes in all go out as one: rspamd writes a table with one writev.</summary>
+    public const int MergeLimit = 64 * 1024;
+
+    /// <summary>
+    /// Small pieces joined into one, so the socket gets them in one send (one segment with TCP_NODELAY) as rspamd's
+    /// writev gives them: a naive peer may read a command with one recv, and a send per piece costs a syscall each.
+    /// </summary>
+    private static List<ReadOnlyMemory<byte>> Merged(List<ReadOnlyMemory<byte>> pieces)
+    {
+        if (pieces.Count < 2) return pieces;
+        var total = 0L;
+        foreach (var piece in pieces) total += piece.Length;
+        if (total > MergeLimit) return pieces;
+        var joined = new byte[total];
+        var at = 0;
+        foreach (var piece in pieces)
+        {
+            piece.Span.CopyTo(joined.AsSpan(at));
+            at += piece.Length;
+        }
+        pieces.Clear();
+        pieces.Add(joined);
+        return pieces;
     }
 }
