@@ -117,6 +117,30 @@ public sealed class SessionTests : ConnectionTestKit
     }
 
     [Fact]
+    public async Task An_endless_close_handler_run_when_its_session_is_destroyed_is_stopped_by_the_instruction_budget()
+    {
+        using var holding = new HoldingServer();
+        await DefineAsync($$"""
+            local tcp = require 'rspamd_tcp'
+            function hold(task)
+              -- Abandoning this coroutine at the deadline closes it, which runs the handler outside any callback run.
+              local guard <close> = setmetatable({}, {__close = function() print('closing') while true do end end})
+              local ok, conn = tcp.connect_sync{task = task, host = '127.0.0.1', port = {{holding.Port}}, timeout = 20}
+              print('never', conn:read_once())
+            end
+            function alive(task) print('alive') end
+            """);
+
+        var held = await RunTaskAsync("hold", new Dictionary<string, object?>(), TimeSpan.FromMilliseconds(300));
+        var after = await RunTaskAsync("alive", new Dictionary<string, object?>(), TimeSpan.FromSeconds(10));
+
+        Assert.True(held.TimedOut, held.Error);
+        // The handler ran (and was stopped: the thread's count hook of its last run is still set), then the host served.
+        Assert.Null(after.Error);
+        Assert.Equal("closing\nalive\n", _printed.Text);
+    }
+
+    [Fact]
     public async Task Deadline_mid_connect_aborts_the_pending_connect()
     {
         using var full = new FullBacklogListener();
