@@ -47,7 +47,6 @@ internal static unsafe partial class LuaNative
     public const int LUA_GCCOUNT = 3;
     public const int LUA_GCCOUNTB = 4;
     public const int LUA_GCGEN = 10;
-    public const int LUA_GCINC = 11;
 
     public const int LUA_MASKCOUNT = 1 << 3;
 
@@ -116,7 +115,7 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Lib)] public static partial int lua_isyieldable(IntPtr L);
 
     [LibraryImport(Lib)] public static partial int lua_gc(IntPtr L, int what, int arg);
-    // lua_gc is variadic; LUA_GCGEN and LUA_GCINC read two and three int arguments (0 keeps a parameter as it is).
+    // lua_gc is variadic; LUA_GCGEN reads two int arguments (0 keeps a parameter as it is). Incremental is Lua's default.
     [LibraryImport(Lib, EntryPoint = "lua_gc")] public static partial int lua_gc_mode(IntPtr L, int what, int a, int b, int c);
     [LibraryImport(Lib)] public static partial void lua_sethook(IntPtr L, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, void> f, int mask, int count);
 
