@@ -18,21 +18,26 @@ namespace ActorTcp.Tests.Lua;
 public sealed class InstructionBudgetTests(ITestOutputHelper output)
     : ConnectionTestKit(output, "actortcp.lua.instruction-budget = 1000000")
 {
+    /// <summary>A request to port arg[1] whose callback prints arg[2], the error and the reply.</summary>
+    private const string PingRequest = """
+        require('rspamd_tcp').request{host = '127.0.0.1', port = tonumber(arg[1]), data = 'ping\n', stop_pattern = '\n',
+          callback = function(err, data) print(arg[2], err, tostring(data)) end}
+        """;
+
+    /// <summary>A server that answers one line with "pong", then stays silent a while.</summary>
+    private LoopbackServer StartPongServer() => StartServer(async (c, _) =>
+    {
+        await c.ReadUntilAsync("\n");
+        await c.SendAsync("pong\n");
+        await c.SilentAsync(TimeSpan.FromSeconds(2));
+    });
+
     [Fact]
     public async Task Endless_script_bodies_fail_with_the_budget_error_and_the_host_keeps_serving()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\n");
-            await c.SendAsync("pong\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(2));
-        });
+        var server = StartPongServer();
         var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
-        const string request = """
-            require('rspamd_tcp').request{host = '127.0.0.1', port = tonumber(arg[1]), data = 'ping\n', stop_pattern = '\n',
-              callback = function(err, data) print(arg[2], err, tostring(data)) end}
-            """;
         var port = server.Port.ToString(CultureInfo.InvariantCulture);
 
         for (var round = 1; round <= 3; round++)
@@ -40,7 +45,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             var loop = await RunAsync(host, "while true do end", []);
             Assert.Contains("instruction budget exceeded (actortcp.lua.instruction-budget = 1000000)", loop.Error, StringComparison.Ordinal);
             // A loop between sync operations is not stopped for the sum of its runs: each resume has its own budget.
-            var ok = await RunAsync(host, request, [port, "round " + round]);
+            var ok = await RunAsync(host, PingRequest, [port, "round " + round]);
             Assert.Null(ok.Error);
         }
         Assert.Equal(["round 1\tnil\tpong", "round 2\tnil\tpong", "round 3\tnil\tpong"], lines.Lines);
@@ -51,12 +56,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
     [Fact]
     public async Task A_runaway_body_with_an_endless_close_handler_fails_and_the_handler_never_runs()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\n");
-            await c.SendAsync("pong\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(2));
-        });
+        var server = StartPongServer();
         var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
 
@@ -65,10 +65,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             local guard <close> = setmetatable({}, {__close = function() print('closed') while true do end end})
             while true do end
             """, []);
-        var ok = await RunAsync(host, """
-            require('rspamd_tcp').request{host = '127.0.0.1', port = tonumber(arg[1]), data = 'ping\n', stop_pattern = '\n',
-              callback = function(err, data) print('after', err, tostring(data)) end}
-            """, [server.Port.ToString(CultureInfo.InvariantCulture)]);
+        var ok = await RunAsync(host, PingRequest, [server.Port.ToString(CultureInfo.InvariantCulture), "after"]);
 
         Assert.Contains("instruction budget exceeded (actortcp.lua.instruction-budget = 1000000)", loop.Error, StringComparison.Ordinal);
         Assert.Null(ok.Error);

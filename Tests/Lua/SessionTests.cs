@@ -93,22 +93,11 @@ public sealed class SessionTests : ConnectionTestKit
     public async Task A_close_handler_that_starts_a_request_while_its_session_is_destroyed_leaves_the_host_serving()
     {
         using var holding = new HoldingServer();
-        await DefineAsync($$"""
-            local tcp = require 'rspamd_tcp'
-            function hold(task)
-              -- Abandoning this coroutine at the deadline runs the handler, which opens a connection meanwhile.
-              local guard <close> = setmetatable({}, {__close = function()
-                tcp.request{host = '127.0.0.1', port = {{holding.Port}}, data = 'x\n', timeout = 0.2,
-                  callback = function(err) print('late request', err) end}
-              end})
-              local ok, conn = tcp.connect_sync{task = task, host = '127.0.0.1', port = {{holding.Port}}, timeout = 20}
-              print('never', conn:read_once())
-            end
-            function alive(task) print('alive') end
+        // Abandoning the coroutine at the deadline runs the handler, which opens a connection meanwhile.
+        var (held, after) = await DestroyWithCloseHandlerAsync(holding, $$"""
+            tcp.request{host = '127.0.0.1', port = {{holding.Port}}, data = 'x\n', timeout = 0.2,
+              callback = function(err) print('late request', err) end}
             """);
-
-        var held = await RunTaskAsync("hold", new Dictionary<string, object?>(), TimeSpan.FromMilliseconds(300));
-        var after = await RunTaskAsync("alive", new Dictionary<string, object?>(), TimeSpan.FromSeconds(5));
 
         Assert.True(held.TimedOut, held.Error);
         // The Lua state survived (a host restart would have lost the functions defined above).
@@ -120,24 +109,35 @@ public sealed class SessionTests : ConnectionTestKit
     public async Task An_endless_close_handler_run_when_its_session_is_destroyed_is_stopped_by_the_instruction_budget()
     {
         using var holding = new HoldingServer();
-        await DefineAsync($$"""
-            local tcp = require 'rspamd_tcp'
-            function hold(task)
-              -- Abandoning this coroutine at the deadline closes it, which runs the handler outside any callback run.
-              local guard <close> = setmetatable({}, {__close = function() print('closing') while true do end end})
-              local ok, conn = tcp.connect_sync{task = task, host = '127.0.0.1', port = {{holding.Port}}, timeout = 20}
-              print('never', conn:read_once())
-            end
-            function alive(task) print('alive') end
-            """);
-
-        var held = await RunTaskAsync("hold", new Dictionary<string, object?>(), TimeSpan.FromMilliseconds(300));
-        var after = await RunTaskAsync("alive", new Dictionary<string, object?>(), TimeSpan.FromSeconds(10));
+        // Abandoning the coroutine at the deadline closes it, which runs the handler outside any callback run.
+        var (held, after) = await DestroyWithCloseHandlerAsync(holding, "print('closing') while true do end");
 
         Assert.True(held.TimedOut, held.Error);
         // The handler ran (and was stopped: the thread's count hook of its last run is still set), then the host served.
         Assert.Null(after.Error);
         Assert.Equal("closing\nalive\n", _printed.Text);
+    }
+
+    /// <summary>
+    /// Runs <c>hold</c>: a sync read on <paramref name="holding"/> with a <c>&lt;close&gt;</c> handler of body
+    /// <paramref name="closeBody"/>, until its 300 ms deadline destroys the session; then <c>alive</c>, which prints "alive".
+    /// </summary>
+    private async Task<(ScriptFinished Held, ScriptFinished After)> DestroyWithCloseHandlerAsync(HoldingServer holding, string closeBody)
+    {
+        await DefineAsync($$"""
+            local tcp = require 'rspamd_tcp'
+            function hold(task)
+              local guard <close> = setmetatable({}, {__close = function()
+                {{closeBody}}
+              end})
+              local ok, conn = tcp.connect_sync{task = task, host = '127.0.0.1', port = {{holding.Port}}, timeout = 20}
+              print('never', conn:read_once())
+            end
+            function alive(task) print('alive') end
+            """);
+        var held = await RunTaskAsync("hold", new Dictionary<string, object?>(), TimeSpan.FromMilliseconds(300));
+        var after = await RunTaskAsync("alive", new Dictionary<string, object?>(), TimeSpan.FromSeconds(10));
+        return (held, after);
     }
 
     [Fact]
