@@ -187,6 +187,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     {
         public void Info(string message) => log.Info(message);
         public void Warning(string message) => log.Warning(message);
+        public void Error(string message) => log.Error(message);
         public void Debug(string message) => log.Debug(message);
     }
 }

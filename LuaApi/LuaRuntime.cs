@@ -244,6 +244,9 @@ public interface ILuaLog
     /// <summary>A warning.</summary>
     void Warning(string message);
 
+    /// <summary>An error (rspamd_logger's <c>errx</c>).</summary>
+    void Error(string message);
+
     /// <summary>A debug line.</summary>
     void Debug(string message);
 }

@@ -17,5 +17,8 @@ public sealed class LoggerLuaLog(ILogger logger) : ILuaLog
     public void Warning(string message) => logger.Log(LogLevel.Warning, "{LuaMessage}", message);
 
     /// <inheritdoc/>
+    public void Error(string message) => logger.Log(LogLevel.Error, "{LuaMessage}", message);
+
+    /// <inheritdoc/>
     public void Debug(string message) => logger.Log(LogLevel.Debug, "{LuaMessage}", message);
 }

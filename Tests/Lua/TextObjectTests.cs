@@ -23,6 +23,8 @@ public class TextObjectTests
 
         public void Warning(string message) => Lines.Add("warning: " + message);
 
+        public void Error(string message) => Lines.Add("error: " + message);
+
         public void Debug(string message) => Lines.Add("debug: " + message);
     }
 
