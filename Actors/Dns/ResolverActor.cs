@@ -8,9 +8,10 @@ namespace ActorTcp.Actors.Dns;
 
 /// <summary>
 /// Resolves host names for connection actors: answers <see cref="Resolve"/> with <see cref="Resolved"/> (A records in
-/// answer order, then AAAA) or <see cref="ResolveFailed"/> with rspamd's error text. One DnsClient client serves every
-/// request, so its answer cache and pooled TCP connections are shared. Queries run as tasks whose results are piped to the
-/// requester; the actor never waits on the network and never fails because of an answer.
+/// answer order, then AAAA), <see cref="ResolveService"/> with <see cref="ServiceResolved"/> (SRV records, see
+/// <see cref="ServiceQuery"/>), and either with <see cref="ResolveFailed"/> and rspamd's error text. One DnsClient
+/// client serves every request, so its answer cache and pooled TCP connections are shared. Queries run as tasks whose
+/// results are piped to the requester; the actor never waits on the network and never fails because of an answer.
 /// </summary>
 public sealed class ResolverActor : ReceiveActor
 {
@@ -25,6 +26,7 @@ public sealed class ResolverActor : ReceiveActor
     {
         _dns = dns;
         Receive<Resolve>(OnResolve);
+        Receive<ResolveService>(OnResolveService);
     }
 
     /// <summary>
@@ -84,6 +86,15 @@ public sealed class ResolverActor : ReceiveActor
         var correlation = request.Correlation;
         ResolveAsync(_dns, host, correlation, _log, _stopping.Token)
             .PipeTo(Sender, failure: _ => new ResolveFailed(correlation, TcpErrors.UnableToResolve(host)));
+    }
+
+    private void OnResolveService(ResolveService request)
+    {
+        var name = request.Name;
+        var correlation = request.Correlation;
+        // RunAsync never fails; the failure mapping only guards against a bug, so the requester is always answered.
+        ServiceQuery.RunAsync(_dns, name, correlation, _log, _stopping.Token)
+            .PipeTo(Sender, failure: _ => new ResolveFailed(correlation, TcpErrors.UnableToResolve(name)));
     }
 
     // Runs off the actor: touches no actor state except the thread-safe logging adapter.

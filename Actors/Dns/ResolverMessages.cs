@@ -10,3 +10,14 @@ public sealed record Resolved(long Correlation, IReadOnlyList<IPAddress> Address
 
 /// <summary>Resolution failed with one of rspamd's texts (<c>unable to resolve host: ...</c>).</summary>
 public sealed record ResolveFailed(long Correlation, string Error);
+
+/// <summary>Asks the resolver for the SRV records of <see cref="Name"/> (e.g. <c>_smtp._tcp.example.com</c>).</summary>
+public sealed record ResolveService(string Name, long Correlation);
+
+/// <summary>
+/// The SRV targets of a name: the answer's order sorted by priority (ascending), then weight (descending); never empty.
+/// </summary>
+public sealed record ServiceResolved(long Correlation, IReadOnlyList<ServiceTarget> Targets);
+
+/// <summary>One SRV record: the target host name without the trailing dot, its port, priority and weight.</summary>
+public sealed record ServiceTarget(string Host, int Port, int Priority, int Weight);

@@ -1,0 +1,63 @@
+using ActorTcp.Actors.Connection;
+using Akka.Event;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace ActorTcp.Actors.Dns;
+
+/// <summary>
+/// The SRV lookup behind <see cref="ResolveService"/>, kept out of <see cref="ResolverActor"/> so the actor stays small.
+/// Runs off the actor and never throws: every outcome becomes <see cref="ServiceResolved"/> or
+/// <see cref="ResolveFailed"/>.
+/// </summary>
+internal static class ServiceQuery
+{
+    /// <summary>Asks <paramref name="dns"/> for the SRV records of <paramref name="name"/> and builds the reply.</summary>
+    public static async Task<object> RunAsync(IDnsQuery dns, string name, long correlation, ILoggingAdapter log,
+        CancellationToken cancel)
+    {
+        string status;
+        try
+        {
+            var response = await dns.QueryAsync(name, QueryType.SRV, QueryClass.IN, cancel).ConfigureAwait(false);
+            var code = response.Header.ResponseCode;
+            if (code == DnsHeaderResponseCode.NoError) return Reply(name, correlation, response.Answers.SrvRecords());
+            status = code.ToString();
+        }
+        catch (DnsResponseException e)
+        {
+            status = $"{e.Code} ({e.Message})";
+        }
+        catch (Exception e)
+        {
+            // Cancellation (the resolver stopped) lands here too: the requester still gets an answer.
+            status = $"{e.GetType().Name} ({e.Message})";
+        }
+
+        if (log.IsDebugEnabled) log.Debug("SRV lookup of {0} failed: {1}", name, status);
+        return new ResolveFailed(correlation, TcpErrors.UnableToResolve(name));
+    }
+
+    /// <summary>
+    /// The reply for the SRV records of a NOERROR answer: the usable ones sorted by priority, then weight (heavier first),
+    /// ties in answer order; none usable is "no records", as rspamd says for an empty NOERROR.
+    /// </summary>
+    internal static object Reply(string name, long correlation, IEnumerable<SrvRecord> records)
+    {
+        var targets = records
+            .Select(r => new ServiceTarget(HostOf(r.Target), r.Port, r.Priority, r.Weight))
+            // RFC 2782: a target of "." means the service is decidedly not available at this domain.
+            .Where(t => t.Host.Length > 0)
+            // OrderBy is stable, so equal priority and weight keep the server's order.
+            .OrderBy(t => t.Priority)
+            .ThenByDescending(t => t.Weight)
+            .ToArray();
+        return targets.Length > 0
+            ? new ServiceResolved(correlation, targets)
+            : new ResolveFailed(correlation, TcpErrors.NoRecords(name));
+    }
+
+    // "mx.example.com." -> "mx.example.com"; the root name "." -> "".
+    private static string HostOf(DnsString target) =>
+        target.Value.EndsWith('.') ? target.Value[..^1] : target.Value;
+}
