@@ -7,12 +7,13 @@ namespace ActorTcp.Tests.Dns;
 
 /// <summary>
 /// A tiny UDP DNS server on 127.0.0.1 for answers dnsmasq will not give on demand: SERVFAIL, a chosen answer order,
-/// a different outcome for A and AAAA, garbage, or silence. It counts every datagram it receives.
+/// a different outcome for A and AAAA, SRV records in a chosen order, garbage, or silence. It counts every datagram it
+/// receives.
 /// </summary>
 internal sealed class ScriptedDnsServer : IDisposable
 {
     /// <summary>DNS type codes used by the script.</summary>
-    public const ushort TypeA = 1, TypeAaaa = 28;
+    public const ushort TypeA = 1, TypeAaaa = 28, TypeSrv = 33;
 
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly Func<string, ushort, Reply> _script;
@@ -92,9 +93,7 @@ internal sealed class ScriptedDnsServer : IDisposable
         if (reply.Kind == ReplyKind.Drop) return null;
         if (reply.Kind == ReplyKind.Garbage) return [.. query[..2], 0xFF, 0xFF, 0x00];
 
-        var records = reply.Addresses
-            .Where(a => a.AddressFamily == (type == TypeA ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6))
-            .ToArray();
+        var records = Records(reply, type);
         var packet = new List<byte>(512);
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt16BigEndian(header, id);
@@ -103,9 +102,8 @@ internal sealed class ScriptedDnsServer : IDisposable
         BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)records.Length);
         packet.AddRange(header.ToArray());
         packet.AddRange(question.ToArray());
-        foreach (var address in records)
+        foreach (var data in records)
         {
-            var data = address.GetAddressBytes();
             packet.AddRange([0xC0, 0x0C]); // name: pointer to the question
             packet.AddRange([(byte)(type >> 8), (byte)type, 0x00, 0x01]); // type, class IN
             packet.AddRange([0x00, 0x00, 0x00, 0x3C]); // TTL 60
@@ -113,6 +111,33 @@ internal sealed class ScriptedDnsServer : IDisposable
             packet.AddRange(data);
         }
         return packet.ToArray();
+    }
+
+    // The RDATA of each answer record: addresses of the asked family for A and AAAA, the services for SRV.
+    private static byte[][] Records(Reply reply, ushort type) => type switch
+    {
+        TypeA => Addresses(reply, AddressFamily.InterNetwork),
+        TypeAaaa => Addresses(reply, AddressFamily.InterNetworkV6),
+        TypeSrv => reply.Services.Select(SrvData).ToArray(),
+        _ => [],
+    };
+
+    private static byte[][] Addresses(Reply reply, AddressFamily family) =>
+        reply.Addresses.Where(a => a.AddressFamily == family).Select(a => a.GetAddressBytes()).ToArray();
+
+    // RFC 2782: priority, weight, port, then the target as uncompressed labels ("." is the root: one zero byte).
+    private static byte[] SrvData(Srv srv)
+    {
+        var data = new List<byte>(64);
+        foreach (var value in new[] { srv.Priority, srv.Weight, srv.Port })
+            data.AddRange([(byte)(value >> 8), (byte)value]);
+        foreach (var label in srv.Target.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            data.Add((byte)label.Length);
+            data.AddRange(Encoding.ASCII.GetBytes(label));
+        }
+        data.Add(0);
+        return data.ToArray();
     }
 
     /// <summary>What the script does with one query.</summary>
@@ -128,9 +153,15 @@ internal sealed class ScriptedDnsServer : IDisposable
         Garbage,
     }
 
-    /// <summary>One scripted reply.</summary>
+    /// <summary>One SRV record of a scripted answer; <paramref name="Target"/> <c>.</c> is "service not available".</summary>
+    public sealed record Srv(ushort Priority, ushort Weight, ushort Port, string Target);
+
+    /// <summary>One scripted reply: addresses answer A and AAAA queries, services answer SRV queries.</summary>
     public sealed record Reply(ReplyKind Kind, int ResponseCode, IReadOnlyList<IPAddress> Addresses)
     {
+        /// <summary>The SRV records, in this order; none unless made by <see cref="WithServices"/>.</summary>
+        public IReadOnlyList<Srv> Services { get; init; } = [];
+
         /// <summary>No answer at all.</summary>
         public static Reply Drop { get; } = new(ReplyKind.Drop, 0, []);
 
@@ -140,8 +171,14 @@ internal sealed class ScriptedDnsServer : IDisposable
         /// <summary>SERVFAIL.</summary>
         public static Reply ServFail { get; } = new(ReplyKind.Answer, 2, []);
 
+        /// <summary>NXDOMAIN.</summary>
+        public static Reply NxDomain { get; } = new(ReplyKind.Answer, 3, []);
+
         /// <summary>NOERROR with the addresses of the asked family, in this order (none: NOERROR, no data).</summary>
         public static Reply With(params string[] addresses) =>
             new(ReplyKind.Answer, 0, addresses.Select(IPAddress.Parse).ToArray());
+
+        /// <summary>NOERROR with these SRV records, in this order (none: NOERROR, no data).</summary>
+        public static Reply WithServices(params Srv[] services) => new(ReplyKind.Answer, 0, []) { Services = services };
     }
 }
