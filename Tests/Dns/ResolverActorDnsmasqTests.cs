@@ -100,6 +100,37 @@ public sealed class ResolverActorDnsmasqTests : Akka.TestKit.Xunit2.TestKit, ICl
     }
 
     [Fact]
+    public async Task SRV_record_resolves_to_its_target_port_priority_and_weight()
+    {
+        NewResolver().Tell(new ResolveService(DnsmasqServer.ServiceName, 51), TestActor);
+
+        var reply = await ExpectMsgAsync<ServiceResolved>(Wait);
+
+        Assert.Equal(51, reply.Correlation);
+        Assert.Equal(
+            [new ServiceTarget(DnsmasqServer.ServiceTargetName, DnsmasqServer.ServicePort, DnsmasqServer.ServicePriority,
+                DnsmasqServer.ServiceWeight)],
+            reply.Targets);
+    }
+
+    [Theory]
+    // A name with an A record but no SRV record: NOERROR, no data.
+    [InlineData(DnsmasqServer.ARecordName, "unable to resolve host: a.fixture.test; no records with this name")]
+    // Only a "." target: the service is not available.
+    [InlineData(DnsmasqServer.UnavailableServiceName,
+        "unable to resolve host: _imap._tcp.fixture.test; no records with this name")]
+    [InlineData(DnsmasqServer.MissingName, "unable to resolve host: missing.fixture.test")]
+    [InlineData(DnsmasqServer.RefusedName, "unable to resolve host: name.unconfigured.test")]
+    public async Task SRV_lookup_without_a_usable_record_fails_with_rspamds_text(string name, string expected)
+    {
+        NewResolver().Tell(new ResolveService(name, 52), TestActor);
+
+        var reply = await ExpectMsgAsync<ResolveFailed>(Wait);
+
+        Assert.Equal(new ResolveFailed(52, expected), reply);
+    }
+
+    [Fact]
     public async Task Resolver_keeps_answering_after_a_failure_and_matches_replies_by_correlation()
     {
         var resolver = NewResolver();

@@ -36,6 +36,27 @@ public sealed class DnsmasqServer : IDisposable
     /// <summary>A TXT record only: NOERROR without data for both A and AAAA.</summary>
     public const string NoAddressName = "txtonly.fixture.test";
 
+    /// <summary>
+    /// SRV record (priority <see cref="ServicePriority"/>, weight <see cref="ServiceWeight"/>) pointing at
+    /// <see cref="ServiceTargetName"/>:<see cref="ServicePort"/>; A and AAAA: NOERROR, no data.
+    /// </summary>
+    public const string ServiceName = "_smtp._tcp.fixture.test";
+
+    /// <summary>The target of <see cref="ServiceName"/>: <see cref="ARecordName"/>, so it resolves to 127.0.0.1.</summary>
+    public const string ServiceTargetName = ARecordName;
+
+    /// <summary>The port of <see cref="ServiceName"/>.</summary>
+    public const int ServicePort = 2525;
+
+    /// <summary>The priority of <see cref="ServiceName"/>.</summary>
+    public const int ServicePriority = 10;
+
+    /// <summary>The weight of <see cref="ServiceName"/>.</summary>
+    public const int ServiceWeight = 5;
+
+    /// <summary>SRV record without a target, which dnsmasq answers with target <c>.</c> (service not available).</summary>
+    public const string UnavailableServiceName = "_imap._tcp.fixture.test";
+
     /// <summary>Unknown name in a local zone: NXDOMAIN.</summary>
     public const string MissingName = "missing.fixture.test";
 
@@ -111,6 +132,8 @@ public sealed class DnsmasqServer : IDisposable
         $"--host-record={V6OnlyName},::1",
         $"--cname={AliasName},{DualName}",
         $"--txt-record={NoAddressName},hello",
+        $"--srv-host={ServiceName},{ServiceTargetName},{ServicePort},{ServicePriority},{ServiceWeight}",
+        $"--srv-host={UnavailableServiceName}",
         "--local=/invalid/",
     ];
 
