@@ -66,7 +66,7 @@ public static class HostAddress
     /// Strict dotted quad (inet_pton): <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also takes inet_aton
     /// forms such as <c>127.1</c> or <c>0x7f.0.0.1</c>, which rspamd would send to DNS as names.
     /// </summary>
-    private static IPAddress? TryParseIPv4(ReadOnlySpan<char> text)
+    internal static IPAddress? TryParseIPv4(ReadOnlySpan<char> text)
     {
         Span<byte> bytes = stackalloc byte[4];
         var part = 0;
@@ -84,7 +84,7 @@ public static class HostAddress
         return part == 4 ? new IPAddress(bytes) : null;
     }
 
-    private static IPAddress? TryParseIPv6(ReadOnlySpan<char> text) =>
+    internal static IPAddress? TryParseIPv6(ReadOnlySpan<char> text) =>
         text.Contains(':') && IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
             ? address
             : null;

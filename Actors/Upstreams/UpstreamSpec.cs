@@ -51,7 +51,8 @@ public sealed record UpstreamSpec(string Name, UpstreamKind Kind, string Host, i
     /// The backend this upstream stands for: <c>host:port</c> with the port after defaults (<c>[v6]:port</c> for IPv6, the
     /// name in lower case), the path of a unix socket, <c>service:</c> and the query name of an SRV element.
     /// </summary>
-    public string Key { get; } = BackendKey(Kind, Host, Port, Address);
+    /// <remarks>Computed on each read rather than stored, so that a copy made with <c>with</c> has the key of its own fields.</remarks>
+    public string Key => BackendKey(Kind, Host, Port, Address);
 
     /// <summary>The backend key of an upstream of <paramref name="kind"/>.</summary>
     public static string BackendKey(UpstreamKind kind, string host, int port, IPAddress? address = null) => kind switch
