@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using ActorTcp.Actors.Upstreams;
 using Akka.Configuration;
 
 namespace ActorTcp.Actors;
@@ -61,6 +62,9 @@ public sealed record ActorTcpSettings
     /// <summary>The certificates of <see cref="TlsCaFile"/>, loaded once when the settings are read.</summary>
     public X509Certificate2Collection TlsCaCertificates { get; init; } = new();
 
+    /// <summary>The limits of upstream health and name lookups (<c>upstreams</c>).</summary>
+    public UpstreamLimits Upstreams { get; init; } = UpstreamLimits.Default;
+
     /// <summary>The built-in defaults (the same values HOCON.conf holds).</summary>
     public static ActorTcpSettings Default { get; } = new();
 
@@ -89,6 +93,7 @@ public sealed record ActorTcpSettings
             Transport = ParseTransport(c.GetString("io.transport", "socket")),
             TlsCaFile = c.GetString("tls.ca-file", d.TlsCaFile) ?? "",
             TlsCaCertificates = LoadCaFile(c.GetString("tls.ca-file", d.TlsCaFile) ?? ""),
+            Upstreams = UpstreamLimits.Create(c),
         };
     }
 

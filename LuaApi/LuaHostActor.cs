@@ -1,7 +1,9 @@
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Upstreams;
 using ActorTcp.LuaApi.Modules;
 using ActorTcp.LuaApi.Sessions;
+using ActorTcp.LuaApi.Upstreams;
 using Akka.Actor;
 using Akka.Event;
 using static ActorTcp.LuaApi.Native.LuaNative;
@@ -21,27 +23,36 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     private readonly IActorRef _manager;
     private readonly ILuaOutput _output;
     private readonly ILuaLog? _luaLog;
+    private readonly IActorRef? _upstreamOwner;
+    private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private LuaRuntime _runtime = null!;
     private TcpModule _tcp = null!;
+    private UpstreamModule _upstreams = null!;
 
     /// <summary>
     /// A host whose scripts open connections through <paramref name="manager"/> and print to <paramref name="output"/>.
-    /// The host logs (callback failures, warnings) to <paramref name="log"/>, or to Akka's log when it is null.
+    /// The host logs (callback failures, warnings) to <paramref name="log"/>, or to Akka's log when it is null. Upstream
+    /// health is the node's view held by <paramref name="upstreams"/> (an <see cref="UpstreamsActor"/>); without one the
+    /// host starts its own, shared by nobody else. <paramref name="clock"/> (default: the system's) times upstream health.
     /// </summary>
-    public LuaHostActor(IActorRef manager, ILuaOutput output, ILuaLog? log = null)
+    public LuaHostActor(IActorRef manager, ILuaOutput output, ILuaLog? log = null, IActorRef? upstreams = null,
+        TimeProvider? clock = null)
     {
         _manager = manager;
         _output = output;
         _luaLog = log;
+        _upstreamOwner = upstreams;
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <inheritdoc/>
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props on the Lua dispatcher.</summary>
-    public static Props Props(IActorRef manager, ILuaOutput output, ILuaLog? log = null) =>
-        Akka.Actor.Props.Create(() => new LuaHostActor(manager, output, log)).WithDispatcher(DispatcherId);
+    public static Props Props(IActorRef manager, ILuaOutput output, ILuaLog? log = null, IActorRef? upstreams = null,
+        TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new LuaHostActor(manager, output, log, upstreams, clock)).WithDispatcher(DispatcherId);
 
     protected override void PreStart()
     {
@@ -52,9 +63,13 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
             // A partial stream's whole socket read in one turn: its chunks then cost one pair of hand-offs.
             PartialBatch = Math.Max(1, settings.SocketReadSize / settings.ReadChunkSize),
         };
-        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp],
+        var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
+        _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self, Log = _log };
+        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
+            [new BaseModule(), new TextModule(), _tcp, _upstreams],
             LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;
+        owner.Tell(new SubscribeUpstreams(Self), Self);
     }
 
     protected override void PostStop() => _runtime?.Dispose();
@@ -75,6 +90,12 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
             case SessionDeadline deadline:
                 if (_runtime.Sessions.Find(deadline.SessionId) is { } expired)
                     End(expired, $"session deadline of {deadline.After.TotalSeconds:0.###} s passed", timedOut: true);
+                break;
+            case RunUpstreamWatchers:
+                _upstreams.RunWatchers(_runtime);
+                break;
+            case UpstreamsSnapshot or UpstreamsChanged:
+                _upstreams.OnOwnerMessage(message);
                 break;
             case GetLuaStats:
                 _runtime.CollectGarbage();

@@ -158,7 +158,11 @@ internal sealed class ConnectionActor : ActorBase
         }
 
         var host = _request.Host;
-        if (HostAddress.IsUnixPath(host))
+        if (_request.Address is { } chosen)
+        {
+            StartConnecting([chosen]);
+        }
+        else if (HostAddress.IsUnixPath(host))
         {
             var unix = new SocketTransport(Self, _settings.SocketReadSize, AddressFamily.Unix, leaseReads: StreamsBatches);
             _inner = _transport = unix;

@@ -79,6 +79,12 @@ public sealed record ConnectionRequest
     /// <summary>TCP port (ignored for unix sockets).</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// The address to connect to when the caller chose it (an upstream's): <see cref="Host"/> is then not resolved, and
+    /// only names the peer in error texts and for TLS.
+    /// </summary>
+    public System.Net.IPAddress? Address { get; init; }
+
     /// <summary>The initial queue after the connect marker: e.g. a write without callback then a read.</summary>
     public IReadOnlyList<HandlerSpec> Handlers { get; init; } = [];
 

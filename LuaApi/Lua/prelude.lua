@@ -100,6 +100,9 @@ if raw.instruction_budget then
   end
 end
 
+-- Host objects that keep their data in a userdata's user value (rspamd{ip}) read it through this; plugins never get it.
+raw.getuservalue = debug.getuservalue
+
 -- debug.sethook would let a plugin remove the budget, and debug.getregistry/getupvalue reach the host's internals:
 -- plugins keep only the read-only helpers unless the configuration opens the whole library.
 if not raw.debug_library then

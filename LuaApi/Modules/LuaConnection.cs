@@ -50,6 +50,12 @@ internal sealed class LuaConnection(long id, string display) : ISyncWait
     /// <summary>Its session was destroyed: no callback runs any more; the actor is closed and the entry dropped at its end.</summary>
     public bool Abandoned { get; set; }
 
+    /// <summary>The upstream the request was made with (<c>upstream = u</c>), told of the request's outcome once; null without.</summary>
+    public Actors.Upstreams.UpstreamMember? Upstream { get; init; }
+
+    /// <summary>The request's outcome was told to its upstream (ok or fail, once).</summary>
+    public bool UpstreamReported { get; set; }
+
     /// <summary>A <c>connect_sync</c> connection (<c>rspamd{tcp_sync}</c>).</summary>
     public bool Sync { get; init; }
 

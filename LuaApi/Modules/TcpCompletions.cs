@@ -1,4 +1,5 @@
 using ActorTcp.Actors.Connection;
+using ActorTcp.LuaApi.Upstreams;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -16,6 +17,7 @@ internal sealed partial class TcpModule
             OnAbandonedEvent(connection, e);
             return;
         }
+        if (connection is { Upstream: not null, UpstreamReported: false }) TellUpstream(runtime, connection, e);
         if (connection.Sync)
         {
             OnSyncEvent(runtime, connection, e);
@@ -95,6 +97,29 @@ internal sealed partial class TcpModule
                 Release(runtime, connection);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Tells a request's upstream how it went, once, before any callback runs (so a retry in the callback already sees
+    /// it): <c>fail()</c> at its first fatal error (a connect failure, a timeout: rspamd's retransmit loops then move
+    /// on), <c>ok()</c> at its first completed read or when it ends without one. A sync connection's read timeout
+    /// counts as a failure; it ending without a read counts as nothing.
+    /// </summary>
+    private static void TellUpstream(LuaRuntime runtime, LuaConnection connection, IConnectionEvent e)
+    {
+        bool? success = e switch
+        {
+            ReadCompleted => true,
+            HandlerFailed { Fatal: true } or ConnectFailed => false,
+            HandlerFailed failed when connection.Sync && failed.Error is TcpErrors.IoTimeout or TcpErrors.SslTimedOut => false,
+            ConnectionClosed when !connection.Sync => true,
+            _ => null,
+        };
+        if (success is not { } ok) return;
+        connection.UpstreamReported = true;
+        var upstreams = runtime.Module<UpstreamModule>();
+        if (ok) upstreams.Ok(connection.Upstream!);
+        else upstreams.Fail(connection.Upstream!, blameAddress: false);
     }
 
     private static int TakeCallback(LuaConnection connection, long handlerId) =>

@@ -7,8 +7,15 @@ namespace ActorTcp.LuaApi.Modules;
 /// <summary>The fields of one <c>rspamd_tcp.request{...}</c> table, or why it is refused.</summary>
 internal sealed record ParsedRequest
 {
+    /// <summary>The host field; null only with an upstream (which then names the peer).</summary>
     public string? Host { get; init; }
     public int Port { get; init; }
+
+    /// <summary>A <c>port</c> field was given (with an upstream it overrides the upstream's port).</summary>
+    public bool PortGiven { get; init; }
+
+    /// <summary>An <c>rspamd{upstream}</c> was given: it chooses the address.</summary>
+    public bool Upstream { get; init; }
     public IReadOnlyList<ReadOnlyMemory<byte>>? Data { get; init; }
     public ReadOnlyMemory<byte> StopPattern { get; init; }
     public bool Partial { get; init; }
@@ -37,12 +44,19 @@ internal static unsafe class TcpRequestParser
 
     public static ParsedRequest Parse(IntPtr L, int table)
     {
+        // upstream: an rspamd{upstream} chooses the address, and makes host optional; another userdata is refused as
+        // rspamd refuses it, any other value ignored as rspamd ignores it.
+        var upstreamType = RawGetField(L, table, "upstream");
+        var upstream = upstreamType == LUA_TUSERDATA && Upstreams.UpstreamModule.IsUpstream(L, -1);
+        lua_pop(L, 1);
+        if (upstreamType == LUA_TUSERDATA && !upstream) return new ParsedRequest { Error = "bad argument #1 to '?' ('upstream' expected)" };
+
         // host: a string (numbers are converted, as luaL_checkstring does).
         var hostType = RawGetField(L, table, "host");
         var host = hostType is LUA_TSTRING or LUA_TNUMBER ? ToText(L, -1) : null;
         var hostTypeName = TypeName(L, -1);
         lua_pop(L, 1);
-        if (string.IsNullOrEmpty(host))
+        if (string.IsNullOrEmpty(host) && !(upstream && hostType == LUA_TNIL))
             return new ParsedRequest { Error = $"tcp request has bad params: host (string expected, got {(host is null ? hostTypeName : "empty string")})" };
 
         if (RawGetField(L, table, "callback") != LUA_TFUNCTION)
@@ -54,7 +68,8 @@ internal static unsafe class TcpRequestParser
 
         // port: only a Lua number counts; a numeric string is port 0, as in rspamd ("assume unix socket").
         var port = 0;
-        if (RawGetField(L, table, "port") == LUA_TNUMBER)
+        var portGiven = RawGetField(L, table, "port") == LUA_TNUMBER;
+        if (portGiven)
         {
             int isInt;
             var value = lua_tointegerx(L, -1, &isInt);
@@ -98,17 +113,13 @@ internal static unsafe class TcpRequestParser
         // ssl_noverify, else its alias no_ssl_verify (read only when ssl_noverify is not a boolean, as rspamd does).
         var ssl = Boolean(L, table, "ssl") ?? false;
         var noVerify = Boolean(L, table, "ssl_noverify") ?? Boolean(L, table, "no_ssl_verify") ?? false;
-        if (RawGetField(L, table, "upstream") is not (LUA_TNIL or LUA_TNONE))
-        {
-            lua_pop(L, 1);
-            return new ParsedRequest { Error = "tcp request has bad params: upstream objects are not supported; give host and port" };
-        }
-        lua_pop(L, 1);
 
         return new ParsedRequest
         {
             Host = host,
             Port = port,
+            PortGiven = portGiven,
+            Upstream = upstream,
             Data = data,
             StopPattern = pattern,
             Partial = Boolean(L, table, "partial") ?? false,

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;
+using ActorTcp.LuaApi.Upstreams;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -59,18 +60,27 @@ internal sealed unsafe partial class TcpModule
         // rspamd parses connect_sync's table strictly (rspamd_lua_parse_table_arguments): these are its texts.
         if (lua_type(L, 1) != LUA_TTABLE) return Status(L, "raise", $"invalid arguments: table expected, got {TypeName(L, 1)}");
 
+        // upstream (an ActorTcp extra: rspamd's connect_sync ignores it) makes host and port optional, as in request.
+        var upstreamType = RawGetField(L, 1, "upstream");
+        var upstream = upstreamType == LUA_TUSERDATA ? runtime.Module<UpstreamModule>().MemberAt(L, -1) : null;
+        var isUpstream = upstreamType == LUA_TUSERDATA && UpstreamModule.IsUpstream(L, -1);
+        lua_pop(L, 1);
+        if (upstreamType == LUA_TUSERDATA && !isUpstream)
+            return Status(L, "raise", "invalid arguments: bad type for key: upstream: 'userdata', 'rspamd{upstream}' is expected");
+
         var hostType = RawGetField(L, 1, "host");
         var host = hostType == LUA_TSTRING ? ToText(L, -1) : null;
         lua_pop(L, 1);
-        if (hostType is LUA_TNIL) return Status(L, "raise", "invalid arguments: required parameter host is missing");
-        if (host is null) return Status(L, "raise", $"invalid arguments: bad type for key: host: '{TypeNameOf(L, hostType)}', 'string' is expected");
+        if (hostType is LUA_TNIL && !isUpstream) return Status(L, "raise", "invalid arguments: required parameter host is missing");
+        if (host is null && hostType is not LUA_TNIL)
+            return Status(L, "raise", $"invalid arguments: bad type for key: host: '{TypeNameOf(L, hostType)}', 'string' is expected");
 
         var portType = RawGetField(L, 1, "port");
         int isInt;
         var port = lua_tointegerx(L, -1, &isInt);
         lua_pop(L, 1);
-        if (portType is LUA_TNIL) return Status(L, "raise", "invalid arguments: required parameter port is missing");
-        if (portType != LUA_TNUMBER || isInt == 0)
+        if (portType is LUA_TNIL && !isUpstream) return Status(L, "raise", "invalid arguments: required parameter port is missing");
+        if (portType is not LUA_TNIL && (portType != LUA_TNUMBER || isInt == 0))
             return Status(L, "raise", $"invalid arguments: bad type for key: port: '{TypeNameOf(L, portType)}', 'int64' is expected");
         if (port is < 0 or > 65535) return Status(L, "raise", "invalid port given (correct values: 1..65535)");
 
@@ -98,10 +108,29 @@ internal sealed unsafe partial class TcpModule
         if (session is { Ended: true } || (named && session is null)) return Status(L, "fail", TcpErrors.SessionDestroyed);
 
         if (SuspendableCoroutine(L, runtime, "connect_sync") is not { } co) return 2;
-        if (HostAddress.IsUnixPath(host) && !File.Exists(host)) return Status(L, "fail", "Failed to initiate connection");
+        System.Net.IPAddress? address = null;
+        if (isUpstream)
+        {
+            var upstreams = runtime.Module<UpstreamModule>();
+            host ??= upstream?.Spec.Host ?? "";
+            if (upstream?.NextAddress(upstreams.Table) is not { } chosen) return Status(L, "fail", TcpErrors.UnableToResolve(host));
+            if (portType is LUA_TNIL) port = chosen.Port;
+            if (chosen.UnixPath is { } path) host = path;
+            else address = chosen.Ip;
+        }
+        if (HostAddress.IsUnixPath(host!) && !File.Exists(host))
+        {
+            if (upstream is not null) runtime.Module<UpstreamModule>().Fail(upstream, blameAddress: false);
+            return Status(L, "fail", "Failed to initiate connection");
+        }
 
         var id = ++_lastRequestId;
-        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{port}") { Sync = true, Session = session };
+        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host!) ? host! : $"{host}:{port}")
+        {
+            Sync = true,
+            Session = session,
+            Upstream = upstream,
+        };
         _connections.Add(id, connection);
         session?.Connections.Add(id);
         Suspend(connection, co, SyncOperation.Connect);
@@ -110,8 +139,9 @@ internal sealed unsafe partial class TcpModule
         var request = new ConnectionRequest
         {
             RequestId = id,
-            Host = host,
+            Host = host!,
             Port = (int)port,
+            Address = address,
             Synchronous = true,
             NotifyConnected = true,
             NotifyConnectError = true,

@@ -100,6 +100,9 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial void luaL_setmetatable(IntPtr L, string tname);
     [LibraryImport(Lib)] public static partial void* luaL_testudata(IntPtr L, int ud, byte* tname);
     [LibraryImport(Lib)] public static partial void* lua_newuserdatauv(IntPtr L, nuint sz, int nuvalue);
+    [LibraryImport(Lib)] public static partial int lua_setiuservalue(IntPtr L, int idx, int n);
+    [LibraryImport(Lib)] public static partial int lua_getiuservalue(IntPtr L, int idx, int n);
+    [LibraryImport(Lib)] public static partial void* lua_topointer(IntPtr L, int idx);
 
     [LibraryImport(Lib)] public static partial int luaL_ref(IntPtr L, int t);
     [LibraryImport(Lib)] public static partial void luaL_unref(IntPtr L, int t, int @ref);

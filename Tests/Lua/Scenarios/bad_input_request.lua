@@ -38,7 +38,7 @@ try('A21 write_timeout NaN', base{write_timeout = 0/0})
 try('A22 data table with number', base{data = {'a', 5}})
 try('A23 data table with table', base{data = {'a', {'b'}}})
 try('A24 data table with boolean', base{data = {true}})
-try('A25 upstream', base{upstream = {}})
+try('A25 upstream not an upstream object', base{upstream = {}})
 try('A26 raising __index', setmetatable({}, {__index = function(_, k) error('no field ' .. k, 0) end}))
 try('A27 data table with function', base{data = {print}})
 

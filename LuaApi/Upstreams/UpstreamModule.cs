@@ -1,0 +1,130 @@
+using ActorTcp.Actors.Upstreams;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorTcp.LuaApi.Upstreams;
+
+/// <summary>
+/// <c>rspamd_upstream_list</c> in one Lua host: the lists its Lua made, and the host's copy of the node's upstream
+/// health (<see cref="UpstreamTable"/>). Selections read the copy, never an actor; this host's own reports change it at
+/// once and go to the owner (<see cref="UpstreamsActor"/>) as <see cref="MergeUpstreamHealth"/>, and the owner's
+/// broadcasts are merged in (<see cref="OnOwnerMessage"/>). Watchers run later, as callback turns of their own.
+/// </summary>
+internal sealed partial class UpstreamModule : ILuaModule
+{
+    private readonly Dictionary<long, LuaUpstreamList> _lists = [];
+    private readonly List<UpstreamChange> _changes = [];
+    private readonly List<BackendHealth> _revived = [];
+    private readonly TimeProvider _clock;
+    private readonly Random _random;
+    private long _lastListId;
+
+    /// <summary>A module whose health copy follows <paramref name="owner"/>; time from <paramref name="clock"/>.</summary>
+    public UpstreamModule(IActorRef owner, UpstreamLimits limits, TimeProvider clock, Random random)
+    {
+        Owner = owner;
+        _clock = clock;
+        _random = random;
+        Table = new UpstreamTable(limits, random.NextInt64());
+    }
+
+    /// <summary>The node's upstream owner.</summary>
+    public IActorRef Owner { get; }
+
+    /// <summary>The Lua host actor: the sender of every report, and where watcher turns are asked for.</summary>
+    public IActorRef Host { get; set; } = ActorRefs.Nobody;
+
+    /// <summary>Where selection warnings and dropped elements are logged.</summary>
+    public ILoggingAdapter? Log { get; set; }
+
+    /// <summary>This host's copy of the node's health.</summary>
+    public UpstreamTable Table { get; }
+
+    /// <summary>Lists alive in Lua.</summary>
+    public int ListCount => _lists.Count;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> LuaChunks => ["rspamd_upstream_list.lua"];
+
+    private long Now => _clock.GetUtcNow().UtcTicks;
+
+    /// <inheritdoc/>
+    public void Dispose() => _lists.Clear();
+
+    /// <summary>
+    /// A message of the owner (<see cref="UpstreamsSnapshot"/>, <see cref="UpstreamsChanged"/>): merged into the copy;
+    /// the watchers of what changed are queued. Returns false for any other message.
+    /// </summary>
+    public bool OnOwnerMessage(object message)
+    {
+        IReadOnlyList<BackendState> backends;
+        switch (message)
+        {
+            case UpstreamsSnapshot snapshot:
+                backends = snapshot.Backends;
+                break;
+            case UpstreamsChanged changed:
+                backends = changed.Backends;
+                break;
+            default:
+                return false;
+        }
+        var now = Now;
+        foreach (var backend in backends)
+        {
+            Table.Merge(backend.Health, now, _changes);
+            if (backend.Addresses is not null) Table.SetAddresses(backend.Key, backend.Addresses);
+            if (backend.Targets is not null) Table.SetTargets(backend.Key, backend.Targets);
+            Table.IsAlive(backend.Key, now, _changes);
+        }
+        QueueWatchers();
+        return true;
+    }
+
+    /// <summary>
+    /// A request made with <paramref name="member"/> failed (<c>fail()</c>): counted here at once, then told to the owner.
+    /// <paramref name="blameAddress"/>: the current address is blamed too (<c>fail(true)</c>).
+    /// </summary>
+    public void Fail(UpstreamMember member, bool blameAddress)
+    {
+        if (blameAddress) member.BlameCurrentAddress();
+        Tell(Table.Fail(member.Key, Now, _changes));
+        QueueWatchers();
+    }
+
+    /// <summary>A request made with <paramref name="member"/> succeeded (<c>ok()</c>): clears its failures and its current address's.</summary>
+    public void Ok(UpstreamMember member)
+    {
+        member.ClearCurrentAddress();
+        if (Table.Ok(member.Key, Now, _changes) is not { } changed) return;
+        Tell(changed);
+        QueueWatchers();
+    }
+
+    /// <summary>Chooses an upstream of <paramref name="list"/>; revivals it made are told to the owner.</summary>
+    private UpstreamMember? Select(LuaUpstreamList list, UpstreamRotation method, ReadOnlySpan<byte> key)
+    {
+        _revived.Clear();
+        var member = list.List.Select(method, key, Table, Now, _random, _changes, _revived, out var warning);
+        if (warning is not null) Log?.Warning("{0}", warning);
+        foreach (var health in _revived) Tell(health);
+        QueueWatchers();
+        return member;
+    }
+
+    private void Tell(BackendHealth? changed)
+    {
+        if (changed is not null) Owner.Tell(new MergeUpstreamHealth(changed), Host);
+    }
+
+    /// <summary>A list as Lua holds it: the pure list and its watchers.</summary>
+    private sealed class LuaUpstreamList(long id, UpstreamList list)
+    {
+        public long Id { get; } = id;
+        public UpstreamList List { get; } = list;
+        public List<Watcher> Watchers { get; } = [];
+    }
+
+    /// <summary>A watcher: the events it wants (bits of <see cref="UpstreamEvent"/>) and its function's registry reference.</summary>
+    private readonly record struct Watcher(int Events, int Function);
+}
