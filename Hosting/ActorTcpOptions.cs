@@ -33,6 +33,12 @@ public sealed class ActorTcpOptions
     /// <summary>Name of the connection manager actor (<c>/user/actortcp-connections</c>).</summary>
     public string ManagerName { get; set; } = "actortcp-connections";
 
+    /// <summary>Name of the upstream owner actor (<c>/user/actortcp-upstreams</c>).</summary>
+    public string UpstreamsName { get; set; } = "actortcp-upstreams";
+
+    /// <summary>The clock upstream health is timed by (default: the system's); tests pass a fake one.</summary>
+    public TimeProvider? Clock { get; set; }
+
     /// <summary>Name of the Lua host actor (<c>/user/actortcp-lua</c>).</summary>
     public string LuaHostName { get; set; } = "actortcp-lua";
 }

@@ -84,6 +84,21 @@ public sealed class ExampleScriptTests
     }
 
     [Fact]
+    public async Task Upstreams_example_answers_every_task_while_the_refusing_backend_goes_out_of_rotation()
+    {
+        var run = await ActortcpProcess.RunAsync(["run", "--fixtures", "examples/upstreams.lua"]);
+
+        Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.ToString());
+        var lines = run.Stdout.TrimEnd('\n').Split('\n');
+        // The refused backend's fourth failure takes it out; the watcher runs after the callback that caused it.
+        Assert.Matches(@"^upstream 127\.0\.0\.1:\d+ went offline after 4 errors$", lines[0]);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"task {i}: message {i}"), lines[1..7]);
+        // Concurrent tasks retry while the failures are still coming in: the fifth may land on the dead backend.
+        Assert.Matches(@"^6 tasks answered in (10 attempts, 4|11 attempts, 5) of them failed$", lines[7]);
+        Assert.Equal(8, lines.Length);
+    }
+
+    [Fact]
     public void Every_example_is_covered_by_a_test()
     {
         var examples = Directory.GetFiles(Path.Combine(ActortcpProcess.RepositoryRoot, "examples"), "*.lua")
@@ -91,7 +106,7 @@ public sealed class ExampleScriptTests
             .Order(StringComparer.Ordinal);
 
         // redis_ping.lua runs against a real redis-server: RedisExampleTests.
-        Assert.Equal(["echo.lua", "errors.lua", "partial_stream.lua", "redis_ping.lua", "smtp_dialogue.lua"], examples);
+        Assert.Equal(["echo.lua", "errors.lua", "partial_stream.lua", "redis_ping.lua", "smtp_dialogue.lua", "upstreams.lua"], examples);
     }
 
     private static void AssertSucceeded(ProcessResult run, string expectedStdout)
