@@ -92,7 +92,6 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
                     End(expired, $"session deadline of {deadline.After.TotalSeconds:0.###} s passed", timedOut: true);
                 break;
             case RunUpstreamWatchers:
-                _upstreams.RunWatchers(_runtime);
                 break;
             case UpstreamsSnapshot or UpstreamsChanged:
                 _upstreams.OnOwnerMessage(message);
@@ -106,6 +105,8 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
                 Unhandled(message);
                 return;
         }
+        // Watchers run once the Lua code whose ok()/fail() caused their events has returned, before sessions are checked.
+        _upstreams.RunWatchers(_runtime);
         EndIdleSessions();
     }
 

@@ -4,7 +4,7 @@ using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Upstreams;
 
-/// <summary>Asks the Lua host to run the upstream watchers queued since (one callback turn each).</summary>
+/// <summary>Asks the Lua host to run upstream watchers left over from a busy message (one callback turn each).</summary>
 public sealed class RunUpstreamWatchers
 {
     /// <summary>The instance.</summary>
@@ -18,7 +18,6 @@ public sealed class RunUpstreamWatchers
 internal sealed partial class UpstreamModule
 {
     private readonly Queue<PendingWatch> _pending = new();
-    private bool _runAsked;
 
     private readonly record struct PendingWatch(long List, long Member, UpstreamEvent Event, int Errors, int Function);
 
@@ -31,7 +30,7 @@ internal sealed partial class UpstreamModule
         _ => "offline",
     };
 
-    /// <summary>Turns the events collected in <see cref="_changes"/> into watcher calls, and asks the host to run them.</summary>
+    /// <summary>Turns the events collected in <see cref="_changes"/> into watcher calls (run by <see cref="RunWatchers"/>).</summary>
     private void QueueWatchers()
     {
         if (_changes.Count == 0) return;
@@ -51,42 +50,41 @@ internal sealed partial class UpstreamModule
             }
         }
         _changes.Clear();
-        if (_pending.Count == 0 || _runAsked) return;
-        _runAsked = true;
-        Host.Tell(RunUpstreamWatchers.Instance, Host);
     }
 
-    /// <summary>Runs every queued watcher: <c>cb(event, upstream, errors)</c>, each in a pooled coroutine of its own.</summary>
+    /// <summary>
+    /// Runs the queued watchers, <c>cb(event, upstream, errors)</c>, each in a pooled coroutine of its own. The host calls
+    /// it after every message it handled, so watchers run once the code that caused their events has returned, and
+    /// before the host looks for sessions that are done. Bounded: events that watchers cause run in a few more passes,
+    /// and what is left after those goes to a later message.
+    /// </summary>
     public void RunWatchers(LuaRuntime runtime)
     {
-        _runAsked = false;
-        // Bounded: watchers that cause events queue more, which run at the next request, not in this loop.
-        for (var n = _pending.Count; n > 0 && _pending.TryDequeue(out var watch); n--)
+        for (var pass = 0; pass < 4 && _pending.Count > 0; pass++)
+            for (var n = _pending.Count; n > 0 && _pending.TryDequeue(out var watch); n--) Run(runtime, watch);
+        if (_pending.Count > 0) Host.Tell(RunUpstreamWatchers.Instance, Host);
+    }
+
+    private void Run(LuaRuntime runtime, PendingWatch watch)
+    {
+        // The list was collected (its watchers with it) or the upstream left it: nothing to call.
+        if (!_lists.TryGetValue(watch.List, out var list) || list.List.Find(watch.Member, Table) is not { } member) return;
+        var co = runtime.Coroutines.Rent();
+        var L = co.L;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, _listObjects);
+        var listType = lua_rawgeti(L, -1, watch.List);
+        lua_remove(L, -2);
+        if (listType != LUA_TUSERDATA)
         {
-            // The list was collected (its watchers with it) or the upstream left it: nothing to call.
-            if (!_lists.TryGetValue(watch.List, out var list) || list.List.Find(watch.Member, Table) is not { } member) continue;
-            var co = runtime.Coroutines.Rent();
-            var L = co.L;
-            lua_rawgeti(L, LUA_REGISTRYINDEX, _listObjects);
-            var listType = lua_rawgeti(L, -1, watch.List);
-            lua_remove(L, -2);
-            if (listType != LUA_TUSERDATA)
-            {
-                lua_settop(L, 0);
-                runtime.Coroutines.Release(co);
-                continue;
-            }
-            runtime.PushRef(L, watch.Function);
-            PushText(L, EventName(watch.Event));
-            PushUpstream(L, 1, list, member);
-            lua_pushinteger(L, watch.Errors);
-            lua_remove(L, 1);
-            runtime.Coroutines.RunCallback(co, 3, "watch function for upstream");
+            lua_settop(L, 0);
+            runtime.Coroutines.Release(co);
+            return;
         }
-        if (_pending.Count > 0 && !_runAsked)
-        {
-            _runAsked = true;
-            Host.Tell(RunUpstreamWatchers.Instance, Host);
-        }
+        runtime.PushRef(L, watch.Function);
+        PushText(L, EventName(watch.Event));
+        PushUpstream(L, 1, list, member);
+        lua_pushinteger(L, watch.Errors);
+        lua_remove(L, 1);
+        runtime.Coroutines.RunCallback(co, 3, "watch function for upstream");
     }
 }
