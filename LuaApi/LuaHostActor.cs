@@ -52,7 +52,8 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
             // A partial stream's whole socket read in one turn: its chunks then cost one pair of hand-offs.
             PartialBatch = Math.Max(1, settings.SocketReadSize / settings.ReadChunkSize),
         };
-        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log), [new BaseModule(), new TextModule(), _tcp],
+        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
+            [new BaseModule(), new TextModule(), new LoggerModule(), _tcp],
             LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;
     }
