@@ -66,7 +66,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
         _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self, Log = _log };
         _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
-            [new BaseModule(), new TextModule(), _tcp, _upstreams],
+            [new BaseModule(), new TextModule(), new LoggerModule(), _tcp, _upstreams],
             LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;
         owner.Tell(new SubscribeUpstreams(Self), Self);
