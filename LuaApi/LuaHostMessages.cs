@@ -36,4 +36,4 @@ public sealed class GetLuaStats
 
 /// <summary>What the Lua state holds, for leak checks: taken after a full Lua garbage collection.</summary>
 public sealed record LuaStats(int RegistryEntries, long LuaMemoryBytes, int OpenConnections, int SuspendedCoroutines,
-    int LiveSessions = 0);
+    int LiveSessions = 0, int UpstreamLists = 0);

@@ -231,6 +231,20 @@ public sealed class RunCommandTests
         Assert.Contains("actortcp run: configuration: actortcp.lua.instruction-budget must be 0 (unlimited) or positive", run.Stderr);
     }
 
+    [Fact]
+    public async Task An_impossible_upstream_limit_exits_2_naming_the_key()
+    {
+        using var script = new TempScript("print('never')\n");
+        var config = Path.Combine(script.Folder, "bad.conf");
+        await File.WriteAllTextAsync(config, "actortcp.upstreams.max-errors = 0\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("actortcp run: configuration: actortcp.upstreams.max-errors must be at least 1, got 0", run.Stderr);
+    }
+
     [Theory]
     [InlineData("missing script", "run")]
     [InlineData("unknown option", "run --frobnicate x.lua")]

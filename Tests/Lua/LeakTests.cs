@@ -54,6 +54,30 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         for _ = 1, inflight do one() end
         """;
 
+    private const string UpstreamScript = """
+        local tcp = require 'rspamd_tcp'
+        local ul = require 'rspamd_upstream_list'
+        local port, total, inflight = tonumber(arg[1]), tonumber(arg[2]), tonumber(arg[3])
+        local started, done, ok, watched = 0, 0, 0, 0
+        local function one()
+          started = started + 1
+          -- a list per request, with a watcher; a failure and a success fire it; the request reports to the upstream
+          local list = ul.create(rspamd_config, '127.0.0.1,127.0.0.1:' .. port .. ':2', port)
+          list:add_watcher({'failure', 'success'}, function() watched = watched + 1 end)
+          local up = list:get_upstream_round_robin()
+          up:fail()
+          up:ok()
+          tcp.request{upstream = up, data = 'ping\n', stop_pattern = '\n', timeout = 2,
+            callback = function(err, data)
+              done = done + 1
+              if not err and tostring(data) == 'pong' then ok = ok + 1 end
+              if started < total then one() end
+              if done == total then print('done ' .. ok .. ' ' .. tostring(watched >= 2 * total)) end
+            end}
+        end
+        for _ = 1, inflight do one() end
+        """;
+
     private readonly ITestOutputHelper _log;
 
     public LeakTests(ITestOutputHelper log)
@@ -111,6 +135,31 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B");
         Assert.Equal(["done 1000", "done 10000"], output.Lines);
         Assert.Equal((0, 0), (after.OpenConnections, after.SuspendedCoroutines));
+        Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
+        Assert.InRange(after.LuaMemoryBytes, 0, before.LuaMemoryBytes + 64 * 1024);
+    }
+
+    [Fact]
+    public async Task Twenty_thousand_upstream_lists_with_watchers_and_requests_leave_no_list_or_lua_reference_behind()
+    {
+        using var server = new ChurnServer(ChurnMode.Pong);
+        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
+        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
+        var output = new PrintedLines();
+        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+
+        await RunAsync(host, server.Port, total: 2000, UpstreamScript);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+
+        await RunAsync(host, server.Port, total: 20_000, UpstreamScript);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
+
+        _log.WriteLine($"lists {before.UpstreamLists} -> {after.UpstreamLists}; registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B");
+        Assert.Equal(["done 2000 true", "done 20000 true"], output.Lines);
+        Assert.Equal((0, 0), (before.UpstreamLists, after.UpstreamLists));
+        Assert.Equal(0, after.OpenConnections);
         Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
         Assert.InRange(after.LuaMemoryBytes, 0, before.LuaMemoryBytes + 64 * 1024);
     }

@@ -27,6 +27,16 @@ public sealed class PrintedLines : ILuaOutput
         }
     }
 
+    /// <summary>Forgets what was printed so far.</summary>
+    public void Clear()
+    {
+        lock (_text)
+        {
+            _text.Clear();
+            _lines.Clear();
+        }
+    }
+
     /// <inheritdoc/>
     public void WriteLine(ReadOnlySpan<byte> line)
     {
