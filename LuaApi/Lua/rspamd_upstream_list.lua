@@ -120,7 +120,7 @@ function list_methods:add_watcher(what, cb)
 end
 
 list_mt.__index = list_methods
-list_mt.__tostring = raw.ups_list_tostring
+list_mt.__tostring = raw.class_tostring
 list_mt.class = 'rspamd{upstream_list}'
 
 local methods = {}
@@ -156,7 +156,7 @@ function methods:fail(addr_failure)
 end
 
 upstream_mt.__index = methods
-upstream_mt.__tostring = raw.up_tostring
+upstream_mt.__tostring = raw.class_tostring
 upstream_mt.class = 'rspamd{upstream}'
 
 -- rspamd{ip}: an address and port, or a unix socket path; its data sit in the userdata's user value.
@@ -188,7 +188,7 @@ end
 ip_mt.class = 'rspamd{ip}'
 
 config_mt.__index = {}
-config_mt.__tostring = raw.config_tostring
+config_mt.__tostring = raw.class_tostring
 config_mt.class = 'rspamd{config}'
 
 rspamd_config = raw.config_new()

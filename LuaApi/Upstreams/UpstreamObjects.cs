@@ -56,15 +56,14 @@ internal sealed unsafe partial class UpstreamModule
         SetFunction(L, "ups_select", &SelectFunction);
         SetFunction(L, "ups_all", &All);
         SetFunction(L, "ups_watch", &AddWatcher);
-        SetFunction(L, "ups_list_tostring", &ListToString);
         SetFunction(L, "up_name", &Name);
         SetFunction(L, "up_port", &Port);
         SetFunction(L, "up_addr", &Address);
         SetFunction(L, "up_ok", &OkFunction);
         SetFunction(L, "up_fail", &FailFunction);
-        SetFunction(L, "up_tostring", &UpstreamToString);
         SetFunction(L, "config_new", &NewConfig);
-        SetFunction(L, "config_tostring", &ConfigToString);
+        // rspamd's tostring of these objects: the class, then the userdata's address in 16 upper-case hex digits.
+        SetFunction(L, "class_tostring", &ClassToString);
     }
 
     /// <summary>Pushes a new list userdata for <paramref name="list"/> and remembers it (weakly) by id.</summary>
@@ -146,10 +145,6 @@ internal sealed unsafe partial class UpstreamModule
         lua_rawset(L, -3);
     }
 
-    /// <summary>rspamd's <c>tostring</c> of a userdata: the class, then its address as 16 upper-case hex digits.</summary>
-    private static void PushObjectName(IntPtr L, string metatable, int idx) =>
-        PushText(L, $"{metatable}({(ulong)lua_topointer(L, idx):X16})");
-
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ListGc(IntPtr L)
     {
@@ -169,26 +164,19 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
+    // raw.class_tostring(object): the __tostring of lists, upstreams and rspamd_config, from their metatable's class.
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int ListToString(IntPtr L)
+    private static int ClassToString(IntPtr L)
     {
         try
         {
-            PushObjectName(L, ListMetatable, 1);
-            return 1;
-        }
-        catch (Exception e)
-        {
-            return HostFunction.Fail(L, e);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int UpstreamToString(IntPtr L)
-    {
-        try
-        {
-            PushObjectName(L, UpstreamMetatable, 1);
+            var name = "userdata";
+            if (lua_getmetatable(L, 1) != 0)
+            {
+                if (RawGetField(L, -1, "class") == LUA_TSTRING) name = ToText(L, -1) ?? name;
+                lua_pop(L, 2);
+            }
+            PushText(L, $"{name}({(ulong)lua_topointer(L, 1):X16})");
             return 1;
         }
         catch (Exception e)
@@ -204,20 +192,6 @@ internal sealed unsafe partial class UpstreamModule
         {
             lua_newuserdatauv(L, 0, 0);
             luaL_setmetatable(L, ConfigMetatable);
-            return 1;
-        }
-        catch (Exception e)
-        {
-            return HostFunction.Fail(L, e);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int ConfigToString(IntPtr L)
-    {
-        try
-        {
-            PushObjectName(L, ConfigMetatable, 1);
             return 1;
         }
         catch (Exception e)

@@ -203,46 +203,21 @@ public sealed class RunCommandTests
         Assert.Equal("IO timeout\n", run.Stdout);
     }
 
-    [Fact]
-    public async Task A_bad_config_file_exits_2_naming_the_key()
+    [Theory]
+    [InlineData("actortcp.limits.max-connections = 0", "actortcp.limits.max-connections must be positive")]
+    [InlineData("actortcp.lua.instruction-budget = -1", "actortcp.lua.instruction-budget must be 0 (unlimited) or positive")]
+    [InlineData("actortcp.upstreams.max-errors = 0", "actortcp.upstreams.max-errors must be at least 1, got 0")]
+    public async Task A_bad_config_value_exits_2_naming_the_key(string setting, string message)
     {
         using var script = new TempScript("print('never')\n");
         var config = Path.Combine(script.Folder, "bad.conf");
-        await File.WriteAllTextAsync(config, "actortcp.limits.max-connections = 0\n");
+        await File.WriteAllTextAsync(config, setting + "\n");
 
         var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal("", run.Stdout);
-        Assert.Contains("actortcp run: configuration: actortcp.limits.max-connections must be positive", run.Stderr);
-    }
-
-    [Fact]
-    public async Task A_negative_instruction_budget_exits_2_naming_the_key()
-    {
-        using var script = new TempScript("print('never')\n");
-        var config = Path.Combine(script.Folder, "bad.conf");
-        await File.WriteAllTextAsync(config, "actortcp.lua.instruction-budget = -1\n");
-
-        var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
-
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Equal("", run.Stdout);
-        Assert.Contains("actortcp run: configuration: actortcp.lua.instruction-budget must be 0 (unlimited) or positive", run.Stderr);
-    }
-
-    [Fact]
-    public async Task An_impossible_upstream_limit_exits_2_naming_the_key()
-    {
-        using var script = new TempScript("print('never')\n");
-        var config = Path.Combine(script.Folder, "bad.conf");
-        await File.WriteAllTextAsync(config, "actortcp.upstreams.max-errors = 0\n");
-
-        var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
-
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Equal("", run.Stdout);
-        Assert.Contains("actortcp run: configuration: actortcp.upstreams.max-errors must be at least 1, got 0", run.Stderr);
+        Assert.Contains("actortcp run: configuration: " + message, run.Stderr);
     }
 
     [Theory]

@@ -118,21 +118,8 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Ten_thousand_callbacks_each_with_a_sync_connection_left_open_leave_no_lua_references_behind()
     {
-        using var server = new ChurnServer(ChurnMode.Pong);
-        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
-        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
-        var output = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+        var (before, after, output) = await WarmThenMeasureAsync(SyncScript, warmup: 1000, total: 10_000);
 
-        await RunAsync(host, server.Port, total: 1000, SyncScript);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
-
-        await RunAsync(host, server.Port, total: 10_000, SyncScript);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
-
-        _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B");
         Assert.Equal(["done 1000", "done 10000"], output.Lines);
         Assert.Equal((0, 0), (after.OpenConnections, after.SuspendedCoroutines));
         Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
@@ -142,26 +129,38 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Twenty_thousand_upstream_lists_with_watchers_and_requests_leave_no_list_or_lua_reference_behind()
     {
+        var (before, after, output) = await WarmThenMeasureAsync(UpstreamScript, warmup: 2000, total: 20_000);
+
+        Assert.Equal(["done 2000 true", "done 20000 true"], output.Lines);
+        Assert.Equal((0, 0), (before.UpstreamLists, after.UpstreamLists));
+        Assert.Equal(0, after.OpenConnections);
+        Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
+        Assert.InRange(after.LuaMemoryBytes, 0, before.LuaMemoryBytes + 64 * 1024);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> <paramref name="warmup"/> times, takes the host's stats, runs it
+    /// <paramref name="total"/> times, and takes them again (each after the connections' timeouts have passed).
+    /// </summary>
+    private async Task<(LuaStats Before, LuaStats After, PrintedLines Output)> WarmThenMeasureAsync(string script, int warmup, int total)
+    {
         using var server = new ChurnServer(ChurnMode.Pong);
         var settings = ActorTcpSettings.Create(Sys.Settings.Config);
         var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
 
-        await RunAsync(host, server.Port, total: 2000, UpstreamScript);
+        await RunAsync(host, server.Port, warmup, script);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var before = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
 
-        await RunAsync(host, server.Port, total: 20_000, UpstreamScript);
+        await RunAsync(host, server.Port, total, script);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
 
-        _log.WriteLine($"lists {before.UpstreamLists} -> {after.UpstreamLists}; registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B");
-        Assert.Equal(["done 2000 true", "done 20000 true"], output.Lines);
-        Assert.Equal((0, 0), (before.UpstreamLists, after.UpstreamLists));
-        Assert.Equal(0, after.OpenConnections);
-        Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
-        Assert.InRange(after.LuaMemoryBytes, 0, before.LuaMemoryBytes + 64 * 1024);
+        _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; " +
+                       $"upstream lists {before.UpstreamLists} -> {after.UpstreamLists}");
+        return (before, after, output);
     }
 
     private async Task RunAsync(IActorRef host, int port, int total, string script = Script)
