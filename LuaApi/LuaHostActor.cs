@@ -64,11 +64,12 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
             PartialBatch = Math.Max(1, settings.SocketReadSize / settings.ReadChunkSize),
         };
         var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
-        _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self, Log = _log };
+        _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self };
         _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
             [new BaseModule(), new TextModule(), new LoggerModule(), _tcp, _upstreams],
             LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;
+        _upstreams.Log = _runtime.Log;
         owner.Tell(new SubscribeUpstreams(Self), Self);
     }
 

@@ -25,18 +25,12 @@ internal sealed class NameLookups(UpstreamLimits limits)
         public long InFlight { get; set; }
     }
 
-    /// <summary>Names and SRV elements tracked.</summary>
-    public int Count => _byKey.Count;
-
     /// <summary>Starts tracking <paramref name="spec"/> (a name or SRV element); false when it already was.</summary>
     public bool Track(UpstreamSpec spec)
     {
         if (spec.Kind is not (UpstreamKind.Name or UpstreamKind.Service)) return false;
         return _byKey.TryAdd(spec.Key, new Lookup(spec));
     }
-
-    /// <summary>Whether <paramref name="key"/> is a tracked name or SRV element.</summary>
-    public bool IsTracked(string key) => _byKey.ContainsKey(key);
 
     /// <summary>
     /// A lookup of <paramref name="key"/> to send now, with its correlation; null when none is due: one is in flight, or

@@ -42,9 +42,6 @@ public sealed class UpstreamList
     /// <summary>The definition the list was made from, for log lines (<c>(NULL)</c> for a list made from an empty table).</summary>
     public string Line { get; }
 
-    /// <summary>The definition's upstreams, SRV elements included as they were written.</summary>
-    public IReadOnlyList<UpstreamMember> Defined => _static;
-
     /// <summary>
     /// The upstreams in definition order, each answered SRV element replaced by its targets (an unanswered one stays, with
     /// no address), dead ones included (rspamd's <c>all_upstreams()</c>).

@@ -46,9 +46,6 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
     /// <summary>Bumped whenever an SRV element's targets change, so lists know to expand it again.</summary>
     public int TargetsVersion { get; private set; }
 
-    /// <summary>Backends known.</summary>
-    public int Count => _entries.Count;
-
     /// <summary>Every backend's key.</summary>
     public IEnumerable<string> Keys => _entries.Keys;
 
@@ -72,12 +69,6 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
             changes?.Add(new UpstreamChange(key, UpstreamEvent.Online, 0));
         }
         return alive;
-    }
-
-    /// <summary>Looks at every backend once: each dead one whose time is up fires <c>online</c>.</summary>
-    public void Observe(long now, ICollection<UpstreamChange> changes)
-    {
-        foreach (var key in _entries.Keys) IsAlive(key, now, changes);
     }
 
     /// <summary>A failure reported here at <paramref name="now"/>; returns the new health to tell the owner, or null when it was not counted.</summary>

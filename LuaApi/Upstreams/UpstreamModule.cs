@@ -1,6 +1,5 @@
 using ActorTcp.Actors.Upstreams;
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorTcp.LuaApi.Upstreams;
 
@@ -34,8 +33,8 @@ internal sealed partial class UpstreamModule : ILuaModule
     /// <summary>The Lua host actor: the sender of every report, and where watcher turns are asked for.</summary>
     public IActorRef Host { get; set; } = ActorRefs.Nobody;
 
-    /// <summary>Where selection warnings and dropped elements are logged.</summary>
-    public ILoggingAdapter? Log { get; set; }
+    /// <summary>Where selection warnings are logged (the host's Lua log, set once the runtime exists).</summary>
+    public ILuaLog? Log { get; set; }
 
     /// <summary>This host's copy of the node's health.</summary>
     public UpstreamTable Table { get; }
@@ -106,7 +105,7 @@ internal sealed partial class UpstreamModule : ILuaModule
     {
         _revived.Clear();
         var member = list.List.Select(method, key, Table, Now, _random, _changes, _revived, out var warning);
-        if (warning is not null) Log?.Warning("{0}", warning);
+        if (warning is not null) Log?.Warning(warning);
         foreach (var health in _revived) Tell(health);
         QueueWatchers();
         return member;

@@ -22,7 +22,7 @@ internal sealed partial class UpstreamModule
     private readonly record struct PendingWatch(long List, long Member, UpstreamEvent Event, int Errors, int Function);
 
     /// <summary>The name rspamd gives an event (the watcher's first argument).</summary>
-    public static string EventName(UpstreamEvent e) => e switch
+    private static string EventName(UpstreamEvent e) => e switch
     {
         UpstreamEvent.Success => "success",
         UpstreamEvent.Failure => "failure",
