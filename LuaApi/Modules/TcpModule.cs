@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ActorTcp.Actors;
@@ -107,21 +106,30 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             return SyncError(L, TcpErrors.SessionBlocked);
         }
 
-        var target = parsed.Upstream ? UpstreamTarget(L, runtime, parsed) : new Target(parsed.Host!, parsed.Port, null, null);
-        if (target.Error is { } unresolved) return SyncError(L, unresolved);
+        UpstreamMember? upstream = null;
+        var target = new UpstreamTarget(parsed.Host!, parsed.Port, null, null);
+        if (parsed.Upstream)
+        {
+            var upstreams = runtime.Module<UpstreamModule>();
+            RawGetField(L, 1, "upstream");
+            upstream = upstreams.MemberAt(L, -1);
+            lua_pop(L, 1);
+            target = upstreams.TargetOf(upstream, parsed.Host, parsed.PortGiven ? parsed.Port : null);
+            if (target.Error is { } unresolved) return SyncError(L, unresolved);
+        }
         var host = target.Host;
         if (HostAddress.IsUnixPath(host) && !File.Exists(host))
         {
             // rspamd's connect() on a missing unix socket fails at once and the error reaches the callback before
             // request returns false (tcp.c:2150-2158).
-            if (target.Upstream is { } member) runtime.Module<UpstreamModule>().Fail(member, blameAddress: false);
+            if (upstream is not null) runtime.Module<UpstreamModule>().Fail(upstream, blameAddress: false);
             return SyncError(L, TcpErrors.CannotConnect(host));
         }
 
         var id = ++_lastRequestId;
         var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{target.Port}")
         {
-            Upstream = target.Upstream,
+            Upstream = upstream,
             Session = session,
             Partial = parsed.Partial,
             Tls = parsed.Ssl,
@@ -164,28 +172,6 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         };
         manager.Tell(new OpenConnection(request, Host), Host);
         return HostFunction.Ok(L);
-    }
-
-    /// <summary>Where a request goes: host (what names the peer, and TLS's name), port, and the upstream's chosen address.</summary>
-    private readonly record struct Target(string Host, int Port, IPAddress? Address, UpstreamMember? Upstream, string? Error = null);
-
-    /// <summary>
-    /// The target of a request made with an upstream: its rotation's next address; the request's <c>port</c> overrides
-    /// the upstream's; <c>host</c> defaults to the upstream's name without port. An upstream without address yet (a name
-    /// not answered) fails the request at once, without counting against the upstream.
-    /// </summary>
-    private static Target UpstreamTarget(IntPtr L, LuaRuntime runtime, ParsedRequest parsed)
-    {
-        var upstreams = runtime.Module<UpstreamModule>();
-        RawGetField(L, 1, "upstream");
-        var member = upstreams.MemberAt(L, -1);
-        lua_pop(L, 1);
-        var host = parsed.Host ?? member?.Spec.Host ?? "";
-        if (member?.NextAddress(upstreams.Table) is not { } address) return new Target(host, 0, null, null, TcpErrors.UnableToResolve(host));
-        var port = parsed.PortGiven ? parsed.Port : address.Port;
-        return address.UnixPath is { } path
-            ? new Target(path, 0, null, member)
-            : new Target(host, port, address.Ip, member);
     }
 
     /// <summary>rspamd delivers the error before request returns false: <c>false, "sync", message, conn</c>.</summary>

@@ -111,12 +111,9 @@ internal sealed unsafe partial class TcpModule
         System.Net.IPAddress? address = null;
         if (isUpstream)
         {
-            var upstreams = runtime.Module<UpstreamModule>();
-            host ??= upstream?.Spec.Host ?? "";
-            if (upstream?.NextAddress(upstreams.Table) is not { } chosen) return Status(L, "fail", TcpErrors.UnableToResolve(host));
-            if (portType is LUA_TNIL) port = chosen.Port;
-            if (chosen.UnixPath is { } path) host = path;
-            else address = chosen.Ip;
+            var target = runtime.Module<UpstreamModule>().TargetOf(upstream, host, portType is LUA_TNIL ? null : (int)port);
+            if (target.Error is { } unresolved) return Status(L, "fail", unresolved);
+            (host, port, address) = (target.Host, target.Port, target.Address);
         }
         if (HostAddress.IsUnixPath(host!) && !File.Exists(host))
         {

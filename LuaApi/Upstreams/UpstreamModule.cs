@@ -1,3 +1,5 @@
+using System.Net;
+using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Upstreams;
 using Akka.Actor;
 
@@ -100,6 +102,21 @@ internal sealed partial class UpstreamModule : ILuaModule
         QueueWatchers();
     }
 
+    /// <summary>
+    /// Where a request made with <paramref name="member"/> goes: the upstream rotation's next address; a
+    /// <paramref name="port"/> given overrides the upstream's; a <paramref name="host"/> given names the peer (errors,
+    /// TLS), else the upstream's name without port does; a unix socket's path is the host. An upstream without address
+    /// yet (a name not answered), or one no longer in its list, gives the error rspamd gives an unresolvable host.
+    /// </summary>
+    public UpstreamTarget TargetOf(UpstreamMember? member, string? host, int? port)
+    {
+        host ??= member?.Spec.Host ?? "";
+        if (member?.NextAddress(Table) is not { } address) return new UpstreamTarget(host, 0, null, TcpErrors.UnableToResolve(host));
+        return address.UnixPath is { } path
+            ? new UpstreamTarget(path, 0, null, null)
+            : new UpstreamTarget(host, port ?? address.Port, address.Ip, null);
+    }
+
     /// <summary>Chooses an upstream of <paramref name="list"/>; revivals it made are told to the owner.</summary>
     private UpstreamMember? Select(LuaUpstreamList list, UpstreamRotation method, ReadOnlySpan<byte> key)
     {
@@ -127,3 +144,6 @@ internal sealed partial class UpstreamModule : ILuaModule
     /// <summary>A watcher: the events it wants (bits of <see cref="UpstreamEvent"/>) and its function's registry reference.</summary>
     private readonly record struct Watcher(int Events, int Function);
 }
+
+/// <summary>Where a request made with an upstream connects: host (names the peer), port, address (null for a unix socket), or why it cannot.</summary>
+internal readonly record struct UpstreamTarget(string Host, int Port, IPAddress? Address, string? Error);
