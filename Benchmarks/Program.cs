@@ -23,10 +23,15 @@ Console.CancelKeyPress += (_, e) =>
 
 Workload[] all =
 [
-    new W1NewConnections(options.Scale), new W2PersistentConnections(options.Scale), new W3PartialStream(options.Scale),
-    new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
+    new W1NewConnections(options.Scale), new W1UUpstreamList(options.Scale), new W2PersistentConnections(options.Scale),
+    new W3PartialStream(options.Scale), new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
 ];
-var workloads = all.Where(w => options.Only.Contains(w.Id)).ToArray();
+// A workload whose target is relative to another (W1U to W1) brings that one along: the target needs both in one run.
+var workloads = all.Where(w => options.Only.Contains(w.Id) ||
+                               all.Any(o => o.ComparedWith == w.Id && options.Only.Contains(o.Id))).ToArray();
+// Each group: a workload and those compared with it, run interleaved.
+var groups = workloads.Where(w => w.ComparedWith is null)
+    .Select(w => workloads.Where(o => o == w || o.ComparedWith == w.Id).ToArray()).ToArray();
 var started = Stopwatch.GetTimestamp();
 
 await using var server = await BenchServer.StartAsync(W3PartialStream.StreamBytes(options.Scale), stop.Token);
@@ -37,10 +42,10 @@ var runner = new Runner(context, options, Console.Error, sampler);
 var serverCpuAtStart = server.CpuTime;
 
 var results = new List<WorkloadResult>();
-foreach (var workload in workloads)
+foreach (var group in groups)
 {
     if (stop.IsCancellationRequested) break;
-    results.Add(await runner.RunAsync(workload, stop.Token));
+    results.AddRange(await runner.RunAsync(group, stop.Token));
 }
 
 var wall = Stopwatch.GetElapsedTime(started);
@@ -56,5 +61,5 @@ Console.WriteLine();
 Console.WriteLine($"process: peak RSS {ProcessStats.PeakResidentBytes() / (1 << 20)} MiB, " +
                   $"CPU {ProcessStats.CpuTimeOf(Environment.ProcessId).TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s wall; " +
                   $"server CPU {(server.CpuTime - serverCpuAtStart).TotalSeconds:0.0} s");
-Console.WriteLine("per op: a round trip (W1, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
+Console.WriteLine("per op: a round trip (W1, W1U, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
 return results.Any(r => r.Failure is not null) ? 1 : 0;

@@ -8,11 +8,17 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>Id used by <c>--only</c> (W1...W5).</summary>
+    /// <summary>Id used by <c>--only</c> (W1...W5, W1U).</summary>
     public abstract string Id { get; }
 
     /// <summary>What it does, with its sizes after scaling.</summary>
     public abstract string Title { get; }
+
+    /// <summary>
+    /// The workload whose ActorTcp figure this one's target is relative to (<see cref="Target.RelativeTo"/>), or null.
+    /// Selecting this one runs that one too, their runs interleaved, so both see the same machine.
+    /// </summary>
+    public virtual string? ComparedWith => null;
 
     /// <summary>The table rows it feeds.</summary>
     public abstract IReadOnlyList<Metric> Metrics { get; }
