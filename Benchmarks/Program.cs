@@ -23,15 +23,14 @@ Console.CancelKeyPress += (_, e) =>
 
 Workload[] all =
 [
-    new W1NewConnections(options.Scale), new W1UUpstreamList(options.Scale), new W2PersistentConnections(options.Scale),
+    new W1NewConnections(options.Scale), new W1TwoBackends(options.Scale, upstream: false),
+    new W1TwoBackends(options.Scale, upstream: true), new W2PersistentConnections(options.Scale),
     new W3PartialStream(options.Scale), new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
 ];
-// A workload whose target is relative to another (W1U to W1) brings that one along: the target needs both in one run.
-var workloads = all.Where(w => options.Only.Contains(w.Id) ||
-                               all.Any(o => o.ComparedWith == w.Id && options.Only.Contains(o.Id))).ToArray();
-// Each group: a workload and those compared with it, run interleaved.
-var groups = workloads.Where(w => w.ComparedWith is null)
-    .Select(w => workloads.Where(o => o == w || o.ComparedWith == w.Id).ToArray()).ToArray();
+// A workload compared with another (W1U with W1P, W1P with W1) brings that one along, and they run interleaved as one
+// group: a target relative to another row needs both figures from the same run, under the same drift.
+var workloads = all.Where(w => Wanted(w)).ToArray();
+var groups = workloads.GroupBy(Root).Select(g => g.ToArray()).ToArray();
 var started = Stopwatch.GetTimestamp();
 
 await using var server = await BenchServer.StartAsync(W3PartialStream.StreamBytes(options.Scale), stop.Token);
@@ -61,5 +60,9 @@ Console.WriteLine();
 Console.WriteLine($"process: peak RSS {ProcessStats.PeakResidentBytes() / (1 << 20)} MiB, " +
                   $"CPU {ProcessStats.CpuTimeOf(Environment.ProcessId).TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s wall; " +
                   $"server CPU {(server.CpuTime - serverCpuAtStart).TotalSeconds:0.0} s");
-Console.WriteLine("per op: a round trip (W1, W1U, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
+Console.WriteLine("per op: a round trip (W1, W1P, W1U, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
 return results.Any(r => r.Failure is not null) ? 1 : 0;
+
+bool Wanted(Workload w) => options.Only.Contains(w.Id) || all.Any(o => o.ComparedWith == w.Id && Wanted(o));
+
+string Root(Workload w) => all.FirstOrDefault(o => o.Id == w.ComparedWith) is { } compared ? Root(compared) : w.Id;

@@ -27,7 +27,7 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>Echoes every byte it reads.</summary>
     public IPEndPoint Echo { get; }
 
-    /// <summary>The same echo on another port: a second backend for an upstream list (W1U).</summary>
+    /// <summary>The same echo on another port: a second backend for an upstream list (W1P, W1U).</summary>
     public IPEndPoint SecondEcho { get; }
 
     /// <summary>Sends the stream size given at start on accept, then closes.</summary>

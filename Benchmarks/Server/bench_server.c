@@ -6,7 +6,7 @@
  *
  * Listens on three ephemeral ports and prints "echo PORT", "echo2 PORT" and "stream PORT" on stdout:
  *   echo    every byte read is written back (reading pauses while a reply is not fully written);
- *   echo2   the same echo on a second port, so an upstream list has two real backends (W1U);
+ *   echo2   the same echo on a second port, so an upstream list has two real backends (W1P, W1U);
  *   stream  sends STREAM_BYTES bytes on accept, then closes.
  * Commands on stdin, one per line: "drop" closes every accepted connection and answers "dropped N".
  * EOF on stdin ends the server, so it never outlives the benchmark.

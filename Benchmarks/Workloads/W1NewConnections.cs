@@ -32,7 +32,7 @@ public sealed class W1NewConnections(double scale) : Workload
     }
 
     /// <summary>
-    /// The raw side of W1 and W1U: <paramref name="n"/> round trips, <see cref="InFlight"/> at a time, each on a new
+    /// The raw side of W1, W1P and W1U: <paramref name="n"/> round trips, <see cref="InFlight"/> at a time, each on a new
     /// connection to the next of <paramref name="endPoints"/> in turn.
     /// </summary>
     internal static async Task RawRoundTripsAsync(BenchContext context, int n, IReadOnlyList<EndPoint> endPoints,
