@@ -17,7 +17,9 @@ public sealed record Target(bool IsRatio, double Bound, string Text, string? Rel
     /// <summary>ActorTcp / raw >= <paramref name="ratio"/>.</summary>
     public static Target RatioAtLeast(double ratio) => new(true, ratio, $">= {ratio:0.0#}");
 
-    /// <summary>ActorTcp / <paramref name="workload"/>'s ActorTcp figure (same unit, same run) >= <paramref name="ratio"/>.</summary>
+    /// <summary>
+    /// ActorTcp / <paramref name="workload"/>'s ActorTcp figure (same unit, same run) >= <paramref name="ratio"/>.
+    /// </summary>
     public static Target RelativeAtLeast(double ratio, string workload) =>
         new(true, ratio, $">= {ratio:0.0#} x {workload}", workload);
 

@@ -36,7 +36,9 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
         return results;
     }
 
-    /// <summary>Run <paramref name="run"/> of <paramref name="result"/>'s workload, each side once; a failure ends the workload.</summary>
+    /// <summary>
+    /// Run <paramref name="run"/> of <paramref name="result"/>'s workload, each side once; a failure ends the workload.
+    /// </summary>
     private async Task RunOnceAsync(WorkloadResult result, int run, CancellationToken cancellationToken)
     {
         var workload = result.Workload;

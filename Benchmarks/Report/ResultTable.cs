@@ -41,7 +41,9 @@ public static class ResultTable
             : met switch { true => "pass", false => "miss", null => "-" };
         // The ratio column is ActorTcp / raw for every row; a relative target's own ratio goes with its verdict.
         if (relativeTo is not null && result.Failure is null)
-            verdict += met is null ? $" (no {relativeTo} figure)" : $" ({actorTcp!.Value.Median / baseline!.Value:0.00} x {relativeTo})";
+            verdict += met is null
+                ? $" (no {relativeTo} figure)"
+                : $" ({actorTcp!.Value.Median / baseline!.Value:0.00} x {relativeTo})";
         return
         [
             metric.Name, metric.Unit, actorTcp?.ToString() ?? "-", raw?.ToString() ?? "-",
@@ -51,7 +53,9 @@ public static class ResultTable
         ];
     }
 
-    /// <summary>The ActorTcp median of <paramref name="id"/>'s row in <paramref name="unit"/>; null when it did not run or failed.</summary>
+    /// <summary>
+    /// The ActorTcp median of <paramref name="id"/>'s row in <paramref name="unit"/>; null when it did not run or failed.
+    /// </summary>
     private static double? ActorTcpMedian(IReadOnlyList<WorkloadResult> all, string id, string unit)
     {
         var other = all.FirstOrDefault(r => r.Workload.Id == id && r.Failure is null);

@@ -9,8 +9,8 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// <c>get_upstream_round_robin()</c> and passes <c>upstream = up</c>. Its target is W1P's ActorTcp figure of the same
 /// run, so the row shows what choosing and reporting an upstream costs.</item>
 /// <item>W1P: each request passes host and the next port itself. W1U's baseline: plain W1 (one port) is not one,
-/// because new connections to a single port cost the kernel more (its ephemeral port search among the TIME_WAIT
-/// connections to that port), for the raw client as much as for ActorTcp.</item>
+/// because new connections to a single port cost the kernel more (its ephemeral port search, where a port used for that
+/// destination in the last second cannot be taken again), for the raw client as much as for ActorTcp.</item>
 /// </list>
 /// The raw client alternates between the same two ports in both.
 /// </summary>
