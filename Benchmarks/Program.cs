@@ -23,10 +23,14 @@ Console.CancelKeyPress += (_, e) =>
 
 Workload[] all =
 [
-    new W1NewConnections(options.Scale), new W2PersistentConnections(options.Scale), new W3PartialStream(options.Scale),
-    new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
+    new W1NewConnections(options.Scale), new W1TwoBackends(options.Scale, upstream: false),
+    new W1TwoBackends(options.Scale, upstream: true), new W2PersistentConnections(options.Scale),
+    new W3PartialStream(options.Scale), new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
 ];
-var workloads = all.Where(w => options.Only.Contains(w.Id)).ToArray();
+// A workload compared with another (W1U with W1P, W1P with W1) brings that one along, and they run interleaved as one
+// group: a target relative to another row needs both figures from the same run, under the same drift.
+var workloads = all.Where(w => Wanted(w)).ToArray();
+var groups = workloads.GroupBy(Root).Select(g => g.ToArray()).ToArray();
 var started = Stopwatch.GetTimestamp();
 
 await using var server = await BenchServer.StartAsync(W3PartialStream.StreamBytes(options.Scale), stop.Token);
@@ -37,10 +41,10 @@ var runner = new Runner(context, options, Console.Error, sampler);
 var serverCpuAtStart = server.CpuTime;
 
 var results = new List<WorkloadResult>();
-foreach (var workload in workloads)
+foreach (var group in groups)
 {
     if (stop.IsCancellationRequested) break;
-    results.Add(await runner.RunAsync(workload, stop.Token));
+    results.AddRange(await runner.RunAsync(group, stop.Token));
 }
 
 var wall = Stopwatch.GetElapsedTime(started);
@@ -56,5 +60,9 @@ Console.WriteLine();
 Console.WriteLine($"process: peak RSS {ProcessStats.PeakResidentBytes() / (1 << 20)} MiB, " +
                   $"CPU {ProcessStats.CpuTimeOf(Environment.ProcessId).TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s wall; " +
                   $"server CPU {(server.CpuTime - serverCpuAtStart).TotalSeconds:0.0} s");
-Console.WriteLine("per op: a round trip (W1, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
+Console.WriteLine("per op: a round trip (W1, W1P, W1U, W2, W5), a megabyte (W3), a connection (W4); server CPU: share of one core");
 return results.Any(r => r.Failure is not null) ? 1 : 0;
+
+bool Wanted(Workload w) => options.Only.Contains(w.Id) || all.Any(o => o.ComparedWith == w.Id && Wanted(o));
+
+string Root(Workload w) => all.FirstOrDefault(o => o.Id == w.ComparedWith) is { } compared ? Root(compared) : w.Id;

@@ -8,18 +8,25 @@ namespace ActorTcp.Benchmarks.Measure;
 public sealed record Metric(string Name, string Unit, Func<Sample, double> Value, Target Target);
 
 /// <summary>
-/// A row's goal: either ActorTcp's median over the raw client's is at least <see cref="Bound"/> (a ratio), or
+/// A row's goal: either ActorTcp's median over a baseline is at least <see cref="Bound"/> (a ratio; the baseline is the
+/// raw client's median, or with <see cref="RelativeTo"/> that workload's ActorTcp median in the same run), or
 /// ActorTcp's median is at most <see cref="Bound"/> (an absolute ceiling, e.g. bytes per connection).
 /// </summary>
-public sealed record Target(bool IsRatio, double Bound, string Text)
+public sealed record Target(bool IsRatio, double Bound, string Text, string? RelativeTo = null)
 {
     /// <summary>ActorTcp / raw >= <paramref name="ratio"/>.</summary>
     public static Target RatioAtLeast(double ratio) => new(true, ratio, $">= {ratio:0.0#}");
 
+    /// <summary>
+    /// ActorTcp / <paramref name="workload"/>'s ActorTcp figure (same unit, same run) >= <paramref name="ratio"/>.
+    /// </summary>
+    public static Target RelativeAtLeast(double ratio, string workload) =>
+        new(true, ratio, $">= {ratio:0.0#} x {workload}", workload);
+
     /// <summary>ActorTcp's figure &lt;= <paramref name="bound"/>; <paramref name="text"/> shows it.</summary>
     public static Target AtMost(double bound, string text) => new(false, bound, "<= " + text);
 
-    /// <summary>Whether the medians meet the target; null when the raw figure needed for a ratio is missing.</summary>
-    public bool? Met(double actorTcp, double? raw) =>
-        IsRatio ? raw is > 0 ? actorTcp / raw.Value >= Bound : null : actorTcp <= Bound;
+    /// <summary>Whether the medians meet the target; null when the baseline a ratio needs is missing.</summary>
+    public bool? Met(double actorTcp, double? baseline) =>
+        IsRatio ? baseline is > 0 ? actorTcp / baseline.Value >= Bound : null : actorTcp <= Bound;
 }

@@ -5,8 +5,9 @@ namespace ActorTcp.Benchmarks.Measure;
 
 /// <summary>
 /// Runs a workload: warm-ups first, then measured runs with the two sides interleaved (ActorTcp, raw, ActorTcp...) so
-/// drift on the machine touches both alike. Every run is bounded by the run timeout; a failed or timed-out run ends the
-/// workload, is reported, and the server drops what the failed side left open.
+/// drift on the machine touches both alike; workloads compared with each other are interleaved the same way. Every run
+/// is bounded by the run timeout; a failed or timed-out run ends the workload, is reported, and the server drops what
+/// the failed side left open.
 /// </summary>
 public sealed class Runner(BenchContext context, BenchOptions options, TextWriter progress, AllocationSampler? sampler)
 {
@@ -14,40 +15,58 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
 
     private delegate Task<Outcome> Side(BenchContext context, CancellationToken cancellationToken);
 
-    /// <summary>Runs <paramref name="workload"/> as the options say.</summary>
-    public async Task<WorkloadResult> RunAsync(Workload workload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="group"/> as the options say: one workload, or one with those compared with it
+    /// (<see cref="Workload.ComparedWith"/>). Every run goes through each workload of the group in turn, in alternating
+    /// order, so rows compared with each other see the same drift (W1 speeds up run after run while tiered JIT settles).
+    /// </summary>
+    public async Task<IReadOnlyList<WorkloadResult>> RunAsync(IReadOnlyList<Workload> group, CancellationToken cancellationToken)
     {
-        var result = new WorkloadResult(workload);
+        var results = group.Select(w => new WorkloadResult(w)).ToArray();
+        foreach (var workload in group) await progress.WriteLineAsync(workload.Title).ConfigureAwait(false);
+        var runs = options.Warmups + options.Runs;
+        for (var run = 0; run < runs; run++)
+        {
+            var order = run % 2 == 0 ? results : Enumerable.Reverse(results);
+            foreach (var result in order)
+            {
+                if (result.Failure is null) await RunOnceAsync(result, run, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Run <paramref name="run"/> of <paramref name="result"/>'s workload, each side once; a failure ends the workload.
+    /// </summary>
+    private async Task RunOnceAsync(WorkloadResult result, int run, CancellationToken cancellationToken)
+    {
+        var workload = result.Workload;
         var sides = new List<(string Name, Side Run, List<Sample> Samples)>();
         if (options.Sides != Sides.Raw) sides.Add(("actortcp", workload.RunActorTcpAsync, result.ActorTcp));
         if (options.Sides != Sides.ActorTcp) sides.Add(("raw", workload.RunRawAsync, result.Raw));
 
-        await progress.WriteLineAsync(workload.Title).ConfigureAwait(false);
         var runs = options.Warmups + options.Runs;
-        for (var run = 0; run < runs; run++)
+        var warmup = run < options.Warmups;
+        foreach (var (name, side, samples) in sides)
         {
-            var warmup = run < options.Warmups;
-            foreach (var (name, side, samples) in sides)
+            var label = warmup ? $"warm-up {run + 1}" : $"run {run - options.Warmups + 1}";
+            try
             {
-                var label = warmup ? $"warm-up {run + 1}" : $"run {run - options.Warmups + 1}";
-                try
-                {
-                    var sample = await MeasureAsync(side, cancellationToken).ConfigureAwait(false);
-                    if (!warmup) samples.Add(sample);
-                    await progress.WriteLineAsync(Describe(workload, name, label, sample)).ConfigureAwait(false);
-                    if (sampler is not null && run == runs - 1) await PrintAllocationsAsync(workload, name, sample).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    var why = e is OperationCanceledException ? $"timed out after {options.RunTimeout.TotalSeconds:0} s" : e.Message;
-                    result.Failure = $"{name} {label}: {why}";
-                    await progress.WriteLineAsync($"  {workload.Id} {result.Failure}").ConfigureAwait(false);
-                    await RecoverAsync(cancellationToken).ConfigureAwait(false);
-                    return result;
-                }
+                var sample = await MeasureAsync(side, cancellationToken).ConfigureAwait(false);
+                if (!warmup) samples.Add(sample);
+                await progress.WriteLineAsync(Describe(workload, name, label, sample)).ConfigureAwait(false);
+                if (sampler is not null && run == runs - 1) await PrintAllocationsAsync(workload, name, sample).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var why = e is OperationCanceledException ? $"timed out after {options.RunTimeout.TotalSeconds:0} s" : e.Message;
+                result.Failure = $"{name} {label}: {why}";
+                await progress.WriteLineAsync($"  {workload.Id} {result.Failure}").ConfigureAwait(false);
+                await RecoverAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
         }
-        return result;
     }
 
     private async Task<Sample> MeasureAsync(Side side, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace ActorTcp.Benchmarks.Report;
 /// <summary>
 /// The one table of the benchmark, in Markdown (pasted as is into BENCHMARKS.md): per row ActorTcp's and the raw
 /// client's median [min-max], their ratio, the target and whether it is met, then what each side cost per operation
-/// and how busy the server was.
+/// and how busy the server was. A target relative to another workload (W1U's) shows its own ratio with the verdict.
 /// </summary>
 public static class ResultTable
 {
@@ -19,23 +19,31 @@ public static class ResultTable
     /// <summary>Writes the table for <paramref name="results"/>.</summary>
     public static void Write(TextWriter output, IEnumerable<WorkloadResult> results)
     {
+        var all = results.ToArray();
         var rows = new List<string[]> { Header, Header.Select(_ => "---").ToArray() };
-        foreach (var result in results)
+        foreach (var result in all)
             foreach (var metric in result.Workload.Metrics)
-                rows.Add(Row(result, metric));
+                rows.Add(Row(result, metric, all));
         var widths = Enumerable.Range(0, Header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         foreach (var row in rows)
             output.WriteLine("| " + string.Join(" | ", row.Select((cell, c) => cell.PadRight(widths[c]))) + " |");
     }
 
-    private static string[] Row(WorkloadResult result, Metric metric)
+    private static string[] Row(WorkloadResult result, Metric metric, IReadOnlyList<WorkloadResult> all)
     {
         var actorTcp = Stats.Of(result.ActorTcp.Select(metric.Value));
         var raw = Stats.Of(result.Raw.Select(metric.Value));
         var ratio = actorTcp is { } a && raw is { Median: not 0 } r ? a.Median / r.Median : (double?)null;
-        var met = actorTcp is { } at ? metric.Target.Met(at.Median, raw?.Median) : null;
+        var relativeTo = metric.Target.RelativeTo;
+        var baseline = relativeTo is null ? raw?.Median : ActorTcpMedian(all, relativeTo, metric.Unit);
+        var met = actorTcp is { } at ? metric.Target.Met(at.Median, baseline) : null;
         var verdict = result.Failure is not null ? "FAILED: " + result.Failure
             : met switch { true => "pass", false => "miss", null => "-" };
+        // The ratio column is ActorTcp / raw for every row; a relative target's own ratio goes with its verdict.
+        if (relativeTo is not null && result.Failure is null)
+            verdict += met is null
+                ? $" (no {relativeTo} figure)"
+                : $" ({actorTcp!.Value.Median / baseline!.Value:0.00} x {relativeTo})";
         return
         [
             metric.Name, metric.Unit, actorTcp?.ToString() ?? "-", raw?.ToString() ?? "-",
@@ -43,6 +51,16 @@ public static class ResultTable
             Pair(result, s => s.AllocatedPerOperation), Pair(result, s => s.CpuMicrosPerOperation),
             Pair(result, s => s.ServerCpuShare * 100, "%"),
         ];
+    }
+
+    /// <summary>
+    /// The ActorTcp median of <paramref name="id"/>'s row in <paramref name="unit"/>; null when it did not run or failed.
+    /// </summary>
+    private static double? ActorTcpMedian(IReadOnlyList<WorkloadResult> all, string id, string unit)
+    {
+        var other = all.FirstOrDefault(r => r.Workload.Id == id && r.Failure is null);
+        var metric = other?.Workload.Metrics.FirstOrDefault(m => m.Unit == unit);
+        return metric is null ? null : Stats.Of(other!.ActorTcp.Select(metric.Value))?.Median;
     }
 
     private static string Pair(WorkloadResult result, Func<Sample, double> value, string suffix = "")

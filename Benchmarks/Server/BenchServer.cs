@@ -15,16 +15,20 @@ public sealed class BenchServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _folder;
 
-    private BenchServer(Process process, string folder, IPEndPoint echo, IPEndPoint stream)
+    private BenchServer(Process process, string folder, IPEndPoint echo, IPEndPoint secondEcho, IPEndPoint stream)
     {
         _process = process;
         _folder = folder;
         Echo = echo;
+        SecondEcho = secondEcho;
         Stream = stream;
     }
 
     /// <summary>Echoes every byte it reads.</summary>
     public IPEndPoint Echo { get; }
+
+    /// <summary>The same echo on another port: a second backend for an upstream list (W1P, W1U).</summary>
+    public IPEndPoint SecondEcho { get; }
 
     /// <summary>Sends the stream size given at start on accept, then closes.</summary>
     public IPEndPoint Stream { get; }
@@ -55,9 +59,10 @@ public sealed class BenchServer : IAsyncDisposable
         try
         {
             var echo = await ReadPortAsync(process, "echo", cancellationToken).ConfigureAwait(false);
+            var secondEcho = await ReadPortAsync(process, "echo2", cancellationToken).ConfigureAwait(false);
             var stream = await ReadPortAsync(process, "stream", cancellationToken).ConfigureAwait(false);
             return new BenchServer(process, folder, new IPEndPoint(IPAddress.Loopback, echo),
-                new IPEndPoint(IPAddress.Loopback, stream));
+                new IPEndPoint(IPAddress.Loopback, secondEcho), new IPEndPoint(IPAddress.Loopback, stream));
         }
         catch
         {

@@ -4,8 +4,9 @@
  *
  *   bench_server STREAM_BYTES
  *
- * Listens on two ephemeral ports and prints "echo PORT" and "stream PORT" on stdout:
+ * Listens on three ephemeral ports and prints "echo PORT", "echo2 PORT" and "stream PORT" on stdout:
  *   echo    every byte read is written back (reading pauses while a reply is not fully written);
+ *   echo2   the same echo on a second port, so an upstream list has two real backends (W1P, W1U);
  *   stream  sends STREAM_BYTES bytes on accept, then closes.
  * Commands on stdin, one per line: "drop" closes every accepted connection and answers "dropped N".
  * EOF on stdin ends the server, so it never outlives the benchmark.
@@ -200,11 +201,12 @@ int main(int argc, char **argv) {
 
     epfd = epoll_create1(0);
     if (epfd < 0) die("epoll_create1");
-    int echo_fd = listen_on(), stream_fd = listen_on();
+    int echo_fd = listen_on(), echo2_fd = listen_on(), stream_fd = listen_on();
     add(echo_fd, LISTEN_ECHO, EPOLLIN);
+    add(echo2_fd, LISTEN_ECHO, EPOLLIN);
     add(stream_fd, LISTEN_STREAM, EPOLLIN);
     add(STDIN_FILENO, CONTROL, EPOLLIN);
-    printf("echo %d\nstream %d\n", port_of(echo_fd), port_of(stream_fd));
+    printf("echo %d\necho2 %d\nstream %d\n", port_of(echo_fd), port_of(echo2_fd), port_of(stream_fd));
     fflush(stdout);
 
     struct epoll_event events[MAX_EVENTS];

@@ -8,11 +8,17 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>Id used by <c>--only</c> (W1...W5).</summary>
+    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U).</summary>
     public abstract string Id { get; }
 
     /// <summary>What it does, with its sizes after scaling.</summary>
     public abstract string Title { get; }
+
+    /// <summary>
+    /// The workload this one is compared with (W1U's target is relative to W1P's figure, W1P is W1 on two ports), or
+    /// null. Selecting this one runs that one too, their runs interleaved, so both see the same machine.
+    /// </summary>
+    public virtual string? ComparedWith => null;
 
     /// <summary>The table rows it feeds.</summary>
     public abstract IReadOnlyList<Metric> Metrics { get; }
