@@ -36,6 +36,7 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _seq;
+    private long _lastStamp;
 
     /// <summary>The limits health is judged by.</summary>
     public UpstreamLimits Limits { get; } = limits;
@@ -75,6 +76,7 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
     public BackendHealth? Fail(string key, long now, ICollection<UpstreamChange>? changes)
     {
         var entry = GetOrAdd(key);
+        now = Stamp(now);
         return Commit(entry, entry.Health.Fail(new FailureMark(now, Origin, ++_seq), Limits), now, changes);
     }
 
@@ -83,6 +85,7 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
     {
         // The common case, a success of a backend without failures, must not allocate (one per request).
         if (!_entries.TryGetValue(key, out var entry) || entry.Health.Errors == 0) return null;
+        now = Stamp(now);
         return Commit(entry, entry.Health.Ok(now), now, changes);
     }
 
@@ -145,6 +148,12 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
         }
         IsAlive(key, now, changes);
     }
+
+    /// <summary>
+    /// The time of a report made here: never earlier than, nor equal to, this view's previous report, so that
+    /// <c>ok()</c> then <c>fail()</c> within one clock tick keep their order (an ok clears only earlier failures).
+    /// </summary>
+    private long Stamp(long now) => _lastStamp = Math.Max(now, _lastStamp + 1);
 
     private Entry GetOrAdd(string key)
     {

@@ -112,11 +112,12 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
         if (after is not null) AfterChange(before, after);
     }
 
-    /// <summary>Tells the subscribers; a new failure window or a death asks for a fresh lookup; a death arms its end.</summary>
+    /// <summary>Tells the subscribers; the first failure of a window, or a death, asks for a fresh lookup; a death arms its end.</summary>
     private void AfterChange(BackendHealth before, BackendHealth after)
     {
         Broadcast(after.Key);
-        if ((before.Errors == 0 && after.Errors > 0) || after.DeadFrom > before.DeadFrom) Lookup(after.Key, soon: true);
+        var newWindow = !after.Failures.IsEmpty && (before.Failures.IsEmpty || after.Failures[0] != before.Failures[0]);
+        if (newWindow || after.DeadFrom > before.DeadFrom) Lookup(after.Key, soon: true);
         if (after.DeadFrom > before.DeadFrom)
         {
             // Subscribers learn the end of a dead period from a message: a revival by time changes no state.

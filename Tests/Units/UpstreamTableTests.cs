@@ -88,6 +88,19 @@ public class UpstreamTableTests
     }
 
     [Fact]
+    public void Ok_then_fail_within_one_clock_tick_keep_their_order()
+    {
+        var table = new UpstreamTable(UpstreamLimits.Default, 1);
+        table.Fail("k", At(0), null);
+        table.Ok("k", At(0), null);
+        var failed = table.Fail("k", At(0), null);
+
+        Assert.NotNull(failed);
+        Assert.Equal(1, table.Health("k").Errors);
+        Assert.Equal(1, new UpstreamTable(UpstreamLimits.Default, 2).Health("k").Merge(failed, UpstreamLimits.Default).Errors);
+    }
+
+    [Fact]
     public void New_srv_targets_bump_the_version_and_the_same_targets_do_not()
     {
         var table = new UpstreamTable(UpstreamLimits.Default, 1);
