@@ -103,9 +103,16 @@ public sealed class UpstreamTable(UpstreamLimits limits, long origin)
         return Commit(entry, entry.Health.Merge(health, Limits), now, changes) is not null;
     }
 
-    /// <summary>Sets the addresses of a name (an empty list counts as none).</summary>
-    public void SetAddresses(string key, IReadOnlyList<IPAddress>? addresses) =>
-        GetOrAdd(key).Addresses = addresses is { Count: > 0 } ? addresses : null;
+    /// <summary>
+    /// Sets the addresses of a name (an empty list counts as none). The same addresses again keep the list already held,
+    /// so upstreams' address rotations go on (they start over on a new answer).
+    /// </summary>
+    public void SetAddresses(string key, IReadOnlyList<IPAddress>? addresses)
+    {
+        var entry = GetOrAdd(key);
+        if (entry.Addresses is { } held && addresses is not null && held.SequenceEqual(addresses)) return;
+        entry.Addresses = addresses is { Count: > 0 } ? addresses : null;
+    }
 
     /// <summary>Sets the targets of an SRV element.</summary>
     public void SetTargets(string key, IReadOnlyList<UpstreamSpec>? targets)
