@@ -60,8 +60,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         _tcp = new TcpModule(_manager)
         {
             Host = Self,
-            // A partial stream's whole socket read in one turn: its chunks then cost one pair of hand-offs.
-            PartialBatch = Math.Max(1, settings.SocketReadSize / settings.ReadChunkSize),
+            ChunksPerDelivery = PartialBatch.ChunksPerDelivery(settings),
         };
         var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
         _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self };

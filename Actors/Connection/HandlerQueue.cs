@@ -23,7 +23,7 @@ internal readonly record struct PlanStep(PlanAction Action, HandlerSpec? Handler
 
 /// <summary>
 /// rspamd_tcp's queue of handlers and its plan step (<c>lua_tcp_plan_handler_event</c>), free of I/O so the rules of
-/// rspamd_tcp_api.md Part 2 sections 2.3 and 2.5 are tested directly. The connection actor performs the steps.
+/// docs/lua-api.md#the-handler-queue are tested directly. The connection actor performs the steps.
 /// </summary>
 internal sealed class HandlerQueue
 {
@@ -32,20 +32,69 @@ internal sealed class HandlerQueue
     /// <summary>Number of queued handlers.</summary>
     public int Count => _handlers.Count;
 
+    /// <summary>Bytes of every queued write handler.</summary>
+    public long WriteBytes { get; private set; }
+
+    /// <summary>The error of a limit the queue exceeds (<c>actortcp.limits</c>), or null.</summary>
+    public string? LimitError(ActorTcpSettings settings)
+    {
+        if (Count > settings.MaxQueuedHandlers) return TcpErrors.TooManyHandlers(settings.MaxQueuedHandlers);
+        if (WriteBytes > settings.MaxQueuedWriteBytes) return TcpErrors.TooManyWriteBytes(settings.MaxQueuedWriteBytes);
+        return null;
+    }
+
+    /// <summary>Whether a read waits behind the head (a write in progress): the bytes it will want may be read now.</summary>
+    public bool ReadQueuedBehindHead
+    {
+        get
+        {
+            var first = true;
+            foreach (var handler in _handlers)
+            {
+                if (!first && handler is ReadSpec) return true;
+                first = false;
+            }
+            return false;
+        }
+    }
+
     /// <summary>The active handler, if any.</summary>
     public HandlerSpec? Head => _handlers.TryPeek(out var h) ? h : null;
 
     /// <summary>Appends a handler.</summary>
-    public void Enqueue(HandlerSpec handler) => _handlers.Enqueue(handler);
+    public void Enqueue(HandlerSpec handler)
+    {
+        _handlers.Enqueue(handler);
+        if (handler is WriteSpec write) WriteBytes += write.Length;
+    }
 
     /// <summary>Removes and returns the head.</summary>
-    public HandlerSpec Dequeue() => _handlers.Dequeue();
+    public HandlerSpec Dequeue()
+    {
+        var handler = _handlers.Dequeue();
+        if (handler is WriteSpec write) WriteBytes -= write.Length;
+        return handler;
+    }
+
+    /// <summary>
+    /// Removes handlers up to and including the first with a callback, and returns that one; null when none is left.
+    /// An error goes to the next handler that can hear it; callback-less ones before it are dropped (tcp.c:700-711).
+    /// </summary>
+    public HandlerSpec? DequeueThroughCallback()
+    {
+        while (_handlers.Count > 0)
+        {
+            var handler = Dequeue();
+            if (handler.HasCallback) return handler;
+        }
+        return null;
+    }
 
     /// <summary>Removes the head when it is the handler <paramref name="handlerId"/>.</summary>
     public bool RemoveHeadIf(long handlerId)
     {
         if (Head?.HandlerId != handlerId) return false;
-        _handlers.Dequeue();
+        Dequeue();
         return true;
     }
 
@@ -53,9 +102,10 @@ internal sealed class HandlerQueue
     /// Decides the next step for the head handler given the unread bytes and whether the stream ended.
     /// Consumes from <paramref name="buffer"/> and dequeues handlers as the decision requires. A line longer than
     /// <paramref name="maxLine"/> bytes before its stop pattern is never delivered: the read goes on, and the caller's
-    /// buffer limit fails it, however the bytes were split into reads.
+    /// buffer limit fails it, however the bytes were split into reads. A partial read takes up to
+    /// <paramref name="maxDelivery"/> bytes at once (<see cref="PartialBatch"/>; at least one chunk).
     /// </summary>
-    public PlanStep Plan(ReadBuffer buffer, bool partial, bool eof, int chunkSize, int partialBatch = 1, int maxLine = int.MaxValue)
+    public PlanStep Plan(ReadBuffer buffer, bool partial, bool eof, int chunkSize, int maxDelivery = 0, int maxLine = int.MaxValue)
     {
         switch (Head)
         {
@@ -64,13 +114,13 @@ internal sealed class HandlerQueue
 
             case ReadSpec read when partial:
                 // Partial mode streams chunks to the head; the library never removes it (shift_callback does).
-                if (!buffer.IsEmpty) return new PlanStep(PlanAction.Deliver, read, buffer.TakeUpTo(chunkSize * Math.Max(1, partialBatch)));
+                if (!buffer.IsEmpty) return new PlanStep(PlanAction.Deliver, read, buffer.TakeUpTo(Math.Max(chunkSize, maxDelivery)));
                 return eof ? NonFatal(TcpErrors.EofCannotRead) : new PlanStep(PlanAction.Read, read);
 
             case ReadSpec read when !read.StopPattern.IsEmpty:
                 if (buffer.TryTakeUntil(read.StopPattern.Span, out var line, maxLine))
                 {
-                    _handlers.Dequeue();
+                    Dequeue();
                     return new PlanStep(PlanAction.Deliver, read, line);
                 }
                 // A leftover shorter than the pattern keeps reading (rspamd stalls here, tcp.c:1064).
@@ -79,7 +129,7 @@ internal sealed class HandlerQueue
             case ReadSpec read:
                 if (!buffer.IsEmpty)
                 {
-                    _handlers.Dequeue();
+                    Dequeue();
                     return new PlanStep(PlanAction.Deliver, read, buffer.TakeUpTo(chunkSize));
                 }
                 return eof ? NonFatal(TcpErrors.EofCannotRead) : new PlanStep(PlanAction.Read, read);
@@ -96,14 +146,9 @@ internal sealed class HandlerQueue
         }
     }
 
-    /// <summary>
-    /// A non-fatal error goes to the first handler with a callback; callback-less handlers in front of it are dropped
-    /// (tcp.c:700-711). With none left the queue is empty and the next plan finishes.
-    /// </summary>
-    private PlanStep NonFatal(string error)
-    {
-        while (_handlers.TryDequeue(out var handler))
-            if (handler.HasCallback) return new PlanStep(PlanAction.NonFatalError, handler, Error: error);
-        return new PlanStep(PlanAction.Finish);
-    }
+    /// <summary>A non-fatal error goes to the first handler with a callback; with none left the next plan finishes.</summary>
+    private PlanStep NonFatal(string error) =>
+        DequeueThroughCallback() is { } handler
+            ? new PlanStep(PlanAction.NonFatalError, handler, Error: error)
+            : new PlanStep(PlanAction.Finish);
 }

@@ -14,15 +14,16 @@ public sealed record AddHandler(HandlerSpec Handler) : IConnectionCommand;
 
 /// <summary>
 /// Removes the handler whose callback is running, if it is still queued (rspamd's <c>shift_callback</c>, fixed as
-/// rspamd_tcp_api.md Part 1.2 says): in partial mode the next handler takes over the stream; elsewhere the running
-/// handler was already removed and nothing else is.
+/// docs/lua-api.md says): in partial mode the next handler takes over the stream; elsewhere the running handler was
+/// already removed and nothing else is.
 /// </summary>
 public sealed record ShiftCallback(long HandlerId) : IConnectionCommand;
 
 /// <summary>
 /// Switches a plain connection to TLS (rspamd's <c>conn:starttls([no_verify])</c>), sent from a callback: the handshake
 /// runs when the next handler is due, and that handler (a write or a read) proceeds over TLS once it succeeded; a
-/// failure goes to the queued handlers like any fatal error. Ignored when TLS is already on or requested. Plaintext
+/// failure goes to the queued handlers like any fatal error. Refused with <see cref="CommandRefused"/> when TLS is
+/// already on or requested (<see cref="TcpErrors.StartTlsRefused"/>, the error Lua's <c>starttls</c> raises then). Plaintext
 /// buffered beyond the server's go-ahead fails the connection (<see cref="TcpErrors.SslPlaintextAfterStartTls"/>).
 /// </summary>
 public sealed record StartTls(bool NoVerify) : IConnectionCommand;
@@ -63,8 +64,8 @@ public sealed class CallbackReturned : IConnectionCommand
 
 /// <summary>
 /// The callbacks of a batched partial <see cref="ReadCompleted"/> returned, but only the first
-/// <see cref="ConsumedBytes"/> bytes were handed to Lua (a callback issued a command, so the rest must go through the
-/// plan step again). Ends the turn like <see cref="CallbackReturned"/>.
+/// <see cref="ConsumedBytes"/> bytes were handed on (a callback issued a command, so the rest must go through the
+/// plan step again). Ends the turn like <see cref="CallbackReturned"/>; made by <see cref="PartialBatch.Answer"/>.
 /// </summary>
 public sealed record CallbackReturnedPartly(int ConsumedBytes) : IConnectionCommand;
 
@@ -91,8 +92,9 @@ public sealed record ConnectionEstablished(long RequestId, EndPoint Remote) : IC
 /// <summary>A read handler got its data (<c>(nil, data, conn)</c>); in partial mode, one chunk of the stream.</summary>
 /// <remarks>
 /// In partial mode <see cref="Data"/> may hold several chunks of <see cref="ChunkSize"/> bytes (the last may be
-/// shorter), each meant for its own callback call: the receiver runs them in order and answers
-/// <see cref="CallbackReturnedPartly"/> when it stopped early. <see cref="ChunkSize"/> 0: <see cref="Data"/> is one chunk.
+/// shorter), each meant for its own callback call: the receiver runs them in order (<see cref="PartialBatch.ChunkCount"/>,
+/// <see cref="PartialBatch.Chunk"/>) and answers with <see cref="PartialBatch.Answer"/>. <see cref="ChunkSize"/> 0:
+/// <see cref="Data"/> is one chunk.
 /// </remarks>
 public sealed record ReadCompleted(long RequestId, long HandlerId, ReadOnlyMemory<byte> Data, int ChunkSize = 0) : ICallbackTurn
 {
@@ -107,13 +109,24 @@ public sealed record WriteCompleted(long RequestId, long HandlerId) : ICallbackT
 public sealed record TlsStarted(long RequestId, long HandlerId) : ICallbackTurn;
 
 /// <summary>A handler failed (<c>(err, nil, conn)</c>). <see cref="Fatal"/>: the connection ends after the fan-out.</summary>
-public sealed record HandlerFailed(long RequestId, long HandlerId, string Error, bool Fatal) : ICallbackTurn;
+public sealed record HandlerFailed(long RequestId, long HandlerId, TcpFailure Failure, bool Fatal) : ICallbackTurn
+{
+    /// <summary>rspamd's error text.</summary>
+    public string Error => Failure.Text;
+}
 
 /// <summary>
 /// The connection failed before it was established and the request asked for <see cref="ConnectionRequest.NotifyConnectError"/>
 /// (rspamd's <c>on_error(err, conn)</c>); no handler is told. <see cref="ConnectionClosed"/> follows.
 /// </summary>
-public sealed record ConnectFailed(long RequestId, string Error) : IConnectionEvent;
+public sealed record ConnectFailed(long RequestId, TcpFailure Failure) : IConnectionEvent
+{
+    /// <summary>rspamd's error text.</summary>
+    public string Error => Failure.Text;
+}
+
+/// <summary>A command the connection cannot carry out was refused; the connection goes on as if it had not been sent.</summary>
+public sealed record CommandRefused(long RequestId, IConnectionCommand Command, string Reason) : IConnectionEvent;
 
 /// <summary>Last message of every connection: its actor has stopped and every handler is gone.</summary>
 public sealed record ConnectionClosed(long RequestId) : IConnectionEvent;

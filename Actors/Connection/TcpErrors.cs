@@ -38,14 +38,6 @@ public static class TcpErrors
     /// <summary>connect() failed for an IP literal or a unix socket path.</summary>
     public static string CannotConnect(string host) => $"cannot connect to the host: {host}";
 
-    // ---- sessions (rspamd_tcp_api.md Part 2 sections 1.1, 1.2) ----------------------------------------------------
-
-    /// <summary><c>request</c> on a session that was destroyed (tcp.c:2112-2122). Verbatim rspamd.</summary>
-    public const string SessionBlocked = "async session is the blocked state";
-
-    /// <summary><c>connect_sync</c> on a session that was destroyed (tcp.c:2323-2332). Verbatim rspamd.</summary>
-    public const string SessionDestroyed = "Session is being destroyed, requests are not allowed";
-
     // ---- TLS (rspamd_tcp_api.md Part 1.5, Part 2 section 4.1) ---------------------------------------------------
     // Every TLS error begins "ssl error: ", as rspamd's do. rspamd's inner texts carry OpenSSL error codes
     // ("ssl connect error: ssl error: error:0A000086:SSL routines::certificate verify failed"); ours keep rspamd's
@@ -81,6 +73,9 @@ public static class TcpErrors
 
     /// <summary>The TLS layer rejected the data stream after the handshake (a bad record, an alert).</summary>
     public static string SslStreamError(string stage, string reason) => $"ssl error: ssl {stage} error: {reason}";
+
+    /// <summary>A second <c>starttls</c> (TLS is on or already requested): rspamd raises this from <c>conn:starttls()</c>.</summary>
+    public const string StartTlsRefused = "invalid arguments";
 
     /// <summary>
     /// STARTTLS: plaintext was buffered beyond the server's go-ahead when the handshake was due. It is a response

@@ -1,8 +1,8 @@
 namespace ActorTcp.Actors.Transport;
 
 /// <summary>
-/// The socket under one connection actor, driven only from that actor. Results come back to the actor as messages:
-/// Akka.IO's own events for TCP, <see cref="TransportEvent"/>s for unix sockets.
+/// A byte stream under one connection actor, driven only from that actor: the socket (<see cref="ISocketTransport"/>)
+/// or TLS over it (<see cref="TlsTransport"/>). Results come back to the actor as messages.
 /// </summary>
 internal interface ITransport
 {
@@ -19,9 +19,26 @@ internal interface ITransport
     void Close();
 }
 
-/// <summary>Events of a transport that is not Akka.IO, delivered to the owning actor.</summary>
+/// <summary>
+/// The socket: <see cref="SocketTransport"/>, or Akka.IO's connection actor behind <see cref="AkkaIoTransport"/>. Its
+/// messages to the owner become <see cref="TransportEvent"/>s through <see cref="TryTranslate"/>, so the actor handles
+/// one set of events whichever transport is configured.
+/// </summary>
+internal interface ISocketTransport : ITransport
+{
+    /// <summary>
+    /// The event <paramref name="message"/> (received by the owner) stands for: false when the message is not this
+    /// transport's; true with a null event when it is, but means nothing for the stream.
+    /// </summary>
+    bool TryTranslate(object message, out TransportEvent? transportEvent);
+}
+
+/// <summary>What happened to a socket, as the connection actor sees it whatever the transport.</summary>
 internal abstract record TransportEvent
 {
+    /// <summary>Whether <paramref name="message"/> comes from a socket transport (late ones arrive after a close).</summary>
+    public static bool IsSocketMessage(object message) => message is TransportEvent or Akka.IO.Tcp.Event or Akka.Actor.Terminated;
+
     /// <summary>
     /// Bytes received. <paramref name="Lease"/>: the pooled array <paramref name="Data"/> lies in; the receiver gives
     /// it back to <see cref="System.Buffers.ArrayPool{T}.Shared"/> once nothing reads it (or drops it to the GC).
@@ -47,5 +64,5 @@ internal abstract record TransportEvent
     }
 
     /// <summary>A socket operation failed; <paramref name="Cause"/> holds the socket error.</summary>
-    public sealed record Failed(Exception Cause, bool WhileConnecting) : TransportEvent;
+    public sealed record Failed(Exception Cause) : TransportEvent;
 }

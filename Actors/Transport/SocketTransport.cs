@@ -18,7 +18,7 @@ namespace ActorTcp.Actors.Transport;
 /// without a buffer. An idle connection holds no buffer, and a fast sender is held back by TCP while nothing asks to
 /// read.
 /// </remarks>
-internal sealed class SocketTransport : ITransport
+internal sealed class SocketTransport : ISocketTransport
 {
     // Most bytes a copied-out read takes on the stack before sizing an array to the rest.
     private const int StackReadSize = 4096;
@@ -70,7 +70,15 @@ internal sealed class SocketTransport : ITransport
         if (connect.IsCompletedSuccessfully) _owner.Tell(TransportEvent.Connected.Instance);
         else connect.PipeTo(_owner,
             success: () => TransportEvent.Connected.Instance,
-            failure: ex => new TransportEvent.Failed(ex, WhileConnecting: true));
+            failure: ex => new TransportEvent.Failed(ex));
+    }
+
+    public bool TryTranslate(object message, out TransportEvent? transportEvent)
+    {
+        transportEvent = message as TransportEvent;
+        // The next queued chunk goes out once the socket took this one.
+        if (transportEvent is TransportEvent.WriteAcked) OnAcked();
+        return transportEvent is not null;
     }
 
     public void Write(ReadOnlyMemory<byte> chunk)
@@ -79,8 +87,7 @@ internal sealed class SocketTransport : ITransport
         if (!_sending) SendNext();
     }
 
-    /// <summary>Called by the owner when a chunk was acknowledged, to start the next one.</summary>
-    public void OnAcked()
+    private void OnAcked()
     {
         _sending = false;
         if (_pendingWrites.Count > 0) SendNext();
@@ -98,7 +105,7 @@ internal sealed class SocketTransport : ITransport
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _owner.Tell(new TransportEvent.Failed(e, WhileConnecting: false));
+            _owner.Tell(new TransportEvent.Failed(e));
             return;
         }
         Task rest;
@@ -121,7 +128,7 @@ internal sealed class SocketTransport : ITransport
         }
         rest.PipeTo(_owner,
             success: () => TransportEvent.WriteAcked.Instance,
-            failure: ex => new TransportEvent.Failed(ex, WhileConnecting: false));
+            failure: ex => new TransportEvent.Failed(ex));
     }
 
     private async Task FinishSendAsync(ValueTask<int> first, ReadOnlyMemory<byte> chunk)
@@ -205,7 +212,7 @@ internal sealed class SocketTransport : ITransport
         {
             SocketError.Success => TransportEvent.PeerClosed.Instance,
             SocketError.WouldBlock => null!,
-            _ => new TransportEvent.Failed(new SocketException((int)error), WhileConnecting: false),
+            _ => new TransportEvent.Failed(new SocketException((int)error)),
         };
         return error != SocketError.WouldBlock;
     }
@@ -225,7 +232,7 @@ internal sealed class SocketTransport : ITransport
         }
         catch (Exception e)
         {
-            received = new TransportEvent.Failed(e, WhileConnecting: false);
+            received = new TransportEvent.Failed(e);
         }
         _owner.Tell(received);
     }

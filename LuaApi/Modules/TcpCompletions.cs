@@ -111,7 +111,7 @@ internal sealed partial class TcpModule
         {
             ReadCompleted => true,
             HandlerFailed { Fatal: true } or ConnectFailed => false,
-            HandlerFailed failed when connection.Sync && failed.Error is TcpErrors.IoTimeout or TcpErrors.SslTimedOut => false,
+            HandlerFailed failed when connection.Sync && failed.Failure.IsTimeout => false,
             ConnectionClosed when !connection.Sync => true,
             _ => null,
         };
@@ -150,23 +150,22 @@ internal sealed partial class TcpModule
     private void RunPartialBatch(LuaRuntime runtime, LuaConnection connection, ReadCompleted read)
     {
         var callback = connection.Callbacks.GetValueOrDefault(read.HandlerId);
-        var data = read.Data;
+        var count = read.ChunkCount();
         // Without a callback the chunks are consumed silently, as a handler without callback consumes its data.
-        var consumed = callback == 0 ? data.Length : 0;
-        while (consumed < data.Length)
+        var run = callback == 0 ? count : 0;
+        while (run < count)
         {
-            var chunk = data.Slice(consumed, Math.Min(read.ChunkSize, data.Length - consumed));
-            consumed += chunk.Length;
+            var chunk = read.Chunk(run++);
             var commands = connection.Commands;
             if (Call(runtime, connection, callback, read.HandlerId, chunk, PushChunk) is { } suspended)
             {
-                int? taken = consumed < data.Length ? consumed : null;
-                (suspended.OnFinished ??= []).Add(() => EndTurn(connection, taken));
+                var answer = read.Answer(run);
+                (suspended.OnFinished ??= []).Add(() => EndTurn(connection, answer));
                 return;
             }
             if (connection.Commands != commands) break;
         }
-        EndTurn(connection, consumed < data.Length ? consumed : null);
+        EndTurn(connection, read.Answer(run));
     }
 
     private static int PushChunk(TcpModule module, IntPtr co, LuaConnection connection, ReadOnlyMemory<byte> chunk)
@@ -192,13 +191,13 @@ internal sealed partial class TcpModule
     }
 
     /// <summary>
-    /// Ends the turn: the actor runs its plan step. <paramref name="consumed"/>: bytes of a partial batch Lua got, when
-    /// it stopped before the end (the actor takes the rest back).
+    /// Ends the turn: the actor runs its plan step. <paramref name="answer"/>: a partial batch's, when Lua stopped
+    /// before its end (the actor takes the rest back).
     /// </summary>
-    private void EndTurn(LuaConnection connection, int? consumed = null)
+    private void EndTurn(LuaConnection connection, IConnectionCommand? answer = null)
     {
         if (connection.Closing || !_connections.ContainsKey(connection.Id)) return;
-        connection.Actor?.Tell(consumed is { } c ? new CallbackReturnedPartly(c) : CallbackReturned.Instance, Host);
+        connection.Actor?.Tell(answer ?? CallbackReturned.Instance, Host);
     }
 
     /// <summary>The connection ended: every Lua reference it held is released; its conn objects become inert.</summary>

@@ -128,7 +128,7 @@ internal sealed unsafe partial class TcpModule
             if (!IsConnObject(L, 1)) return HostFunction.Error(L, "starttls: self is not rspamd{tcp}");
             // A stale conn (or one whose actor is not known yet, outside any callback) does nothing, like its other methods.
             if (module.ConnectionAt(L, 1) is not { Closing: false, Actor: { } actor } connection) return HostFunction.Ok(L);
-            if (connection.Tls) return HostFunction.Error(L, "invalid arguments");
+            if (connection.Tls) return HostFunction.Error(L, TcpErrors.StartTlsRefused);
             connection.Tls = true;
             connection.Commands++;
             actor.Tell(new Actors.Connection.StartTls(NoVerify: lua_toboolean(L, 2) != 0), module.Host);

@@ -22,12 +22,8 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
 
     private static ReadOnlySpan<byte> ConnMetatableZ => "rspamd{tcp}\0"u8;
 
-    /// <summary>
-    /// Partial mode: most chunks per message from the connection actor, each still its own callback call. One turn
-    /// (two thread hand-offs) per chunk made partial streams 3-4x slower than the socket (BENCHMARKS.md W3); the host
-    /// sets it so one socket read (<c>io.read-size</c>) is one turn.
-    /// </summary>
-    public int PartialBatch { get; init; } = 32;
+    /// <summary>Partial mode: most chunks per message from the connection actor (<see cref="PartialBatch"/>).</summary>
+    public required int ChunksPerDelivery { get; init; }
 
     private readonly Dictionary<long, LuaConnection> _connections = new();
     private long _lastRequestId;
@@ -97,14 +93,10 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
 
         // The session: the one named by task/session (the wrapper resolves a task to its session), else the running code's.
         RawGetField(L, 1, "session");
-        var (named, namedSession) = runtime.Sessions.At(L, -1);
+        var joined = TryJoinSession(L, runtime, -1, out var session);
         lua_pop(L, 1);
-        var session = named ? namedSession : runtime.Sessions.Current;
-        if (session is { Ended: true } || (named && session is null))
-        {
-            // rspamd refuses requests on a destroyed session and delivers the error before returning false (tcp.c:2112-2122).
-            return SyncError(L, TcpErrors.SessionBlocked);
-        }
+        // rspamd refuses requests on a destroyed session and delivers the error before returning false (tcp.c:2112-2122).
+        if (!joined) return SyncError(L, SessionBlocked);
 
         UpstreamMember? upstream = null;
         var target = new UpstreamTarget(parsed.Host!, parsed.Port, null, null);
@@ -118,13 +110,9 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             if (target.Error is { } unresolved) return SyncError(L, unresolved);
         }
         var host = target.Host;
-        if (HostAddress.IsUnixPath(host) && !File.Exists(host))
-        {
-            // rspamd's connect() on a missing unix socket fails at once and the error reaches the callback before
-            // request returns false (tcp.c:2150-2158).
-            if (upstream is not null) runtime.Module<UpstreamModule>().Fail(upstream, blameAddress: false);
-            return SyncError(L, TcpErrors.CannotConnect(host));
-        }
+        // rspamd's connect() on a missing unix socket fails at once and the error reaches the callback before request
+        // returns false (tcp.c:2150-2158).
+        if (UnixSocketMissing(runtime, host, upstream)) return SyncError(L, TcpErrors.CannotConnect(host));
 
         var id = ++_lastRequestId;
         var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{target.Port}")
@@ -163,7 +151,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             Address = target.Address,
             Handlers = handlers,
             Partial = parsed.Partial,
-            PartialBatch = PartialBatch,
+            PartialBatch = ChunksPerDelivery,
             Shutdown = parsed.Shutdown,
             NotifyConnected = connection.OnConnect != 0,
             NotifyConnectError = connection.OnError != 0,
@@ -201,20 +189,44 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
     }
 
     /// <summary>Pushes the conn object of <paramref name="connection"/> (one per connection), or an inert one for null.</summary>
-    private void PushConnObject(IntPtr L, LuaConnection? connection)
+    private void PushConnObject(IntPtr L, LuaConnection? connection) => PushHandle(L, connection, ConnMetatable);
+
+    /// <summary>
+    /// Pushes <paramref name="connection"/>'s Lua object of class <paramref name="metatable"/>: one per connection, kept
+    /// in the registry until the connection ends; for null, an inert object naming no connection.
+    /// </summary>
+    private static void PushHandle(IntPtr L, LuaConnection? connection, string metatable)
     {
         if (connection is { ConnObject: > 0 })
         {
             lua_rawgeti(L, LUA_REGISTRYINDEX, connection.ConnObject);
             return;
         }
-
         var block = (long*)lua_newuserdatauv(L, sizeof(long), 0);
         *block = connection?.Id ?? 0;
-        luaL_setmetatable(L, ConnMetatable);
+        luaL_setmetatable(L, metatable);
         if (connection is null) return;
         lua_pushvalue(L, -1);
         connection.ConnObject = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+
+    /// <summary>
+    /// Whether the session a request or connect_sync joins is usable: the one the value at <paramref name="idx"/> names
+    /// (a task's or a session), else the running code's. False when it was destroyed or the named one is not a session.
+    /// </summary>
+    private static bool TryJoinSession(IntPtr L, LuaRuntime runtime, int idx, out Sessions.LuaSession? session)
+    {
+        var (named, namedSession) = runtime.Sessions.At(L, idx);
+        session = named ? namedSession : runtime.Sessions.Current;
+        return !(session is { Ended: true } || (named && session is null));
+    }
+
+    /// <summary>Whether <paramref name="host"/> is a unix socket path with nothing there; its upstream is then told it failed.</summary>
+    private static bool UnixSocketMissing(LuaRuntime runtime, string host, UpstreamMember? upstream)
+    {
+        if (!HostAddress.IsUnixPath(host) || File.Exists(host)) return false;
+        if (upstream is not null) runtime.Module<UpstreamModule>().Fail(upstream, blameAddress: false);
+        return true;
     }
 
     /// <summary>The live connection a conn object at <paramref name="idx"/> names; null for stale or foreign values.</summary>

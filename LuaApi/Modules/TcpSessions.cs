@@ -7,6 +7,12 @@ namespace ActorTcp.LuaApi.Modules;
 // connections are aborted without calling any callback (tcp.c:437-494) and their Lua references released at once.
 internal sealed partial class TcpModule
 {
+    /// <summary><c>request</c> on a session that was destroyed (tcp.c:2112-2122). Verbatim rspamd.</summary>
+    internal const string SessionBlocked = "async session is the blocked state";
+
+    /// <summary><c>connect_sync</c> on a session that was destroyed (tcp.c:2323-2332). Verbatim rspamd.</summary>
+    internal const string SessionDestroyed = "Session is being destroyed, requests are not allowed";
+
     /// <summary>
     /// Aborts every connection of <paramref name="session"/> without callbacks, abandons the coroutines of the session
     /// suspended in the sync API (on its own connections or any other), and releases the Lua references they held.
@@ -41,7 +47,7 @@ internal sealed partial class TcpModule
         }
         // Resumed last: the Lua they run may start requests (changing the connection table).
         foreach (var connection in strangers ?? [])
-            ResumeWaiting(runtime, connection, co => PushFailure(co, TcpErrors.SessionDestroyed));
+            ResumeWaiting(runtime, connection, co => PushFailure(co, SessionDestroyed));
     }
 
     /// <summary>The events of an abandoned connection: none reaches Lua; the entry goes when the actor has stopped.</summary>

@@ -74,9 +74,7 @@ internal sealed unsafe partial class TcpModule
             return Status(L, "raise", $"invalid arguments: bad type for key: timeout: '{TypeNameOf(L, timeoutType)}', 'double' is expected");
 
         // The session: argument 2 is what the wrapper resolved from task/session, else the running code's.
-        var (named, namedSession) = runtime.Sessions.At(L, 2);
-        var session = named ? namedSession : runtime.Sessions.Current;
-        if (session is { Ended: true } || (named && session is null)) return Status(L, "fail", TcpErrors.SessionDestroyed);
+        if (!TryJoinSession(L, runtime, 2, out var session)) return Status(L, "fail", SessionDestroyed);
 
         if (SuspendableCoroutine(L, runtime, "connect_sync") is not { } co) return 2;
         System.Net.IPAddress? address = null;
@@ -86,11 +84,7 @@ internal sealed unsafe partial class TcpModule
             if (target.Error is { } unresolved) return Status(L, "fail", unresolved);
             (host, port, address) = (target.Host, target.Port, target.Address);
         }
-        if (HostAddress.IsUnixPath(host!) && !File.Exists(host))
-        {
-            if (upstream is not null) runtime.Module<UpstreamModule>().Fail(upstream, blameAddress: false);
-            return Status(L, "fail", "Failed to initiate connection");
-        }
+        if (UnixSocketMissing(runtime, host!, upstream)) return Status(L, "fail", "Failed to initiate connection");
 
         var id = ++_lastRequestId;
         var connection = new LuaConnection(id, HostAddress.IsUnixPath(host!) ? host! : $"{host}:{port}")

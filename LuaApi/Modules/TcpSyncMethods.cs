@@ -240,19 +240,7 @@ internal sealed unsafe partial class TcpModule
         Marshal.PtrToStringUTF8((IntPtr)lua_typename(L, type)) ?? "?";
 
     /// <summary>Pushes the tcp_sync object of <paramref name="connection"/> (one per connection).</summary>
-    private void PushSyncObject(IntPtr L, LuaConnection connection)
-    {
-        if (connection.ConnObject > 0)
-        {
-            lua_rawgeti(L, LUA_REGISTRYINDEX, connection.ConnObject);
-            return;
-        }
-        var block = (long*)lua_newuserdatauv(L, sizeof(long), 0);
-        *block = connection.Id;
-        luaL_setmetatable(L, SyncMetatable);
-        lua_pushvalue(L, -1);
-        connection.ConnObject = luaL_ref(L, LUA_REGISTRYINDEX);
-    }
+    private static void PushSyncObject(IntPtr L, LuaConnection connection) => PushHandle(L, connection, SyncMetatable);
 
     /// <summary>A completion on a sync connection: resume the coroutine waiting on it with rspamd's results.</summary>
     private void OnSyncEvent(LuaRuntime runtime, LuaConnection connection, IConnectionEvent e)
@@ -297,8 +285,7 @@ internal sealed unsafe partial class TcpModule
             case HandlerFailed failed:
                 // rspamd's eof(): a read that ended at EOF or failed; a timeout leaves the connection readable. A failed
                 // STARTTLS leaves no socket either.
-                var timedOut = failed.Error is TcpErrors.IoTimeout or TcpErrors.SslTimedOut;
-                if ((connection.Operation == SyncOperation.Read && !timedOut) || connection.Operation == SyncOperation.StartTls)
+                if ((connection.Operation == SyncOperation.Read && !failed.Failure.IsTimeout) || connection.Operation == SyncOperation.StartTls)
                     connection.Eof = true;
                 ResumeWaiting(runtime, connection, co => PushFailure(co, failed.Error));
                 break;

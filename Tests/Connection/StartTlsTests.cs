@@ -202,19 +202,23 @@ public class StartTlsTests : ConnectionTestKit
     }
 
     [Fact]
-    public async Task A_second_starttls_command_changes_nothing()
+    public async Task A_second_starttls_command_is_refused_as_lua_refuses_it_and_changes_nothing()
     {
         var log = new SmtpLog();
         var server = StartSmtp(Pki.Localhost, log);
         var conn = await UpToGoAheadAsync(server);
         long w4 = NextId(), r5 = NextId(), w6 = NextId(), r7 = NextId();
 
-        Return(conn, new StartTls(NoVerify: false), new StartTls(NoVerify: true), new AddHandler(WriteHandler(w4, "one\r\n")),
+        var second = new StartTls(NoVerify: true);
+        Return(conn, new StartTls(NoVerify: false), second, new AddHandler(WriteHandler(w4, "one\r\n")),
             new AddHandler(ReadHandler(r5, "\r\n")));
+        var refused = await ExpectEventAsync<CommandRefused>(conn);
+        Assert.Equal((second, TcpErrors.StartTlsRefused), (refused.Command, refused.Reason));
         await ExpectWrittenAsync(conn, w4);
         Return(conn);
         await ExpectReadAsync(conn, r5, "secure:one");
         Return(conn, new StartTls(NoVerify: false), new AddHandler(WriteHandler(w6, "two\r\n")), new AddHandler(ReadHandler(r7, "\r\n")));
+        await ExpectEventAsync<CommandRefused>(conn);
         await ExpectWrittenAsync(conn, w6);
         Return(conn);
         await ExpectReadAsync(conn, r7, "secure:two");
