@@ -32,7 +32,12 @@ public static class TcpErrors
     /// <summary>The DNS reply was not NOERROR (NXDOMAIN, SERVFAIL, timeout).</summary>
     public static string UnableToResolve(string host) => $"unable to resolve host: {host}";
 
-    /// <summary>The DNS reply was NOERROR without an address.</summary>
+    /// <summary>
+    /// The DNS reply was NOERROR and held records of the asked type, none of them usable. A NOERROR reply with no record
+    /// of the asked type (no data, or only a CNAME) is <see cref="UnableToResolve"/> instead, as rspamd's DNS library
+    /// reports it as "record not found"; so address lookups never give this text, and SRV lookups give it when every
+    /// target is <c>.</c>.
+    /// </summary>
     public static string NoRecords(string host) => $"unable to resolve host: {host}; no records with this name";
 
     /// <summary>connect() failed for an IP literal or a unix socket path.</summary>

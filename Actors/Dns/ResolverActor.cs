@@ -55,7 +55,7 @@ public sealed class ResolverActor : ReceiveActor
         options.Retries = settings.DnsRetries;
         options.UseCache = settings.DnsUseCache;
         // An error code is the answer (rspamd: "not NOERROR" -> unable to resolve), not a reason to throw or to ask the
-        // next server; likewise an empty NOERROR is "no records", not a reason to ask the next server.
+        // next server; likewise an empty NOERROR is a final "unable to resolve", not a reason to ask the next server.
         options.ThrowDnsErrors = false;
         options.ContinueOnDnsError = false;
         options.ContinueOnEmptyResponse = false;
@@ -138,28 +138,35 @@ public sealed class ResolverActor : ReceiveActor
     }
 
     /// <summary>
-    /// The reply for the A and AAAA outcomes of <paramref name="host"/>: any address wins (IPv4 first); two NOERROR answers
-    /// without one are "no records"; anything else is "unable to resolve".
+    /// The reply for the A and AAAA outcomes of <paramref name="host"/>: any address wins (IPv4 first); no address is
+    /// "unable to resolve host", whatever the answers were (NOERROR with no data or with only other records such as a
+    /// CNAME, an error code, a timeout).
     /// </summary>
+    /// <remarks>
+    /// rspamd's DNS library turns a NOERROR answer without a record of the asked type into "record not found", which
+    /// <c>lua_tcp_dns_handler</c> reports as a failed lookup: <c>unable to resolve host: NAME</c>. Its other text,
+    /// <c>...; no records with this name</c>, belongs to a NOERROR answer that does hold a record of the asked type yet
+    /// no address, which an address query cannot produce; so it is never the answer here (see
+    /// <see cref="ServiceQuery"/> for where it is).
+    /// </remarks>
     internal static object Combine(string host, long correlation, QueryOutcome a, QueryOutcome aaaa)
     {
         var addresses = a.Addresses.Concat(aaaa.Addresses).ToArray();
-        if (addresses.Length > 0) return new Resolved(correlation, addresses);
-        if (a.IsNoError && aaaa.IsNoError) return new ResolveFailed(correlation, TcpErrors.NoRecords(host));
-        return new ResolveFailed(correlation, TcpErrors.UnableToResolve(host));
+        return addresses.Length > 0
+            ? new Resolved(correlation, addresses)
+            : new ResolveFailed(correlation, TcpErrors.UnableToResolve(host));
     }
 
     /// <summary>What one query (A or AAAA) came back with.</summary>
-    /// <param name="IsNoError">The server answered NOERROR.</param>
-    /// <param name="Addresses">The answer's addresses; empty unless <paramref name="IsNoError"/>.</param>
+    /// <param name="Addresses">The answer's addresses; empty unless the server answered NOERROR with some.</param>
     /// <param name="Status">The response code or failure, for the debug log.</param>
-    internal readonly record struct QueryOutcome(bool IsNoError, IReadOnlyList<IPAddress> Addresses, string Status)
+    internal readonly record struct QueryOutcome(IReadOnlyList<IPAddress> Addresses, string Status)
     {
         /// <summary>A NOERROR answer with <paramref name="addresses"/> (possibly none).</summary>
         public static QueryOutcome NoError(IReadOnlyList<IPAddress> addresses) =>
-            new(true, addresses, addresses.Count == 0 ? "NoError without address" : "NoError");
+            new(addresses, addresses.Count == 0 ? "NoError without address" : "NoError");
 
         /// <summary>An error code, a timeout or an exception.</summary>
-        public static QueryOutcome Failed(string status) => new(false, [], status);
+        public static QueryOutcome Failed(string status) => new([], status);
     }
 }

@@ -40,11 +40,17 @@ internal static class ServiceQuery
 
     /// <summary>
     /// The reply for the SRV records of a NOERROR answer: the usable ones sorted by priority, then weight (heavier first),
-    /// ties in answer order; none usable is "no records", as rspamd says for an empty NOERROR.
+    /// ties in answer order. No SRV record at all (no data, or only other records such as a CNAME) is "unable to resolve
+    /// host", as rspamd says when its DNS library finds no record of the asked type; SRV records that are all unusable
+    /// (target <c>.</c>) are "no records with this name", rspamd's text for an answer that holds records of the asked
+    /// type but nothing to connect to.
     /// </summary>
     internal static object Reply(string name, long correlation, IEnumerable<SrvRecord> records)
     {
-        var targets = records
+        var all = records.ToArray();
+        if (all.Length == 0) return new ResolveFailed(correlation, TcpErrors.UnableToResolve(name));
+
+        var targets = all
             .Select(r => new ServiceTarget(HostOf(r.Target), r.Port, r.Priority, r.Weight))
             // RFC 2782: a target of "." means the service is decidedly not available at this domain.
             .Where(t => t.Host.Length > 0)

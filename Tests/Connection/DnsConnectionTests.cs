@@ -60,7 +60,7 @@ public sealed class DnsConnectionTests(DnsmasqServer dns, ITestOutputHelper outp
         var read = NextId();
         var conn = await OpenAsync(RequestTo(DnsmasqServer.NoAddressName, 25, ReadHandler(read)));
 
-        await ExpectFailedAsync(conn, read, $"unable to resolve host: {DnsmasqServer.NoAddressName}; no records with this name");
+        await ExpectFailedAsync(conn, read, $"unable to resolve host: {DnsmasqServer.NoAddressName}");
         Return(conn);
         await ExpectClosedAsync(conn);
     }

@@ -86,11 +86,9 @@ public sealed class ResolverActorDnsmasqTests : Akka.TestKit.Xunit2.TestKit, ICl
     }
 
     [Fact]
-    public async Task NOERROR_without_address_fails_with_no_records_with_this_name()
+    public async Task NOERROR_without_address_fails_with_unable_to_resolve_host()
     {
-        Assert.Equal(
-            "unable to resolve host: txtonly.fixture.test; no records with this name",
-            await ExpectFailureAsync(DnsmasqServer.NoAddressName));
+        Assert.Equal("unable to resolve host: txtonly.fixture.test", await ExpectFailureAsync(DnsmasqServer.NoAddressName));
     }
 
     [Fact]
@@ -115,7 +113,7 @@ public sealed class ResolverActorDnsmasqTests : Akka.TestKit.Xunit2.TestKit, ICl
 
     [Theory]
     // A name with an A record but no SRV record: NOERROR, no data.
-    [InlineData(DnsmasqServer.ARecordName, "unable to resolve host: a.fixture.test; no records with this name")]
+    [InlineData(DnsmasqServer.ARecordName, "unable to resolve host: a.fixture.test")]
     // Only a "." target: the service is not available.
     [InlineData(DnsmasqServer.UnavailableServiceName,
         "unable to resolve host: _imap._tcp.fixture.test; no records with this name")]
@@ -155,7 +153,7 @@ public sealed class ResolverActorDnsmasqTests : Akka.TestKit.Xunit2.TestKit, ICl
 
         Assert.IsType<ResolveFailed>(replies[100]);
         Assert.Equal([IPAddress.Loopback], Assert.IsType<Resolved>(replies[101]).Addresses);
-        Assert.EndsWith("; no records with this name", Assert.IsType<ResolveFailed>(replies[102]).Error);
+        Assert.Equal("unable to resolve host: txtonly.fixture.test", Assert.IsType<ResolveFailed>(replies[102]).Error);
         Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], Assert.IsType<Resolved>(replies[103]).Addresses);
         Assert.Equal("unable to resolve host: name.unconfigured.test", Assert.IsType<ResolveFailed>(replies[104]).Error);
         Assert.Equal([IPAddress.IPv6Loopback], Assert.IsType<Resolved>(replies[105]).Addresses);

@@ -91,6 +91,15 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task CNAME_without_the_targets_addresses_fails_with_unable_to_resolve_host()
+    {
+        // Records in the answer, none of them an address: still rspamd's plain text, not "; no records with this name".
+        using var server = new ScriptedDnsServer((_, _) => Reply.AliasOnly("target.test"));
+        var reply = Assert.IsType<ResolveFailed>(await AskAsync(server, "alias.test"));
+        Assert.Equal("unable to resolve host: alias.test", reply.Error);
+    }
+
+    [Fact]
     public async Task Answer_that_is_not_a_DNS_message_fails_with_unable_to_resolve_host()
     {
         using var server = new ScriptedDnsServer((_, _) => Reply.Garbage);

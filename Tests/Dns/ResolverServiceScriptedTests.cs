@@ -93,10 +93,18 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task NOERROR_without_SRV_records_fails_with_no_records_with_this_name()
+    public async Task NOERROR_without_SRV_records_fails_with_unable_to_resolve_host()
     {
         using var server = ServerFor(Reply.WithServices());
-        Assert.Equal($"unable to resolve host: {Name}; no records with this name", await ExpectFailureAsync(server));
+        Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
+    }
+
+    [Fact]
+    public async Task CNAME_without_the_targets_SRV_records_fails_with_unable_to_resolve_host()
+    {
+        // Records in the answer, none of them SRV: like an empty answer, not "; no records with this name".
+        using var server = ServerFor(Reply.AliasOnly("_smtp._tcp.other.test"));
+        Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
     }
 
     [Fact]

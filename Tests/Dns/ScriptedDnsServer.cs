@@ -7,13 +7,14 @@ namespace ActorTcp.Tests.Dns;
 
 /// <summary>
 /// A tiny UDP DNS server on 127.0.0.1 for answers dnsmasq will not give on demand: SERVFAIL, a chosen answer order,
-/// a different outcome for A and AAAA, SRV records in a chosen order, garbage, or silence. It counts every datagram it
+/// a different outcome for A and AAAA, SRV records in a chosen order, a CNAME without the asked records, garbage, or
+/// silence. It counts every datagram it
 /// receives.
 /// </summary>
 internal sealed class ScriptedDnsServer : IDisposable
 {
     /// <summary>DNS type codes used by the script.</summary>
-    public const ushort TypeA = 1, TypeAaaa = 28, TypeSrv = 33;
+    public const ushort TypeA = 1, TypeCname = 5, TypeAaaa = 28, TypeSrv = 33;
 
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly Func<string, ushort, Reply> _script;
@@ -93,19 +94,21 @@ internal sealed class ScriptedDnsServer : IDisposable
         if (reply.Kind == ReplyKind.Drop) return null;
         if (reply.Kind == ReplyKind.Garbage) return [.. query[..2], 0xFF, 0xFF, 0x00];
 
-        var records = Records(reply, type);
+        // A CNAME (if scripted) comes first, as a server puts the chain before the records of its target.
+        var records = Records(reply, type).Select(data => (Type: type, Data: data)).ToList();
+        if (reply.Alias is not null) records.Insert(0, (TypeCname, NameData(reply.Alias)));
         var packet = new List<byte>(512);
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt16BigEndian(header, id);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)(0x8180 | reply.ResponseCode)); // QR RD RA + rcode
         BinaryPrimitives.WriteUInt16BigEndian(header[4..], 1);
-        BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)records.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)records.Count);
         packet.AddRange(header.ToArray());
         packet.AddRange(question.ToArray());
-        foreach (var data in records)
+        foreach (var (recordType, data) in records)
         {
             packet.AddRange([0xC0, 0x0C]); // name: pointer to the question
-            packet.AddRange([(byte)(type >> 8), (byte)type, 0x00, 0x01]); // type, class IN
+            packet.AddRange([(byte)(recordType >> 8), (byte)recordType, 0x00, 0x01]); // type, class IN
             packet.AddRange([0x00, 0x00, 0x00, 0x3C]); // TTL 60
             packet.AddRange([(byte)(data.Length >> 8), (byte)data.Length]);
             packet.AddRange(data);
@@ -131,7 +134,15 @@ internal sealed class ScriptedDnsServer : IDisposable
         var data = new List<byte>(64);
         foreach (var value in new[] { srv.Priority, srv.Weight, srv.Port })
             data.AddRange([(byte)(value >> 8), (byte)value]);
-        foreach (var label in srv.Target.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        data.AddRange(NameData(srv.Target));
+        return data.ToArray();
+    }
+
+    // A domain name as uncompressed labels ("." is the root: one zero byte).
+    private static byte[] NameData(string name)
+    {
+        var data = new List<byte>(64);
+        foreach (var label in name.Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
             data.Add((byte)label.Length);
             data.AddRange(Encoding.ASCII.GetBytes(label));
@@ -162,6 +173,9 @@ internal sealed class ScriptedDnsServer : IDisposable
         /// <summary>The SRV records, in this order; none unless made by <see cref="WithServices"/>.</summary>
         public IReadOnlyList<Srv> Services { get; init; } = [];
 
+        /// <summary>The target of a CNAME record put first in the answer, for every asked type; none if null.</summary>
+        public string? Alias { get; init; }
+
         /// <summary>No answer at all.</summary>
         public static Reply Drop { get; } = new(ReplyKind.Drop, 0, []);
 
@@ -180,5 +194,11 @@ internal sealed class ScriptedDnsServer : IDisposable
 
         /// <summary>NOERROR with these SRV records, in this order (none: NOERROR, no data).</summary>
         public static Reply WithServices(params Srv[] services) => new(ReplyKind.Answer, 0, []) { Services = services };
+
+        /// <summary>
+        /// NOERROR whose answer is only a CNAME to <paramref name="target"/>, with none of the target's records (as a server
+        /// that does not serve the target answers).
+        /// </summary>
+        public static Reply AliasOnly(string target) => new(ReplyKind.Answer, 0, []) { Alias = target };
     }
 }
