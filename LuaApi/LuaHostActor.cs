@@ -11,7 +11,7 @@ using static ActorTcp.LuaApi.Native.LuaNative;
 namespace ActorTcp.LuaApi;
 
 /// <summary>
-/// Owns one Lua state and is the only code that touches it (hard rule 2): scripts run here, completions from
+/// Owns one Lua state and is the only code that touches it (docs/architecture.md#the-lua-boundary, rule 2): scripts run here, completions from
 /// connection actors arrive here as messages and run as Lua callbacks. Runs on the dedicated thread of
 /// <see cref="DispatcherId"/> so slow plugin Lua cannot starve the shared pool the connection actors use.
 /// </summary>

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace ActorTcp.Actors.Dns;
 
 /// <summary>
-/// Classifies a request's <c>host</c> the way rspamd_tcp does before it asks DNS (rspamd_tcp_api.md section 5):
+/// Classifies a request's <c>host</c> the way rspamd_tcp does before it asks DNS (docs/lua-api.md#addresses-and-dns):
 /// a unix socket path, an address literal, <c>localhost</c>, or a name to resolve.
 /// </summary>
 public static class HostAddress

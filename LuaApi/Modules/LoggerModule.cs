@@ -12,7 +12,7 @@ namespace ActorTcp.LuaApi.Modules;
 /// Formatting (<c>%s</c>, <c>%N</c>, tables, escaping) is Lua; the host only writes lines, reads clocks, formats floats
 /// the way rspamd does and reads metatables past a <c>__metatable</c> field.
 /// </summary>
-/// <remarks>None of these raise or yield (hard rule 1): a wrong argument gives an empty or default answer.</remarks>
+/// <remarks>None of these raise or yield (docs/architecture.md#the-lua-boundary): a wrong argument gives an empty or default answer.</remarks>
 internal sealed unsafe class LoggerModule : ILuaModule
 {
     public IReadOnlyList<string> LuaChunks => ["rspamd_logger.lua", "rspamd_util.lua"];

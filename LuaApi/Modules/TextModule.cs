@@ -13,7 +13,7 @@ namespace ActorTcp.LuaApi.Modules;
 /// Convention of the raw <c>text_*</c> functions: on success they return their results directly (a text, a string,
 /// integers, <c>nil</c> or nothing; never <c>false</c> as the first result); on failure exactly <c>false, message</c>.
 /// The Lua wrappers check <c>first == false</c> and raise the message at level 2. <c>text_eq</c> cannot fail and returns
-/// a boolean. Nothing here raises or yields (hard rule 1); the success paths allocate nothing on the .NET heap.
+/// a boolean. Nothing here raises or yields (docs/architecture.md#the-lua-boundary); the success paths allocate nothing on the .NET heap.
 /// </para>
 /// <para>Positions given to the step functions (<c>text_line</c>, <c>text_split</c>) are 0-based byte offsets.</para>
 /// </remarks>

@@ -9,10 +9,10 @@ namespace ActorTcp.LuaApi.Native;
 /// </summary>
 /// <remarks>
 /// Not KeraLua's managed <c>Lua</c> class: wrapping a coroutine created by Lua code allocates a wrapper and a GCHandle
-/// that is never freed (design_notes 3.4), strings go through an ASCII encoder, and C functions must be delegates kept
+/// that is never freed (docs/architecture.md#the-lua-boundary, rule 5), strings go through an ASCII encoder, and C functions must be delegates kept
 /// alive by hand. Here C functions are <c>[UnmanagedCallersOnly]</c> static methods (nothing to root) and bytes are
 /// read and pushed as spans. Functions that raise Lua errors (<c>lua_error</c>, <c>luaL_check*</c>) are deliberately
-/// absent: a longjmp across .NET frames aborts the process (hard rule 1).
+/// absent: a longjmp across .NET frames aborts the process (docs/architecture.md#the-lua-boundary).
 /// </remarks>
 internal static unsafe partial class LuaNative
 {

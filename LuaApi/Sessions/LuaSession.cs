@@ -4,8 +4,8 @@ namespace ActorTcp.LuaApi.Sessions;
 
 /// <summary>
 /// What one plugin invocation (a script run, or a plugin function run for a task) owns: its connections, sync
-/// connections and the coroutines suspended in the sync API (rspamd's task session, rspamd_tcp_api.md Part 2
-/// section 2.10). It ends when its body returned and none of these is pending, or is destroyed at its deadline.
+/// connections and the coroutines suspended in the sync API (rspamd's task session, docs/lua-api.md#sessions-and-tasks).
+/// It ends when its body returned and none of these is pending, or is destroyed at its deadline.
 /// </summary>
 internal sealed class LuaSession(long id, string name, IActorRef replyTo)
 {

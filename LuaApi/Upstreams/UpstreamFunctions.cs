@@ -7,7 +7,7 @@ using static ActorTcp.LuaApi.Native.LuaNative;
 namespace ActorTcp.LuaApi.Upstreams;
 
 // The raw functions of rspamd_upstream_list. Each returns `true, values...` or `false, message`, which the Lua wrapper
-// (rspamd_upstream_list.lua) raises: nothing here raises or yields (hard rule 1). Messages are rspamd's.
+// (rspamd_upstream_list.lua) raises: nothing here raises or yields (docs/architecture.md#the-lua-boundary). Messages are rspamd's.
 internal sealed unsafe partial class UpstreamModule
 {
     private const string NotList = "bad argument #1 to '?' ('upstream_list' expected)";

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace ActorTcp.Tests.Connection;
 
-/// <summary>Fatal errors go to every queued handler with a callback, in order, one turn at a time (Part 2 section 2.8).</summary>
+/// <summary>Fatal errors go to every queued handler with a callback, in order, one turn at a time (docs/lua-api.md#callbacks).</summary>
 public class ErrorFanOutTests : ConnectionTestKit
 {
     public ErrorFanOutTests(ITestOutputHelper output) : this(output, null) { }

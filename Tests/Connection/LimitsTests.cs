@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>
-/// ActorTcp's limits (Part 1.7), set low here: max-connections = 2, max-read-buffer = 64 KiB, max-queued-handlers = 4,
+/// ActorTcp's limits (docs/lua-api.md#limits), set low here: max-connections = 2, max-read-buffer = 64 KiB, max-queued-handlers = 4,
 /// max-queued-write-bytes = 1 MiB.
 /// </summary>
 public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(output, """

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>
-/// <see cref="ShiftCallback"/> as rspamd_tcp_api.md Part 1.2 fixes it: it removes exactly the running handler if it is
+/// <see cref="ShiftCallback"/> as ActorTcp fixes it (docs/lua-api.md#connection-methods): it removes exactly the running handler if it is
 /// still queued (partial mode) and never another one.
 /// </summary>
 public sealed class ShiftCallbackTests(ITestOutputHelper output) : ConnectionTestKit(output)

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace ActorTcp.Tests.Connection;
 
-/// <summary>Reads with a stop pattern (rspamd_tcp_api.md Part 2 section 2.5, probe matrix 7.3).</summary>
+/// <summary>Reads with a stop pattern (docs/lua-api.md#reads-and-writes).</summary>
 public class StopPatternReadTests : ConnectionTestKit
 {
     public StopPatternReadTests(ITestOutputHelper output) : this(output, null) { }

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace ActorTcp.Tests.Connection;
 
 /// <summary>
-/// Timeouts (rspamd HEAD, rspamd_tcp_api.md 9.3): without phases, one budget for the connection's life spent only
+/// Timeouts (rspamd HEAD, docs/lua-api.md#timeouts): without phases, one budget for the connection's life spent only
 /// while waiting on the network; with any phase set, per-phase timers, read as an idle timer, unset phases falling
 /// back to the budget.
 /// </summary>

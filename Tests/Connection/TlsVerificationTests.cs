@@ -8,7 +8,7 @@ namespace ActorTcp.Tests.Connection;
 
 /// <summary>
 /// Certificate verification (on by default) and handshake failures, with the test CA configured: the texts of
-/// rspamd_tcp_api.md Part 1.5 and where they go (on_error before the connection is established, else every handler).
+/// docs/lua-api.md#tls and #error-strings and where they go (on_error before the connection is established, else every handler).
 /// </summary>
 public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionTestKit(output, TestPki.TrustCaHocon)
 {

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace ActorTcp.Tests.Connection;
 
-/// <summary>Hosts starting with '/' or '.' are unix socket paths (Part 1.6, Part 2 section 5).</summary>
+/// <summary>Hosts starting with '/' or '.' are unix socket paths (docs/lua-api.md#addresses-and-dns).</summary>
 public sealed class UnixSocketTests(ITestOutputHelper output) : ConnectionTestKit(output)
 {
     [Fact]

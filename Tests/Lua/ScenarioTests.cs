@@ -17,8 +17,10 @@ namespace ActorTcp.Tests.Lua;
 /// <summary>
 /// Runs every Lua scenario of Tests/Lua/Scenarios through the Lua host (rspamd_tcp facade) against the servers of
 /// <see cref="ScenarioServers"/>, and compares what the script printed with the scenario's <c>.expected</c> file,
-/// exactly. The scenarios are rspamd_tcp_api.md Part 2 section 7.3's asynchronous rows with Part 1's decisions applied
-/// (HEAD behaviour, ActorTcp's fixes), plus ActorTcp's own cases.
+/// exactly. A scenario whose first line names a case in quotes ("partial", "slow drip") repeats a case probed on
+/// rspamd 3.4; its expected output is rspamd HEAD's behaviour or ActorTcp's fix
+/// (docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why). The others are ActorTcp's own cases. Each first line
+/// says what the scenario shows and, where it helps, the section of docs/lua-api.md it checks.
 /// </summary>
 /// <remarks>
 /// Each scenario gets its own actor system (HOCON.conf, the test overrides, DNS pointed at the fixture's dnsmasq) and

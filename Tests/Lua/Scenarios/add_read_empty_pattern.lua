@@ -1,4 +1,4 @@
--- 7.3 "add_read(cb, '')": an empty pattern means none: the leftover line2\r\n is delivered whole, without a read
+-- "add_read(cb, '')": an empty pattern means none: the leftover line2\r\n is delivered whole, without a read
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n', callback = function(...)
   report('cb', ...)

@@ -1,4 +1,4 @@
--- 7.3 "add_read(nil)": a read without callback consumes line2 silently; the next read gets the EOF error
+-- "add_read(nil)": a read without callback consumes line2 silently; the next read gets the EOF error
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n', callback = function(...)
   report('cb', ...)

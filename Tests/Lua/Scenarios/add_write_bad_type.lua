@@ -1,4 +1,4 @@
--- Part 1.2: add_write with data of a wrong type is a Lua error naming the argument (rspamd aborts); a table with a
+-- (docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why) add_write with data of a wrong type is a Lua error naming the argument (rspamd aborts); a table with a
 -- bad element returns false (as rspamd, which also frees the connection by mistake): the connection still works
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.banner, stop_pattern = '\r\n', callback = function(...)

@@ -1,4 +1,4 @@
--- 7.3 "add_write chain": add_write(cb, {'more', 'data', '\r\n'}) returns true, the write callback gets (nil, conn),
+-- "add_write chain": add_write(cb, {'more', 'data', '\r\n'}) returns true, the write callback gets (nil, conn),
 -- and a read chained from it gets the server's answer
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.banner, stop_pattern = '\r\n', callback = function(...)

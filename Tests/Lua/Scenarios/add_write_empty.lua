@@ -1,4 +1,4 @@
--- add_write(cb, '') (Part 1.2 fix; rspamd aborts): completes at once with success, and so does an empty table;
+-- add_write(cb, '') (ActorTcp's fix, docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why; rspamd aborts): completes at once with success, and so does an empty table;
 -- the stream is unaffected
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.banner, stop_pattern = '\r\n', callback = function(...)

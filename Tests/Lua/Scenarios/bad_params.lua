@@ -1,4 +1,4 @@
--- Lua errors raised by request (Part 2 1.1): argument 1 not a table, missing host
+-- Lua errors raised by request (docs/lua-api.md#requests): argument 1 not a table, missing host
 local tcp = require "rspamd_tcp"
 local ok, err = pcall(tcp.request, 'x')
 print('not a table', ok, tostring(err):find('tcp request has bad params', 1, true) ~= nil)

@@ -1,4 +1,4 @@
--- 7.3 "100 kB line": pattern \n, 100000 bytes arrive in one callback
+-- "100 kB line": pattern \n, 100000 bytes arrive in one callback
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.big_line, stop_pattern = '\n', callback = function(err, data)
   local s = tostring(data)

@@ -1,4 +1,4 @@
--- 7.3 "100 kB, no pattern": one read gets one chunk of 8192 bytes
+-- "100 kB, no pattern": one read gets one chunk of 8192 bytes
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.big_noline, callback = function(err, data)
   local s = tostring(data)

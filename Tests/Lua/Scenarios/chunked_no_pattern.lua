@@ -1,4 +1,4 @@
--- 7.3 "no pattern, chunked": reads without pattern get one chunk each
+-- "no pattern, chunked": reads without pattern get one chunk each
 local tcp = require "rspamd_tcp"
 local calls = 0
 local function cb(...)

@@ -1,4 +1,4 @@
--- 7.3 "close in callback": after conn:close() no further callback runs, not even for a read queued before it
+-- "close in callback": after conn:close() no further callback runs, not even for a read queued before it
 -- @max-seconds: 3
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n',

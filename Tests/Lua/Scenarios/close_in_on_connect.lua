@@ -1,4 +1,4 @@
--- close() inside on_connect with a write and a read queued: terminal, nothing else is called (Part 2 2.9)
+-- close() inside on_connect with a write and a read queued: terminal, nothing else is called (docs/lua-api.md#connection-methods)
 -- @max-seconds: 3
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n',

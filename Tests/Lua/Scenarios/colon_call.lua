@@ -1,4 +1,4 @@
--- 7.3 "colon call" and the aliases: tcp:request, tcp.new, tcp:connect; the global rspamd_tcp is the module
+-- "colon call" and the aliases: tcp:request, tcp.new, tcp:connect; the global rspamd_tcp is the module
 local tcp = require "rspamd_tcp"
 print('global', rspamd_tcp == tcp)
 local function params(tag, next_step)

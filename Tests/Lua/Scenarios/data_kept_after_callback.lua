@@ -1,4 +1,4 @@
--- Part 1.3: the data a read callback gets is an owned, immutable text: still the same bytes in a later callback
+-- (docs/lua-api.md#text-objects) the data a read callback gets is an owned, immutable text: still the same bytes in a later callback
 local tcp = require "rspamd_tcp"
 local kept
 tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n', callback = function(err, data, conn)

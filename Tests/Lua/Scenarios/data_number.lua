@@ -1,4 +1,4 @@
--- 7.3 "data = number": ignored, the request is read-only (the banner server shows nothing was sent before ping)
+-- "data = number": ignored, the request is read-only (the banner server shows nothing was sent before ping)
 local tcp = require "rspamd_tcp"
 print('ret', tcp.request{host = servers.host, port = servers.banner, data = 123, stop_pattern = '\r\n',
   callback = function(...)

@@ -1,4 +1,4 @@
--- 7.3 "data table with number": request returns false (logged) and no callback is ever called
+-- "data table with number": request returns false (logged) and no callback is ever called
 -- @max-seconds: 2
 -- @log: tcp request has bad data argument at pos
 local tcp = require "rspamd_tcp"

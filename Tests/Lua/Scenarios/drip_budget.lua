@@ -1,4 +1,4 @@
--- 7.3 "slow drip", HEAD: timeout is one budget for the connection's life: IO timeout after ~1 s although every
+-- "slow drip", HEAD: timeout is one budget for the connection's life: IO timeout after ~1 s although every
 -- dot comes within 0.4 s (3.4 restarted the timer per event and succeeded)
 -- @min-seconds: 0.9
 -- @max-seconds: 2.2

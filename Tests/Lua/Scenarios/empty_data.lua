@@ -1,4 +1,4 @@
--- 7.3 "empty data": data = '' and data = {} are read-only requests
+-- "empty data": data = '' and data = {} are read-only requests
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.banner, data = '', stop_pattern = '\r\n', callback = function(...)
   report('empty string', ...)

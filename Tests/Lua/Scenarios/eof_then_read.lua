@@ -1,4 +1,4 @@
--- 7.3 "EOF then read": the pattern-less read gets the bytes, a read added after it gets the EOF error
+-- "EOF then read": the pattern-less read gets the bytes, a read added after it gets the EOF error
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.noterm, callback = function(...)
   report('cb', ...)

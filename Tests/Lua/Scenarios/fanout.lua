@@ -1,4 +1,4 @@
--- 7.3 "fan-out": after line1 queue add_read(r1, 'NEVER'), add_write(w2, 'zzz'), add_read(r3, 'NEVER'); the peer
+-- "fan-out": after line1 queue add_read(r1, 'NEVER'), add_write(w2, 'zzz'), add_read(r3, 'NEVER'); the peer
 -- closes: every queued callback gets the EOF error in order, the write's as (err, nil, conn); a read added by r1's
 -- error callback gets it too
 local tcp = require "rspamd_tcp"

@@ -1,4 +1,4 @@
--- 7.3 "host with port": the port inside host is overwritten by port (absent: 0): refused
+-- "host with port": the port inside host is overwritten by port (absent: 0): refused
 local tcp = require "rspamd_tcp"
 print('ret', tcp.request{host = servers.host .. ':' .. servers.lines, data = 'hi\r\n',
   callback = function(...) report('cb', ...) end})

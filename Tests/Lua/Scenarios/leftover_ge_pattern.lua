@@ -1,4 +1,4 @@
--- 7.3 "leftover >= pattern length": the leftover XYZ is searched, more is read, XYZW is delivered
+-- "leftover >= pattern length": the leftover XYZ is searched, more is read, XYZW is delivered
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.leftover_ge, stop_pattern = '\r\n', callback = function(...)
   report('cb', ...)

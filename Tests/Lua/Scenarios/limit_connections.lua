@@ -1,4 +1,4 @@
--- ActorTcp limit (Part 1.7): past max-connections (2 here) a request fails through its callback, not by a hang
+-- ActorTcp limit (docs/lua-api.md#limits): past max-connections (2 here) a request fails through its callback, not by a hang
 -- @hocon: actortcp.limits.max-connections = 2
 local tcp = require "rspamd_tcp"
 local results, n = {}, 0

@@ -1,4 +1,4 @@
--- ActorTcp limits (Part 1.7) from Lua: past max-queued-handlers (4 here) and past max-queued-write-bytes (1 MiB here)
+-- ActorTcp limits (docs/lua-api.md#limits) from Lua: past max-queued-handlers (4 here) and past max-queued-write-bytes (1 MiB here)
 -- every callback of the connection gets an error naming the limit, the connection closes, and the host goes on.
 -- @hocon: actortcp.limits.max-queued-handlers = 4
 -- @hocon: actortcp.limits.max-queued-write-bytes = 1 MiB

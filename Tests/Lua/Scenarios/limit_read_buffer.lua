@@ -1,4 +1,4 @@
--- ActorTcp limit (Part 1.7): a stop pattern that does not come within max-read-buffer bytes is a clear error to the
+-- ActorTcp limit (docs/lua-api.md#limits): a stop pattern that does not come within max-read-buffer bytes is a clear error to the
 -- callback (here 1000 bytes, the 100 kB line)
 -- @hocon: actortcp.limits.max-read-buffer = 1000
 local tcp = require "rspamd_tcp"

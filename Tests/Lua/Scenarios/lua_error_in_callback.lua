@@ -1,4 +1,4 @@
--- 7.3 "Lua error in callback": the error is logged (callback call failed: ...) and swallowed; the read the
+-- "Lua error in callback": the error is logged (callback call failed: ...) and swallowed; the read the
 -- callback queued before failing still runs
 -- @log: callback call failed:
 -- @log: boom

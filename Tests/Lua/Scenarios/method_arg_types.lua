@@ -1,6 +1,6 @@
--- rspamd's add_read/add_write (Part 2 2.9, tcp.c lua_tcp_add_read/add_write): a callback that is not a function means
--- none, a pattern that is not a string means none; no Lua error (rspamd neither crashes nor logs here, so Part 1.1's
--- "plugins run unchanged" applies)
+-- rspamd's add_read/add_write (docs/lua-api.md#connection-methods; tcp.c lua_tcp_add_read/add_write): a callback that is not a function means
+-- none, a pattern that is not a string means none; no Lua error (rspamd neither crashes nor logs here, so
+-- "plugins run unchanged" applies: docs/lua-api.md#compatibility)
 -- @max-seconds: 3
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.banner, stop_pattern = '\r\n', timeout = 2, callback = function(...)

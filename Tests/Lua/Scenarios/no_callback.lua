@@ -1,4 +1,4 @@
--- 7.3 "no callback": request returns false (logged), no Lua error; a non-function callback counts as none
+-- "no callback": request returns false (logged), no Lua error; a non-function callback counts as none
 -- @max-seconds: 2
 -- @log: tcp request has bad params
 local tcp = require "rspamd_tcp"

@@ -1,4 +1,4 @@
--- 7.3 "on_connect, pure probe" (HEAD): read = false and no data: on_connect fires, then the connection ends
+-- "on_connect, pure probe" (HEAD): read = false and no data: on_connect fires, then the connection ends
 -- without calling the callback (the silent server never closes: the end is the client's)
 -- @max-seconds: 3
 local tcp = require "rspamd_tcp"

@@ -1,4 +1,4 @@
--- 7.3 "pattern longer than leftover" with Part 1.2's fix: the leftover X is shorter than \r\n, the read keeps
+-- "pattern longer than leftover" with ActorTcp's fix (docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why): the leftover X is shorter than \r\n, the read keeps
 -- reading and gets XYZ when YZ\r\n arrives (rspamd hangs forever)
 -- @max-seconds: 3
 local tcp = require "rspamd_tcp"

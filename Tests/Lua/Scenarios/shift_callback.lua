@@ -1,4 +1,4 @@
--- 7.3 "shift_callback" with Part 1.2's fix: shift_callback removes exactly the running handler; nothing else is
+-- "shift_callback" with ActorTcp's fix (docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why): shift_callback removes exactly the running handler; nothing else is
 -- dropped and nothing is delivered twice (rspamd 3.4: cb2 got line1 again, then cb3 got line2)
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.lines, data = 'hi\r\n', stop_pattern = '\r\n',

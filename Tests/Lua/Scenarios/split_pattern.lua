@@ -1,4 +1,4 @@
--- 7.3 "split pattern": the server sends AB, C\r, \nDEF, \r\n, tail and closes; the pattern is found across packets,
+-- "split pattern": the server sends AB, C\r, \nDEF, \r\n, tail and closes; the pattern is found across packets,
 -- the unterminated tail is lost with the EOF error
 local tcp = require "rspamd_tcp"
 local function cb(...)

@@ -1,4 +1,4 @@
--- Part 1.2: a conn used after its connection ended (queue emptied, or close()) is harmless: no crash, no callback
+-- (docs/lua-api.md#connection-methods) a conn used after its connection ended (queue emptied, or close()) is harmless: no crash, no callback
 local tcp = require "rspamd_tcp"
 local never = function(...) report('STALE CALLBACK', ...) end
 local function poke(tag, c)

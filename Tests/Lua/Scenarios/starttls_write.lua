@@ -1,5 +1,5 @@
 -- SMTP-style STARTTLS: banner, STARTTLS, go-ahead, starttls(), then a write: it proceeds over TLS after the
--- handshake (rspamd_tcp_api.md 4.2); the first TLS read gets the server's secure greeting
+-- handshake (docs/lua-api.md#tls); the first TLS read gets the server's secure greeting
 local tcp = require "rspamd_tcp"
 tcp.request{host = 'localhost', port = servers.starttls, stop_pattern = '\r\n', timeout = 5,
   callback = function(err, banner, conn)

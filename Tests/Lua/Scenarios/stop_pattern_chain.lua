@@ -1,4 +1,4 @@
--- 7.3 "stop pattern chain": pattern \r\n, each callback adds add_read(cb, '\r\n'); after line1 and line2 the peer
+-- "stop pattern chain": pattern \r\n, each callback adds add_read(cb, '\r\n'); after line1 and line2 the peer
 -- closes (~1 s) and the last read gets the EOF error
 local tcp = require "rspamd_tcp"
 local function cb(...)

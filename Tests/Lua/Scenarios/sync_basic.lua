@@ -1,4 +1,4 @@
--- 7.3 "sync basic": connect_sync / write / read_once x3 / eof: data, then the EOF error (eof() true), then the
+-- "sync basic": connect_sync / write / read_once x3 / eof: data, then the EOF error (eof() true), then the
 -- non-fatal EOF error
 local tcp = require "rspamd_tcp"
 local ok, conn = tcp.connect_sync{host = servers.host, port = servers.lines, timeout = 5}

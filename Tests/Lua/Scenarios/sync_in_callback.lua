@@ -1,4 +1,4 @@
--- Part 1.4: the sync API works inside async callbacks (every callback runs in a host coroutine)
+-- (docs/lua-api.md#coroutines) the sync API works inside async callbacks (every callback runs in a host coroutine)
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.banner, stop_pattern = '\r\n', callback = function(err, data, conn)
   print('async', err, tostring(data))

@@ -1,4 +1,4 @@
--- Part 1.2: connect_sync's timeout works; a read timeout returns false, "IO timeout" and leaves the connection
+-- (docs/lua-api.md#sync-connections) connect_sync's timeout works; a read timeout returns false, "IO timeout" and leaves the connection
 -- usable: the bytes that arrive later are read by the retry (the server sends "line1\r\nX", then "YZ\r\n" 0.5 s later)
 -- @min-seconds: 0.4
 -- @max-seconds: 4

@@ -1,4 +1,4 @@
--- 7.3 "sync refused / DNS": connect_sync returns false and rspamd's error text
+-- "sync refused / DNS": connect_sync returns false and rspamd's error text
 local tcp = require "rspamd_tcp"
 report('refused', tcp.connect_sync{host = servers.host, port = servers.closed})
 report('dns', tcp.connect_sync{host = servers.unknown_name, port = 25})

@@ -1,4 +1,4 @@
--- 7.3 "sync shutdown": write 100000 bytes, shutdown(), read_once: the sink counted them; then the EOF error
+-- "sync shutdown": write 100000 bytes, shutdown(), read_once: the sink counted them; then the EOF error
 local tcp = require "rspamd_tcp"
 local ok, conn = tcp.connect_sync{host = servers.host, port = servers.sink}
 report('connect', ok, conn)

@@ -1,4 +1,4 @@
--- 7.3 / 3.3 "wrapper": lua_tcp_sync over the chunked server ("AB","C\r","\nDEF","\r\n","tail", then close)
+-- "wrapper" (docs/lua-api.md#lua_tcp_sync): lua_tcp_sync over the chunked server ("AB","C\r","\nDEF","\r\n","tail", then close)
 local tcp_sync = require "lua_tcp_sync"
 local ok, s = tcp_sync.connect{host = servers.host, port = servers.chunked, timeout = 5}
 print('connect', ok, (tostring(s):gsub('%d+}$', 'PORT}')))

@@ -1,4 +1,4 @@
--- Part 1.2: lua_tcp_sync's read_once after buffered data must not break later reads (rspamd sets the buffer to nil
+-- (docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why) lua_tcp_sync's read_once after buffered data must not break later reads (rspamd sets the buffer to nil
 -- and every later read fails with "attempt to index field '_data'")
 local tcp_sync = require "lua_tcp_sync"
 local ok, s = tcp_sync.connect{host = servers.host, port = servers.chunked}

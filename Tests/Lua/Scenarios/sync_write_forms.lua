@@ -1,4 +1,4 @@
--- Part 1.2: sync write accepts a string, a text or a table of them (rspamd segfaults on a table); '' and {} complete
+-- (docs/lua-api.md#where-actortcp-departs-from-rspamd-and-why) sync write accepts a string, a text or a table of them (rspamd segfaults on a table); '' and {} complete
 -- at once; other types are a Lua error naming the argument (rspamd aborts)
 local tcp = require "rspamd_tcp"
 local text = require "rspamd_text"

@@ -1,4 +1,4 @@
--- 7.3 "rspamd_text data": a table of an rspamd{text} and a string is sent as one stream; the data argument is a
+-- "rspamd_text data": a table of an rspamd{text} and a string is sent as one stream; the data argument is a
 -- userdata whose tostring is the line
 local tcp = require "rspamd_tcp"
 local text = require "rspamd_text"

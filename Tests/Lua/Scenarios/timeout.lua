@@ -1,4 +1,4 @@
--- 7.3 "timeout": silent peer; timeout = 1 with data, timeout = 0.5 read-only: both IO timeout, the shorter first
+-- "timeout": silent peer; timeout = 1 with data, timeout = 0.5 read-only: both IO timeout, the shorter first
 -- @min-seconds: 0.9
 -- @max-seconds: 3
 local tcp = require "rspamd_tcp"

@@ -1,4 +1,4 @@
--- 7.3 "timeout 0 / -1": no timer at all (not even the configured default, 0.3 s here): the read waits until the
+-- "timeout 0 / -1": no timer at all (not even the configured default, 0.3 s here): the read waits until the
 -- peer closes after ~1 s and gets the EOF error, not IO timeout
 -- @hocon: actortcp.default-timeout = 0.3s
 -- @min-seconds: 1.8

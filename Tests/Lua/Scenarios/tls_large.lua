@@ -1,4 +1,4 @@
--- rspamd's "SSL Large TCP request" (7.1): two 300000-byte pieces and '\n' over TLS, then a write and a read
+-- rspamd's functional test "SSL Large TCP request" (docs/lua-api.md#tls): two 300000-byte pieces and '\n' over TLS, then a write and a read
 local tcp = require "rspamd_tcp"
 local piece = string.rep('t', 300000)
 tcp.request{host = servers.host, port = servers.tls_hello, ssl = true, ssl_noverify = true,

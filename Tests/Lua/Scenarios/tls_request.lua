@@ -1,4 +1,4 @@
--- rspamd's "SSL TCP request" (7.1) with verification on (the test CA is configured): 'hello' twice, then close
+-- rspamd's functional test "SSL TCP request" (docs/lua-api.md#tls) with verification on (the test CA is configured): 'hello' twice, then close
 local tcp = require "rspamd_tcp"
 tcp.request{host = servers.host, port = servers.tls_hello, ssl = true, data = {'test\n'}, stop_pattern = '\n',
   timeout = 5,
