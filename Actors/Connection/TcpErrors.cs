@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace ActorTcp.Actors.Connection;
 
 /// <summary>
-/// The error texts rspamd_tcp delivers to callbacks, verbatim (rspamd_tcp_api.md Part 2 section 6), plus ActorTcp's
+/// The error texts rspamd_tcp delivers to callbacks, verbatim (docs/lua-api.md#error-strings), plus ActorTcp's
 /// own limit errors. Plugins match on these strings, so they must not change.
 /// </summary>
 public static class TcpErrors
@@ -43,7 +43,7 @@ public static class TcpErrors
     /// <summary>connect() failed for an IP literal or a unix socket path.</summary>
     public static string CannotConnect(string host) => $"cannot connect to the host: {host}";
 
-    // ---- TLS (rspamd_tcp_api.md Part 1.5, Part 2 section 4.1) ---------------------------------------------------
+    // ---- TLS (docs/lua-api.md#tls) -------------------------------------------------------------------------------
     // Every TLS error begins "ssl error: ", as rspamd's do. rspamd's inner texts carry OpenSSL error codes
     // ("ssl connect error: ssl error: error:0A000086:SSL routines::certificate verify failed"); ours keep rspamd's
     // words (plugins match "certificate verify failed", the hostname and timeout texts are verbatim) with .NET's detail.

@@ -6,7 +6,7 @@ namespace ActorTcp.Actors.Connection;
 internal enum WaitPhase { Connect, Read, Write }
 
 /// <summary>
-/// rspamd HEAD's timeout model for one connection (rspamd_tcp_api.md Part 2 section 9.3). Without phases the budget is
+/// rspamd HEAD's timeout model for one connection (docs/lua-api.md#timeouts). Without phases the budget is
 /// one allowance for the connection's life, charged only for time spent waiting on the network (never for callbacks);
 /// with phases every wait gets its phase's full value.
 /// </summary>

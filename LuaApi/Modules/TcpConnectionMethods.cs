@@ -6,7 +6,7 @@ using static ActorTcp.LuaApi.Native.LuaNative;
 namespace ActorTcp.LuaApi.Modules;
 
 // The methods of rspamd{tcp} objects. A conn whose connection ended (or that never had one) is inert: its methods
-// do nothing, as Part 1.2 asks ("a stale handle is harmless").
+// do nothing, as docs/lua-api.md#connection-methods says (a stale handle is harmless).
 internal sealed unsafe partial class TcpModule
 {
     // raw.tcp_add_read(conn, callback, pattern) -> true | false, error
@@ -117,8 +117,8 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.tcp_starttls(conn, no_verify) -> true | false, error
-    // rspamd_tcp_api.md Part 2 section 4.2, with Part 1.2's fixes: no_verify is honoured, and the handler after it may
-    // be a read. The handshake runs when the next handler is due. rspamd raises "invalid arguments" when TLS is on.
+    // docs/lua-api.md#tls, with ActorTcp's fixes: no_verify is honoured, and the handler after it may be a read. The
+    // handshake runs when the next handler is due. Refused as rspamd refuses it (TcpErrors.StartTlsRefused) when TLS is on.
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int StartTls(IntPtr L)
     {
@@ -159,7 +159,7 @@ internal sealed unsafe partial class TcpModule
     }
 
     /// <summary>
-    /// rspamd treats a callback that is not a function as none, and plugins rely on rspamd's behaviour (Part 1.1), so
+    /// rspamd treats a callback that is not a function as none, and plugins rely on rspamd's behaviour (docs/lua-api.md#compatibility), so
     /// the call goes on without one; the log says so, since it is almost always a plugin bug.
     /// </summary>
     private static void CheckCallbackArgument(IntPtr L, int idx, string method, LuaRuntime runtime)

@@ -33,7 +33,7 @@ internal sealed record ParsedRequest
 }
 
 /// <summary>
-/// Reads a request table as rspamd's <c>lua_tcp_request</c> does (rspamd_tcp_api.md Part 2 section 1.1): values of
+/// Reads a request table as rspamd's <c>lua_tcp_request</c> does (docs/lua-api.md#requests): values of
 /// an unexpected type count as absent where rspamd ignores them; where rspamd would crash or silently misbehave the
 /// caller gets an error naming the field.
 /// </summary>

@@ -11,13 +11,13 @@ namespace ActorTcp.LuaApi.Modules;
 //   "done", value  finished at once: the wrapper returns true, value
 //   "fail", err    the wrapper returns false, err
 //   "raise", err   the wrapper raises err (bad arguments)
-// The yield happens in Lua, never in C# (hard rule 1).
+// The yield happens in Lua, never in C# (docs/architecture.md#the-lua-boundary).
 internal sealed unsafe partial class TcpModule
 {
     /// <summary>The metatable name of sync connection objects, as rspamd names it.</summary>
     public const string SyncMetatable = "rspamd{tcp_sync}";
 
-    /// <summary>rspamd's error for a sync method called on something else (Part 2 section 3.1).</summary>
+    /// <summary>rspamd's error for a sync method called on something else (docs/lua-api.md#sync-connections).</summary>
     private const string NotSyncSelf = "invalid arguments [self is not rspamd{tcp_sync}]";
 
     private static ReadOnlySpan<byte> SyncMetatableZ => "rspamd{tcp_sync}\0"u8;
