@@ -16,10 +16,13 @@ internal sealed class Coroutine(IntPtr state, int reference)
     public ISyncWait? Waiting { get; set; }
 
     /// <summary>
-    /// Who the current run belongs to: a script run, or the label a failing callback is logged with
-    /// (<c>callback call</c> → <c>callback call failed: ...</c>). Cleared when the coroutine is recycled.
+    /// The label a failure of the current run is logged with (<c>callback call</c> → <c>callback call failed: ...</c>);
+    /// null for a session's body, whose failure ends the session instead. Cleared when the coroutine is recycled.
     /// </summary>
-    public object? Owner { get; set; }
+    public string? FailureLabel { get; set; }
+
+    /// <summary>The session whose body (a script, or a task's plugin function) this run is; cleared when recycled.</summary>
+    public Sessions.LuaSession? BodyOf { get; set; }
 
     /// <summary>The session the current run belongs to (what it starts is the session's); cleared when recycled.</summary>
     public Sessions.LuaSession? Session { get; set; }
@@ -65,7 +68,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
 
     /// <summary>
     /// A run ended for good: the function returned (error null) or raised (error with traceback). Raised before the
-    /// coroutine is recycled, so handlers can still see its <see cref="Coroutine.Owner"/>.
+    /// coroutine is recycled, so handlers can still see its <see cref="Coroutine.BodyOf"/>.
     /// </summary>
     public event Action<Coroutine, string?>? Finished;
 
@@ -145,7 +148,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
     /// <summary>Runs a callback: a failure is logged as <c>&lt;label&gt; failed: message</c>, as rspamd logs it.</summary>
     public RunOutcome RunCallback(Coroutine co, int nargs, string label = "callback call")
     {
-        co.Owner = label;
+        co.FailureLabel = label;
         return Run(co, nargs, out _);
     }
 
@@ -220,7 +223,8 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
     /// </summary>
     private void Discard(Coroutine co)
     {
-        co.Owner = null;
+        co.FailureLabel = null;
+        co.BodyOf = null;
         co.Session = null;
         _byState.Remove(co.L);
         runtime.Unref(co.Reference);
@@ -228,7 +232,8 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
 
     private void Return(Coroutine co)
     {
-        co.Owner = null;
+        co.FailureLabel = null;
+        co.BodyOf = null;
         co.Session = null;
         lua_settop(co.L, 0);
         if (_idle.Count < MaxIdle)

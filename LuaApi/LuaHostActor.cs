@@ -121,7 +121,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     {
         var session = Open(run.Function, run.ReplyTo, run.Deadline);
         var co = _runtime.Coroutines.Rent();
-        co.Owner = session;
+        co.BodyOf = session;
         co.Session = session;
         var L = co.L;
         _runtime.PushRef(L, _runtime.RawTableRef);
@@ -149,7 +149,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     /// <summary>A session body returned (the session ends once nothing of it is pending) or failed (it ends now).</summary>
     private void OnCoroutineFinished(Coroutine co, string? error)
     {
-        if (co.Owner is not LuaSession session || session.Ended) return;
+        if (co.BodyOf is not { } session || session.Ended) return;
         if (error is not null)
         {
             End(session, error);

@@ -42,7 +42,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         Budget = new InstructionBudget(sandbox.InstructionBudget);
         Coroutines.Finished += (co, error) =>
         {
-            if (error is not null && co.Owner is string label) Log.Info($"{label} failed: {error}");
+            if (error is not null && co.FailureLabel is { } label) Log.Info($"{label} failed: {error}");
         };
 
         // raw: the host functions, handed to each Lua module chunk and never made global.
@@ -144,7 +144,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
     {
         if (Load(code, chunkName) is { } syntax) return syntax;
         var co = Coroutines.Rent();
-        co.Owner = owner;
+        co.BodyOf = owner;
         co.Session = owner;
         lua_xmove(L, co.L, 1);
         foreach (var arg in args) PushText(co.L, arg);
