@@ -103,10 +103,17 @@ internal sealed partial class TcpModule
     /// Tells a request's upstream how it went, once, before any callback runs (so a retry in the callback already sees
     /// it): <c>fail()</c> at its first fatal error (a connect failure, a timeout: rspamd's retransmit loops then move
     /// on), <c>ok()</c> at its first completed read or when it ends without one. A sync connection's read timeout
-    /// counts as a failure; it ending without a read counts as nothing.
+    /// counts as a failure; it ending without a read counts as nothing. A failure of ActorTcp's own making (a limit, a
+    /// stopped actor) says nothing about the backend: the request then reports nothing at all.
     /// </summary>
     private static void TellUpstream(LuaRuntime runtime, LuaConnection connection, IConnectionEvent e)
     {
+        if (e is HandlerFailed { Failure.Reason: TcpFailureReason.Limit or TcpFailureReason.Stopped }
+            or ConnectFailed { Failure.Reason: TcpFailureReason.Limit or TcpFailureReason.Stopped })
+        {
+            connection.UpstreamReported = true;
+            return;
+        }
         bool? success = e switch
         {
             ReadCompleted => true,
