@@ -22,8 +22,9 @@ internal sealed unsafe class LuaRuntime : IDisposable
     private bool _disposed;
 
     /// <summary>
-    /// Creates a state, opens the standard libraries, registers <paramref name="modules"/> and runs the prelude, which
-    /// applies <paramref name="sandbox"/> (default: <see cref="LuaSandboxSettings.Default"/>).
+    /// Creates a state, opens the standard libraries, registers <paramref name="modules"/>, runs the prelude, then
+    /// sandbox.lua, which applies <paramref name="sandbox"/> (default: <see cref="LuaSandboxSettings.Default"/>), then
+    /// the modules' chunks.
     /// </summary>
     public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules, LuaSandboxSettings? sandbox = null)
     {
@@ -55,6 +56,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         RawTableRef = luaL_ref(L, LUA_REGISTRYINDEX);
 
         RunModuleChunk("prelude.lua");
+        RunModuleChunk("sandbox.lua");
         PushRef(L, RawTableRef);
         RawGetField(L, -1, "poison");
         Budget.PoisonRef = luaL_ref(L, LUA_REGISTRYINDEX);

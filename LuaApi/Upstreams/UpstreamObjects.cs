@@ -33,7 +33,7 @@ internal sealed unsafe partial class UpstreamModule
     public void RegisterRawFunctions(IntPtr L)
     {
         luaL_newmetatable(L, ListMetatable);
-        // Set before the prelude guards the metatables against a plugin's __gc (ours only forgets the list).
+        // Set before sandbox.lua guards the metatables against a plugin's __gc (ours only forgets the list).
         PushFunction(L, &ListGc);
         lua_setfield(L, -2, "__gc");
         lua_setfield(L, -2, "upstream_list_mt");
