@@ -19,10 +19,40 @@ function raw.provide(name, module)
   _G[name] = module
 end
 
+-- A traceback starts at the plugin's frames: the host's frames on top of them (a wrapper that raised for the plugin,
+-- the instruction budget's hook, the C functions they called) do not say where the plugin went wrong. The C function
+-- a plugin frame called itself (error, string.rep) stays, as in Lua's own tracebacks. raw.host_chunks holds the
+-- sources of the host's chunks (LuaRuntime).
+local getinfo, running = debug.getinfo, coroutine.running
+local host_chunks = raw.host_chunks
+
+-- The level of `thread`'s stack where its traceback starts, looking from `level` down; `level` when no frame below is
+-- a plugin's. The host calls it (for a coroutine that failed) before building the traceback itself.
+local function plugin_level(thread, level)
+  local at = level
+  while true do
+    local info = getinfo(thread, at, 'S')
+    if not info then return level end
+    if info.what ~= 'C' and not host_chunks[info.source] then break end
+    at = at + 1
+  end
+  if at > level and getinfo(thread, at - 1, 'S').what == 'C' then at = at - 1 end
+  return at
+end
+raw.plugin_level = plugin_level
+
+-- xpcall's message handler. On the failing thread's stack, level 0 is debug.traceback or getinfo, 1 the function
+-- calling it; from the handler, what raised is level 2 for traceback and 3 for plugin_level (one frame deeper).
+local function plugin_traceback(message)
+  local thread = running()
+  local text = traceback(thread, message, plugin_level(thread, 3) - 1)
+  return text -- not a tail call: the levels above count this frame
+end
+
 -- Calls f(...) as rspamd calls callbacks: an error is logged as `<what> failed: <message + traceback>`
 -- and swallowed.
 function raw.protected_call(what, f, ...)
-  local ok, err = xpcall(f, traceback, ...)
+  local ok, err = xpcall(f, plugin_traceback, ...)
   if not ok then raw.log_info(what .. ' failed: ' .. tostring(err)) end
 end
 
