@@ -11,8 +11,8 @@ namespace ActorTcp.LuaApi;
 /// host-created coroutines every entry point runs in. Used only from the thread of the actor that owns it.
 /// </summary>
 /// <remarks>
-/// Host functions never raise or yield: they return <c>ok, value_or_err</c> and the Lua prelude calls
-/// <c>error</c>/<c>coroutine.yield</c> (hard rule 1). They find this object through the state's extra space, which
+/// Host functions never raise or yield: they return <c>ok, value_or_err</c> (<see cref="Modules.HostFunction"/>) and
+/// the Lua wrappers call <c>error</c>/<c>coroutine.yield</c> (hard rule 1). They find this object through the state's extra space, which
 /// Lua copies into every new thread, so a call from any coroutine reaches its runtime without a lookup table.
 /// </remarks>
 internal sealed unsafe class LuaRuntime : IDisposable

@@ -1,6 +1,20 @@
--- ActorTcp prelude: runs first, with the table of raw host functions as its argument.
--- Raw host functions never raise or yield (a longjmp across .NET frames aborts the process); they return
--- `ok, value_or_err` and the Lua wrappers defined here and in the module chunks raise and yield instead.
+-- ActorTcp prelude: runs first, with the table of raw host functions as its argument (then sandbox.lua, then the
+-- modules' chunks).
+--
+-- The return convention of raw host functions (every function of the `raw` table written in C#):
+-- * They never raise or yield (a longjmp across .NET frames aborts the process), and never let an exception out.
+-- * Their first result `ok` says how the call went; the Lua wrappers (here and in the module chunks) check it, then
+--   raise, yield or return for them:
+--     true, results...   done; `results` (any number, nil included) are the call's own results. A call whose
+--                        outcome rspamd reports as a value (connect_sync's `false, err`) returns it as results.
+--     false, message     the call cannot be done (a bad argument, an internal error): the wrapper raises `message`,
+--                        at level 2 for a function the plugin calls, so that the error names the plugin's line.
+--     nothing (ok nil)   only from a function that suspends the running coroutine (the sync API): the host has
+--                        started the operation; the wrapper yields and returns what the host resumes it with.
+-- * Lua keeps only the first result of a metamethod, so no raw function is a metamethod itself: __tostring, __len,
+--   __eq, __concat are Lua wrappers. (__gc functions are not raw functions: the host sets them in its metatables
+--   and Lua ignores what they return.)
+-- A wrapper may ignore a failure where the plugin cannot act on it (print, the host log).
 local raw = ...
 local select, tostring, concat = select, tostring, table.concat
 local traceback = debug.traceback

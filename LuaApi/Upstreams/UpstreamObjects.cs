@@ -176,8 +176,9 @@ internal sealed unsafe partial class UpstreamModule
                 if (RawGetField(L, -1, "class") == LUA_TSTRING) name = ToText(L, -1) ?? name;
                 lua_pop(L, 2);
             }
+            lua_pushboolean(L, 1);
             PushText(L, $"{name}({(ulong)lua_topointer(L, 1):X16})");
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -190,9 +191,10 @@ internal sealed unsafe partial class UpstreamModule
     {
         try
         {
+            lua_pushboolean(L, 1);
             lua_newuserdatauv(L, 0, 0);
             luaL_setmetatable(L, ConfigMetatable);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
