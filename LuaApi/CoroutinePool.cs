@@ -200,7 +200,8 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
             var t => $"(error object is a {Marshal(co.L, t)} value)",
         };
         var bytes = Encoding.UTF8.GetBytes((message ?? "") + "\0");
-        fixed (byte* m = bytes) luaL_traceback(L, co.L, m, 0);
+        var level = runtime.TracebackLevel(co);
+        fixed (byte* m = bytes) luaL_traceback(L, co.L, m, level);
         var traceback = ToText(L, -1) ?? message ?? "";
         lua_pop(L, 1);
         return traceback;

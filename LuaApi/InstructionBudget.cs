@@ -10,8 +10,8 @@ namespace ActorTcp.LuaApi;
 /// </summary>
 /// <remarks>
 /// A count hook (C#) adds up the instructions of the run, across every thread the run resumes (coroutines a plugin
-/// makes inherit the hook). The hook never raises (hard rule 1: a longjmp across a C# frame aborts the process).
-/// Past the budget it installs, through the prelude's private copy of <c>debug.sethook</c>, a Lua hook that raises
+/// makes inherit the hook). The hook never raises (docs/architecture.md#the-lua-boundary: a longjmp across a C# frame aborts the process).
+/// Past the budget it installs, through sandbox.lua's private copy of <c>debug.sethook</c>, a Lua hook that raises
 /// the error at every instruction on the running thread and on the host coroutine. Raising at every instruction
 /// (not once) is what makes it final: a plugin's <c>pcall</c> catches the error, but the very next instruction of the
 /// handler raises again, so the error reaches the host even from <c>while true do pcall(f) end</c> and from places
@@ -31,7 +31,7 @@ internal sealed unsafe class InstructionBudget(long limit)
     /// <summary>The error a stopped run fails with.</summary>
     public string Message => $"instruction budget exceeded (actortcp.lua.instruction-budget = {Limit})";
 
-    /// <summary>Registry reference of the prelude's <c>raw.poison(thread, message)</c>; 0 until the prelude ran.</summary>
+    /// <summary>Registry reference of sandbox.lua's <c>raw.poison(thread, message)</c>; 0 until sandbox.lua ran.</summary>
     public int PoisonRef { get; set; }
 
     /// <summary>

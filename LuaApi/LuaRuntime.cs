@@ -11,19 +11,21 @@ namespace ActorTcp.LuaApi;
 /// host-created coroutines every entry point runs in. Used only from the thread of the actor that owns it.
 /// </summary>
 /// <remarks>
-/// Host functions never raise or yield: they return <c>ok, value_or_err</c> and the Lua prelude calls
-/// <c>error</c>/<c>coroutine.yield</c> (hard rule 1). They find this object through the state's extra space, which
+/// Host functions never raise or yield: they return <c>ok, value_or_err</c> (<see cref="Modules.HostFunction"/>) and
+/// the Lua wrappers call <c>error</c>/<c>coroutine.yield</c> (docs/architecture.md#the-lua-boundary). They find this object through the state's extra space, which
 /// Lua copies into every new thread, so a call from any coroutine reaches its runtime without a lookup table.
 /// </remarks>
 internal sealed unsafe class LuaRuntime : IDisposable
 {
     private readonly GCHandle _self;
     private readonly List<ILuaModule> _modules;
+    private readonly int _pluginLevelRef;
     private bool _disposed;
 
     /// <summary>
-    /// Creates a state, opens the standard libraries, registers <paramref name="modules"/> and runs the prelude, which
-    /// applies <paramref name="sandbox"/> (default: <see cref="LuaSandboxSettings.Default"/>).
+    /// Creates a state, opens the standard libraries, registers <paramref name="modules"/>, runs the prelude, then
+    /// sandbox.lua, which applies <paramref name="sandbox"/> (default: <see cref="LuaSandboxSettings.Default"/>), then
+    /// the modules' chunks.
     /// </summary>
     public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules, LuaSandboxSettings? sandbox = null)
     {
@@ -52,12 +54,21 @@ internal sealed unsafe class LuaRuntime : IDisposable
         SetBoolean(L, "debug_library", sandbox.DebugLibrary);
         SetBoolean(L, "instruction_budget", sandbox.InstructionBudget > 0);
         SetBoolean(L, "restricted_stdlib", sandbox.RestrictedStdlib);
+        // raw.host_chunks: the sources (chunk names) of the host's own chunks, which tracebacks skip on top.
+        PushText(L, "host_chunks");
+        lua_createtable(L, 0, 8);
+        foreach (var chunk in (IEnumerable<string>)["prelude.lua", "sandbox.lua", .. _modules.SelectMany(m => m.LuaChunks)])
+            SetBoolean(L, "=" + chunk, true);
+        lua_rawset(L, -3);
         RawTableRef = luaL_ref(L, LUA_REGISTRYINDEX);
 
         RunModuleChunk("prelude.lua");
+        RunModuleChunk("sandbox.lua");
         PushRef(L, RawTableRef);
         RawGetField(L, -1, "poison");
         Budget.PoisonRef = luaL_ref(L, LUA_REGISTRYINDEX);
+        RawGetField(L, -1, "plugin_level");
+        _pluginLevelRef = luaL_ref(L, LUA_REGISTRYINDEX);
         lua_pop(L, 1);
         foreach (var module in _modules)
             foreach (var chunk in module.LuaChunks) RunModuleChunk(chunk);
@@ -162,6 +173,23 @@ internal sealed unsafe class LuaRuntime : IDisposable
         return Coroutines.Run(co, args.Length, out var error) == RunOutcome.Suspended
             ? "the chunk suspended in the sync API"
             : error;
+    }
+
+    /// <summary>
+    /// The level of <paramref name="co"/>'s stack (stopped by an error) where its traceback starts: the first plugin
+    /// frame, below the host's own frames on top (prelude's <c>raw.plugin_level</c>); 0 if that cannot be told.
+    /// </summary>
+    public int TracebackLevel(Coroutine co)
+    {
+        var top = lua_gettop(L);
+        PushRef(L, _pluginLevelRef);
+        PushRef(L, co.Reference);
+        lua_pushinteger(L, 0);
+        var level = 0;
+        if (lua_pcallk(L, 2, 1, 0, IntPtr.Zero, IntPtr.Zero) == LUA_OK && lua_isinteger(L, -1) != 0)
+            level = (int)lua_tointegerx(L, -1, null);
+        lua_settop(L, top);
+        return level;
     }
 
     /// <summary>Pushes a value held by a registry reference.</summary>

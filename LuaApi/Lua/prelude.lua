@@ -1,6 +1,20 @@
--- ActorTcp prelude: runs first, with the table of raw host functions as its argument.
--- Raw host functions never raise or yield (a longjmp across .NET frames aborts the process); they return
--- `ok, value_or_err` and the Lua wrappers defined here and in the module chunks raise and yield instead.
+-- ActorTcp prelude: runs first, with the table of raw host functions as its argument (then sandbox.lua, then the
+-- modules' chunks).
+--
+-- The return convention of raw host functions (every function of the `raw` table written in C#):
+-- * They never raise or yield (a longjmp across .NET frames aborts the process), and never let an exception out.
+-- * Their first result `ok` says how the call went; the Lua wrappers (here and in the module chunks) check it, then
+--   raise, yield or return for them:
+--     true, results...   done; `results` (any number, nil included) are the call's own results. A call whose
+--                        outcome rspamd reports as a value (connect_sync's `false, err`) returns it as results.
+--     false, message     the call cannot be done (a bad argument, an internal error): the wrapper raises `message`,
+--                        at level 2 for a function the plugin calls, so that the error names the plugin's line.
+--     nothing (ok nil)   only from a function that suspends the running coroutine (the sync API): the host has
+--                        started the operation; the wrapper yields and returns what the host resumes it with.
+-- * Lua keeps only the first result of a metamethod, so no raw function is a metamethod itself: __tostring, __len,
+--   __eq, __concat are Lua wrappers. (__gc functions are not raw functions: the host sets them in its metatables
+--   and Lua ignores what they return.)
+-- A wrapper may ignore a failure where the plugin cannot act on it (print, the host log).
 local raw = ...
 local select, tostring, concat = select, tostring, table.concat
 local traceback = debug.traceback
@@ -19,10 +33,40 @@ function raw.provide(name, module)
   _G[name] = module
 end
 
+-- A traceback starts at the plugin's frames: the host's frames on top of them (a wrapper that raised for the plugin,
+-- the instruction budget's hook, the C functions they called) do not say where the plugin went wrong. The C function
+-- a plugin frame called itself (error, string.rep) stays, as in Lua's own tracebacks. raw.host_chunks holds the
+-- sources of the host's chunks (LuaRuntime).
+local getinfo, running = debug.getinfo, coroutine.running
+local host_chunks = raw.host_chunks
+
+-- The level of `thread`'s stack where its traceback starts, looking from `level` down; `level` when no frame below is
+-- a plugin's. The host calls it (for a coroutine that failed) before building the traceback itself.
+local function plugin_level(thread, level)
+  local at = level
+  while true do
+    local info = getinfo(thread, at, 'S')
+    if not info then return level end
+    if info.what ~= 'C' and not host_chunks[info.source] then break end
+    at = at + 1
+  end
+  if at > level and getinfo(thread, at - 1, 'S').what == 'C' then at = at - 1 end
+  return at
+end
+raw.plugin_level = plugin_level
+
+-- xpcall's message handler. On the failing thread's stack, level 0 is debug.traceback or getinfo, 1 the function
+-- calling it; from the handler, what raised is level 2 for traceback and 3 for plugin_level (one frame deeper).
+local function plugin_traceback(message)
+  local thread = running()
+  local text = traceback(thread, message, plugin_level(thread, 3) - 1)
+  return text -- not a tail call: the levels above count this frame
+end
+
 -- Calls f(...) as rspamd calls callbacks: an error is logged as `<what> failed: <message + traceback>`
 -- and swallowed.
 function raw.protected_call(what, f, ...)
-  local ok, err = xpcall(f, traceback, ...)
+  local ok, err = xpcall(f, plugin_traceback, ...)
   if not ok then raw.log_info(what .. ' failed: ' .. tostring(err)) end
 end
 
@@ -35,6 +79,8 @@ local task_sessions = setmetatable({}, {__mode = 'k'})
 local task_methods = {}
 function task_methods:get_session() return task_sessions[self] end
 local task_mt = {__index = task_methods, __name = 'rspamd{task}', __tostring = function() return 'rspamd{task}' end}
+-- sandbox.lua guards it with the host's other metatables.
+raw.task_mt = task_mt
 
 -- The session userdata a task or a session value stands for; nil for anything else.
 function raw.session_of(value)
@@ -54,88 +100,6 @@ function raw.run_task(name, fields, session)
   return f(task)
 end
 
--- The sandbox (HOCON.conf actortcp.lua). The instruction budget's C# count hook calls raw.poison once a run is over
--- budget: from then on every instruction of that thread raises, so no pcall can swallow it (InstructionBudget.cs).
-local sethook = debug.sethook
-function raw.poison(thread, message)
-  sethook(thread, function() error(message, 0) end, '', 1)
-end
-
--- Lua runs finalizers with hooks off, so an endless __gc would hang the host out of the budget's reach: while a
--- budget is set, plugins may not give a table a __gc metamethod (Lua only honours one present at setmetatable time).
-if raw.instruction_budget then
-  local setmetatable, rawget, rawset, type, pairs = setmetatable, rawget, rawset, type, pairs
-  local refused = '__gc metamethods are not allowed while actortcp.lua.instruction-budget is set ' ..
-    '(a finalizer runs outside the budget)'
-  _G.setmetatable = function(t, mt)
-    if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then error('setmetatable: ' .. refused, 2) end
-    return setmetatable(t, mt)
-  end
-
-  -- The host's own metatables (raw.*_mt, and tasks') are reachable with getmetatable, as in rspamd, and the host
-  -- attaches them without the check above: a __gc put into one would make every later object of that class a
-  -- finalized one. Plugins may still add other fields; __gc is refused, however it is stored.
-  local guarded = setmetatable({}, {__mode = 'k'})
-  local guard = {
-    __newindex = function(mt, key, value)
-      if key == '__gc' then error('__gc: ' .. refused, 2) end
-      rawset(mt, key, value)
-    end,
-    __metatable = false, -- the guard itself can be neither read nor replaced
-  }
-  local function protect(mt)
-    guarded[mt] = true
-    setmetatable(mt, guard)
-  end
-  for name, value in pairs(raw) do
-    if type(name) == 'string' and name:sub(-3) == '_mt' and type(value) == 'table' then protect(value) end
-  end
-  protect(task_mt)
-  -- io's file handles have a __gc of their own (it closes the file), so a plugin could replace it rather than add
-  -- one: their metatable is hidden instead (io.type, methods and tostring do not need it).
-  if io and io.stdout then rawset(getmetatable(io.stdout), '__metatable', false) end
-  _G.rawset = function(t, key, value)
-    if key == '__gc' and guarded[t] then error('rawset: ' .. refused, 2) end
-    return rawset(t, key, value)
-  end
-end
-
 -- Host objects that keep their data in a userdata's user value (rspamd{ip}) read it through this; plugins never get it.
 raw.getuservalue = debug.getuservalue
 
--- debug.sethook would let a plugin remove the budget, and debug.getregistry/getupvalue reach the host's internals:
--- plugins keep only the read-only helpers unless the configuration opens the whole library.
-if not raw.debug_library then
-  local whole = debug
-  debug = { traceback = whole.traceback, getinfo = whole.getinfo }
-  package.loaded.debug = debug
-end
-
--- Optional (off by default: rspamd plugins get the whole standard library): drop what reaches the host process or
--- its files outside rspamd_tcp - running commands, exiting, files, environment, native modules, bytecode.
-if raw.restricted_stdlib then
-  local load = load
-  for _, name in ipairs{'execute', 'exit', 'remove', 'rename', 'tmpname', 'getenv', 'setlocale'} do os[name] = nil end
-  io = nil
-  package.loaded.io = nil
-  package.loadlib = nil
-  package.cpath = ''
-  package.searchers[3], package.searchers[4] = nil, nil
-  package.path = ''
-  dofile, loadfile = nil, nil
-  -- Source text only: a binary chunk can break the VM's memory safety.
-  _G.load = function(chunk, name, mode, ...)
-    if mode ~= nil and mode ~= 't' then error("load: only text chunks are allowed (actortcp.lua.restricted-stdlib)", 2) end
-    return load(chunk, name, 't', ...) -- `...`: an absent env stays absent (an explicit nil env means no globals)
-  end
-  string.dump = nil
-  -- The collector is shared by every plugin of the host: one may not stop it or retune it for all.
-  local collectgarbage = collectgarbage
-  local allowed = { collect = true, count = true, step = true, isrunning = true }
-  _G.collectgarbage = function(opt, ...)
-    if opt ~= nil and not allowed[opt] then
-      error("collectgarbage: option '" .. tostring(opt) .. "' is not allowed (actortcp.lua.restricted-stdlib)", 2)
-    end
-    return collectgarbage(opt, ...)
-  end
-end

@@ -13,7 +13,19 @@ local format, find, sub, match, gsub = string.format, string.find, string.sub, s
 local concat, math_type, floor, tonumber, pcall = table.concat, math.type, math.floor, tonumber, pcall
 -- Captured at load: plugins may replace the globals, and their restricted `debug` still has getinfo anyway.
 local getinfo = debug.getinfo
-local log, log_number, log_metatable = raw.log, raw.log_number, raw.log_metatable
+local log = raw.log -- true; a line that cannot be written is not the plugin's error
+local raw_log_number, raw_log_metatable = raw.log_number, raw.log_metatable
+
+-- Neither fails: the results after their `true` (prelude.lua).
+local function log_number(x)
+  local _, text = raw_log_number(x)
+  return text
+end
+
+local function log_metatable(v)
+  local _, mt = raw_log_metatable(v)
+  return mt
+end
 
 -- The deepest table nesting printed; deeper tables print as `{...}` (rspamd stops at its 8 KB line buffer instead).
 local MAX_DEPTH = 64

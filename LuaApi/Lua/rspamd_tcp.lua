@@ -81,9 +81,9 @@ mt.__tostring = raw.tcp_tostring
 -- with the result), 'done' (true, value), 'fail' (false, value) or 'raise' (a bad argument).
 local yield = coroutine.yield
 
+-- Every caller raises 'raise' itself before settling.
 local function settle(status, value)
   if status == 'yield' then return yield() end
-  if status == 'raise' then error(value, 3) end
   return status == 'done', value
 end
 

@@ -8,6 +8,15 @@ local getuservalue = raw.getuservalue
 
 local config_mt, list_mt, upstream_mt, ip_mt = raw.config_mt, raw.upstream_list_mt, raw.upstream_mt, raw.ip_mt
 
+-- The __tostring of lists, upstreams and rspamd_config: rspamd's `class(address)`. A wrapper, as Lua keeps only a
+-- metamethod's first result.
+local raw_class_tostring = raw.class_tostring
+local function class_tostring(self)
+  local ok, text = raw_class_tostring(self)
+  if not ok then error(text, 2) end
+  return text
+end
+
 -- What luaL_typename says of argument n of a call with the given arguments ("no value" past the last one).
 local function arg_type(n, ...)
   if select('#', ...) < n then return 'no value' end
@@ -120,7 +129,7 @@ function list_methods:add_watcher(what, cb)
 end
 
 list_mt.__index = list_methods
-list_mt.__tostring = raw.class_tostring
+list_mt.__tostring = class_tostring
 list_mt.class = 'rspamd{upstream_list}'
 
 local methods = {}
@@ -156,7 +165,7 @@ function methods:fail(addr_failure)
 end
 
 upstream_mt.__index = methods
-upstream_mt.__tostring = raw.class_tostring
+upstream_mt.__tostring = class_tostring
 upstream_mt.class = 'rspamd{upstream}'
 
 -- rspamd{ip}: an address and port, or a unix socket path; its data sit in the userdata's user value.
@@ -188,8 +197,10 @@ end
 ip_mt.class = 'rspamd{ip}'
 
 config_mt.__index = {}
-config_mt.__tostring = raw.class_tostring
+config_mt.__tostring = class_tostring
 config_mt.class = 'rspamd{config}'
 
-rspamd_config = raw.config_new()
+local ok, config = raw.config_new()
+if not ok then error(config) end
+rspamd_config = config
 raw.provide('rspamd_upstream_list', upstream_list)

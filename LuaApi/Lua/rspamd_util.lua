@@ -5,7 +5,13 @@ local util_time, util_ticks = raw.util_time, raw.util_ticks
 
 raw.provide('rspamd_util', {
   -- Wall clock: seconds since the Unix epoch, with a fraction.
-  get_time = function() return util_time() end,
+  get_time = function()
+    local _, now = util_time()
+    return now
+  end,
   -- Monotonic seconds (an arbitrary origin): for measuring intervals.
-  get_ticks = function() return util_ticks() end,
+  get_ticks = function()
+    local _, now = util_ticks()
+    return now
+  end,
 })

@@ -23,7 +23,7 @@ internal sealed unsafe class BaseModule : ILuaModule
         try
         {
             LuaRuntime.Of(L).Output.WriteLine(ToBytes(L, 1));
-            return 0;
+            return HostFunction.Ok(L);
         }
         catch (Exception e)
         {
@@ -37,7 +37,7 @@ internal sealed unsafe class BaseModule : ILuaModule
         try
         {
             LuaRuntime.Of(L).Log.Info(ToText(L, 1) ?? "");
-            return 0;
+            return HostFunction.Ok(L);
         }
         catch (Exception e)
         {

@@ -12,7 +12,10 @@ namespace ActorTcp.LuaApi.Modules;
 /// Formatting (<c>%s</c>, <c>%N</c>, tables, escaping) is Lua; the host only writes lines, reads clocks, formats floats
 /// the way rspamd does and reads metatables past a <c>__metatable</c> field.
 /// </summary>
-/// <remarks>None of these raise or yield (docs/architecture.md#the-lua-boundary): a wrong argument gives an empty or default answer.</remarks>
+/// <remarks>
+/// None of these raise or yield (docs/architecture.md#the-lua-boundary); they follow <see cref="HostFunction"/>'s convention and never fail on
+/// an argument: a wrong one gives <c>true</c> and an empty or default answer.
+/// </remarks>
 internal sealed unsafe class LoggerModule : ILuaModule
 {
     public IReadOnlyList<string> LuaChunks => ["rspamd_logger.lua", "rspamd_util.lua"];
@@ -45,7 +48,7 @@ internal sealed unsafe class LoggerModule : ILuaModule
                 case "debug": log.Debug(text); break;
                 default: log.Info(text); break;
             }
-            return 0;
+            return HostFunction.Ok(L);
         }
         catch (Exception e)
         {
@@ -70,8 +73,9 @@ internal sealed unsafe class LoggerModule : ILuaModule
                 var x = lua_tonumberx(L, 1, &isNumber);
                 text = isNumber != 0 ? FormatNumber(x) : "";
             }
+            lua_pushboolean(L, 1);
             PushText(L, text);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -88,7 +92,8 @@ internal sealed unsafe class LoggerModule : ILuaModule
     {
         try
         {
-            return lua_getmetatable(L, 1) != 0 ? 1 : 0;
+            lua_pushboolean(L, 1);
+            return lua_getmetatable(L, 1) != 0 ? 2 : 1;
         }
         catch (Exception e)
         {
@@ -102,8 +107,9 @@ internal sealed unsafe class LoggerModule : ILuaModule
     {
         try
         {
+            lua_pushboolean(L, 1);
             lua_pushnumber(L, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -117,8 +123,9 @@ internal sealed unsafe class LoggerModule : ILuaModule
     {
         try
         {
+            lua_pushboolean(L, 1);
             lua_pushnumber(L, Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {

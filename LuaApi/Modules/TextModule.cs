@@ -10,10 +10,11 @@ namespace ActorTcp.LuaApi.Modules;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Convention of the raw <c>text_*</c> functions: on success they return their results directly (a text, a string,
-/// integers, <c>nil</c> or nothing; never <c>false</c> as the first result); on failure exactly <c>false, message</c>.
-/// The Lua wrappers check <c>first == false</c> and raise the message at level 2. <c>text_eq</c> cannot fail and returns
-/// a boolean. Nothing here raises or yields (docs/architecture.md#the-lua-boundary); the success paths allocate nothing on the .NET heap.
+/// The raw <c>text_*</c> functions follow <see cref="HostFunction"/>'s convention: <c>true, results...</c>, or
+/// <c>false, message</c> that the Lua wrapper raises at level 2 (<c>text_eq</c> never fails). Even the metamethods
+/// (<c>__tostring</c>, <c>__len</c>, <c>__eq</c>, <c>__concat</c>) go through Lua wrappers, as Lua keeps only a
+/// metamethod's first result. Nothing here raises or yields (docs/architecture.md#the-lua-boundary); the success paths allocate nothing on the
+/// .NET heap.
 /// </para>
 /// <para>Positions given to the step functions (<c>text_line</c>, <c>text_split</c>) are 0-based byte offsets.</para>
 /// </remarks>
@@ -56,8 +57,9 @@ internal sealed unsafe class TextModule : ILuaModule
         try
         {
             if (!TextObjects.TryGet(L, 1, out var bytes)) return BadSelf(L, "text:str");
+            lua_pushboolean(L, 1);
             PushBytes(L, bytes);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -72,8 +74,9 @@ internal sealed unsafe class TextModule : ILuaModule
         try
         {
             if (!TextObjects.TryGet(L, 1, out var bytes)) return BadSelf(L, "text:len");
+            lua_pushboolean(L, 1);
             lua_pushinteger(L, bytes.Length);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -94,8 +97,9 @@ internal sealed unsafe class TextModule : ILuaModule
             long len = bytes.Length;
             var start = StartPosition(i, len);
             var end = EndPosition(j, len);
+            lua_pushboolean(L, 1);
             TextObjects.Push(L, start > end ? default : bytes.Slice((int)(start - 1), (int)(end - start + 1)));
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -123,8 +127,9 @@ internal sealed unsafe class TextModule : ILuaModule
             if (count == -1) count = rest;
             if (count < 0 || count > rest)
                 return HostFunction.Error(L, $"{fn}: invalid length {count} ({rest} bytes from offset {start})");
+            lua_pushboolean(L, 1);
             TextObjects.Push(L, bytes.Slice((int)(start - 1), (int)count));
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -147,20 +152,16 @@ internal sealed unsafe class TextModule : ILuaModule
             if (OptInteger(L, 3, 1, fn, "init", out var init) is { } e) return HostFunction.Error(L, e);
             long len = bytes.Length;
             var start = StartPosition(init, len);
-            if (start > len + 1)
-            {
-                lua_pushnil(L);
-                return 1;
-            }
-            var at = bytes[(int)(start - 1)..].IndexOf(pattern);
+            lua_pushboolean(L, 1);
+            var at = start > len + 1 ? -1 : bytes[(int)(start - 1)..].IndexOf(pattern);
             if (at < 0)
             {
                 lua_pushnil(L);
-                return 1;
+                return 2;
             }
             lua_pushinteger(L, start + at);
             lua_pushinteger(L, start + at + pattern.Length - 1);
-            return 2;
+            return 3;
         }
         catch (Exception e)
         {
@@ -181,13 +182,14 @@ internal sealed unsafe class TextModule : ILuaModule
             long len = bytes.Length;
             var start = StartPosition(i, len);
             var end = EndPosition(j, len);
-            if (start > end) return 0;
+            if (start > end) return HostFunction.Ok(L);
             var n = end - start + 1;
-            // Room for n results plus the two an error needs; lua_checkstack does not raise.
+            // Room for true and n results, or the two an error needs; lua_checkstack does not raise.
             if (n >= int.MaxValue - 2 || lua_checkstack(L, (int)n + 2) == 0)
                 return HostFunction.Error(L, $"{fn}: slice too long ({n} bytes)");
+            lua_pushboolean(L, 1);
             foreach (var b in bytes.Slice((int)(start - 1), (int)n)) lua_pushinteger(L, b);
-            return (int)n;
+            return (int)n + 1;
         }
         catch (Exception e)
         {
@@ -206,9 +208,10 @@ internal sealed unsafe class TextModule : ILuaModule
             if (OptInteger(L, 2, 1, fn, "i", out var i) is { } e) return HostFunction.Error(L, e);
             long len = bytes.Length;
             var start = StartPosition(i, len);
+            lua_pushboolean(L, 1);
             if (start > EndPosition(i, len)) lua_pushnil(L);
             else lua_pushinteger(L, bytes[(int)(start - 1)]);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -225,8 +228,9 @@ internal sealed unsafe class TextModule : ILuaModule
             var equal = TextObjects.TryGetStringOrText(L, 1, out var a)
                 && TextObjects.TryGetStringOrText(L, 2, out var b)
                 && a.SequenceEqual(b);
+            lua_pushboolean(L, 1);
             lua_pushboolean(L, equal ? 1 : 0);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -244,10 +248,11 @@ internal sealed unsafe class TextModule : ILuaModule
             if (!TryGetData(L, 2, out var b)) return ConcatError(L, 2);
             var total = (long)a.Length + b.Length;
             if (total > int.MaxValue) return HostFunction.Error(L, "text concatenation: result too large");
+            lua_pushboolean(L, 1);
             var block = NewText(L, (int)total);
             a.CopyTo(block);
             b.CopyTo(block[a.Length..]);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -262,8 +267,9 @@ internal sealed unsafe class TextModule : ILuaModule
         try
         {
             if (!TryGetData(L, 1, out var bytes)) return BadArgument(L, 1, "rspamd_text.fromstring", "str", "string");
+            lua_pushboolean(L, 1);
             TextObjects.Push(L, bytes);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -290,12 +296,17 @@ internal sealed unsafe class TextModule : ILuaModule
             if (MeasureTable(L, 1, delim.Length, path, 0, ref total) is { } error) return HostFunction.Error(L, error);
             if (total > int.MaxValue) return HostFunction.Error(L, $"{fn}: result too large ({total} bytes)");
 
+            var top = lua_gettop(L);
+            lua_pushboolean(L, 1);
             var block = NewText(L, (int)total);
             var written = 0;
             // Only a finalizer run by the collector in between could have changed the table; never write past the block.
             if (!FillTable(L, 1, delim, block, ref written, 0) || written != block.Length)
+            {
+                lua_settop(L, top);
                 return HostFunction.Error(L, $"{fn}: the table changed while it was being joined");
-            return 1;
+            }
+            return 2;
         }
         catch (Exception e)
         {
@@ -315,10 +326,11 @@ internal sealed unsafe class TextModule : ILuaModule
             const string fn = "text:lines";
             if (!TextObjects.TryGet(L, 1, out var bytes)) return BadSelf(L, fn);
             if (CheckInteger(L, 2, fn, "pos", out var pos) is { } e) return HostFunction.Error(L, e);
+            lua_pushboolean(L, 1);
             if (pos < 0 || pos >= bytes.Length)
             {
                 lua_pushnil(L);
-                return 1;
+                return 2;
             }
             var rest = bytes[(int)pos..];
             var newline = rest.IndexOf((byte)'\n');
@@ -327,7 +339,7 @@ internal sealed unsafe class TextModule : ILuaModule
             if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
             lua_pushinteger(L, next);
             PushPiece(L, line, lua_toboolean(L, 3) != 0);
-            return 2;
+            return 3;
         }
         catch (Exception e)
         {
@@ -350,6 +362,7 @@ internal sealed unsafe class TextModule : ILuaModule
             if (sep.IsEmpty) return HostFunction.Error(L, $"{fn}: bad argument #1 'sep' (the separator is empty)");
             if (CheckInteger(L, 3, fn, "pos", out var pos) is { } e) return HostFunction.Error(L, e);
             if (pos < 0) pos = bytes.Length;
+            lua_pushboolean(L, 1);
             while (pos < bytes.Length)
             {
                 var rest = bytes[(int)pos..];
@@ -361,10 +374,10 @@ internal sealed unsafe class TextModule : ILuaModule
                 }
                 lua_pushinteger(L, at < 0 ? bytes.Length : pos + at + sep.Length);
                 PushPiece(L, at < 0 ? rest : rest[..at], lua_toboolean(L, 4) != 0);
-                return 2;
+                return 3;
             }
             lua_pushnil(L);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {

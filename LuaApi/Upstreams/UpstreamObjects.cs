@@ -33,7 +33,7 @@ internal sealed unsafe partial class UpstreamModule
     public void RegisterRawFunctions(IntPtr L)
     {
         luaL_newmetatable(L, ListMetatable);
-        // Set before the prelude guards the metatables against a plugin's __gc (ours only forgets the list).
+        // Set before sandbox.lua guards the metatables against a plugin's __gc (ours only forgets the list).
         PushFunction(L, &ListGc);
         lua_setfield(L, -2, "__gc");
         lua_setfield(L, -2, "upstream_list_mt");
@@ -176,8 +176,9 @@ internal sealed unsafe partial class UpstreamModule
                 if (RawGetField(L, -1, "class") == LUA_TSTRING) name = ToText(L, -1) ?? name;
                 lua_pop(L, 2);
             }
+            lua_pushboolean(L, 1);
             PushText(L, $"{name}({(ulong)lua_topointer(L, 1):X16})");
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {
@@ -190,9 +191,10 @@ internal sealed unsafe partial class UpstreamModule
     {
         try
         {
+            lua_pushboolean(L, 1);
             lua_newuserdatauv(L, 0, 0);
             luaL_setmetatable(L, ConfigMetatable);
-            return 1;
+            return 2;
         }
         catch (Exception e)
         {

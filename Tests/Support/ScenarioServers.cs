@@ -40,6 +40,8 @@ namespace ActorTcp.Tests.Support;
 /// <item><term>big_line</term><description>on accept sends <c>"0123456789" x 10000</c> (100000 bytes) and
 /// <c>\n</c>, then waits for the client to close (at most 5 s).</description></item>
 /// <item><term>big_noline</term><description>on accept sends the same 100000 bytes without newline, closes.</description></item>
+/// <item><term>big_body</term><description>on accept sends <c>"0123456789abcdef" x 524288</c> (8 MiB) and
+/// <c>\r\nEN</c>, 100 ms later <c>D\r\nafter</c>, then closes.</description></item>
 /// <item><term>binary</term><description>reads one chunk, answers the 256 bytes 0x00..0xFF then <c>\r\n</c>, waits
 /// for the client to close (at most 3 s).</description></item>
 /// <item><term>reset</term><description>reads one chunk, then resets the connection (RST).</description></item>
@@ -56,6 +58,9 @@ public sealed partial class ScenarioServers : IDisposable
 {
     /// <summary>A unix socket path where no socket exists (fixed, so expected outputs can name it).</summary>
     public const string MissingUnixPath = "/tmp/actortcp-scenario-missing.sock";
+
+    /// <summary>The 8 MiB body of <c>big_body</c>: <c>"0123456789abcdef"</c> 524288 times.</summary>
+    public static readonly byte[] BigBody = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef", 524_288)));
 
     /// <summary>The 100000 bytes of <c>big_line</c> and <c>big_noline</c>: <c>"0123456789"</c> ten thousand times.</summary>
     public static readonly byte[] BigPayload = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789", 10_000)));
@@ -111,6 +116,12 @@ public sealed partial class ScenarioServers : IDisposable
                 await c.SilentAsync(TimeSpan.FromSeconds(5));
             });
             Add("big_noline", c => c.SendAsync(BigPayload));
+            Add("big_body", async c =>
+            {
+                await c.SendAsync([.. BigBody, .. "\r\nEN"u8]);
+                await Task.Delay(Gap);
+                await c.SendAsync("D\r\nafter");
+            });
             Add("binary", async c =>
             {
                 if (await ReadChunkAsync(c) == 0) return;
