@@ -25,10 +25,10 @@ local function request(a, b)
     plain.session = session_of(params.task) or session_of(params.session)
     params = plain
   end
-  local ok, kind, err, conn = raw.tcp_request(params)
-  if ok then return true end
-  if kind == 'raise' then error(err, 2) end
-  if kind == 'sync' then
+  local ok, started, err, conn = raw.tcp_request(params)
+  if not ok then error(started, 2) end
+  if started then return true end
+  if err ~= nil then
     -- Errors rspamd delivers before request returns false (a missing unix socket): on_error if given, else the
     -- callback, as the fatal fan-out would.
     if type(params.on_error) == 'function' then
@@ -75,65 +75,72 @@ end
 
 local mt = raw.tcp_mt
 mt.__index = methods
-mt.__tostring = raw.tcp_tostring
+-- Any value gives a string (the raw function never fails), as rspamd's __tostring does.
+mt.__tostring = function(self)
+  local _, text = raw.tcp_tostring(self)
+  return text
+end
 
--- The pseudo-synchronous API. A raw function answers `status, value`: 'yield' (the host resumes this coroutine
--- with the result), 'done' (true, value), 'fail' (false, value) or 'raise' (a bad argument).
+-- The pseudo-synchronous API. Its raw functions answer nothing when the operation started (the host resumes this
+-- coroutine with the result), `true, done, value` when it finished at once, or `false, message` for a bad argument,
+-- which the caller raises before settling.
 local yield = coroutine.yield
 
--- Every caller raises 'raise' itself before settling.
-local function settle(status, value)
-  if status == 'yield' then return yield() end
-  return status == 'done', value
+local function settle(ok, done, value)
+  if ok == nil then return yield() end
+  return done, value
 end
 
 function tcp.connect_sync(params)
   local session
   if type(params) == 'table' then session = session_of(params.task) or session_of(params.session) end
-  local status, value = raw.tcp_connect_sync(params, session)
-  if status == 'raise' then error(value, 2) end
-  return settle(status, value)
+  local ok, done, value = raw.tcp_connect_sync(params, session)
+  if ok == false then error(done, 2) end
+  return settle(ok, done, value)
 end
 
 local sync_methods = {}
 
 function sync_methods:read_once()
-  local status, value = raw.sync_read_once(self)
-  if status == 'raise' then error(value, 2) end
-  return settle(status, value)
+  local ok, done, value = raw.sync_read_once(self)
+  if ok == false then error(done, 2) end
+  return settle(ok, done, value)
 end
 
 function sync_methods:write(data)
-  local status, value = raw.sync_write(self, data)
-  if status == 'raise' then error(value, 2) end
-  return settle(status, value)
+  local ok, done, value = raw.sync_write(self, data)
+  if ok == false then error(done, 2) end
+  return settle(ok, done, value)
 end
 
 function sync_methods:eof()
-  local status, value = raw.sync_eof(self)
-  if status == 'raise' then error(value, 2) end
+  local ok, value = raw.sync_eof(self)
+  if not ok then error(value, 2) end
   return value
 end
 
 function sync_methods:shutdown()
-  local status, value = raw.sync_shutdown(self)
-  if status == 'raise' then error(value, 2) end
+  local ok, err = raw.sync_shutdown(self)
+  if not ok then error(err, 2) end
 end
 
 function sync_methods:close()
-  local status, value = raw.sync_close(self)
-  if status == 'raise' then error(value, 2) end
+  local ok, err = raw.sync_close(self)
+  if not ok then error(err, 2) end
 end
 
 -- Yields until the handshake is done: true, or false, err. A second call raises 'invalid arguments'.
 function sync_methods:starttls(no_verify)
-  local status, value = raw.sync_starttls(self, no_verify)
-  if status == 'raise' then error(value, 2) end
-  return settle(status, value)
+  local ok, done, value = raw.sync_starttls(self, no_verify)
+  if ok == false then error(done, 2) end
+  return settle(ok, done, value)
 end
 
 local sync_mt = raw.tcp_sync_mt
 sync_mt.__index = sync_methods
-sync_mt.__tostring = raw.sync_tostring
+sync_mt.__tostring = function(self)
+  local _, text = raw.sync_tostring(self)
+  return text
+end
 
 raw.provide('rspamd_tcp', tcp)

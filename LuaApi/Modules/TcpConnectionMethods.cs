@@ -148,13 +148,15 @@ internal sealed unsafe partial class TcpModule
         {
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             var connection = module.ConnectionAt(L, 1);
+            HostFunction.Ok(L);
             PushText(L, $"{ConnMetatable}({connection?.Display ?? "closed"})");
-            return 1;
+            return 2;
         }
         catch (Exception)
         {
+            HostFunction.Ok(L);
             PushText(L, ConnMetatable + "(?)");
-            return 1;
+            return 2;
         }
     }
 

@@ -59,10 +59,10 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
     }
 
     // raw.tcp_request(params) ->
-    //   true                         the connection was started; callbacks follow
-    //   false, "raise", message      the wrapper raises (bad argument)
-    //   false, "fail"                rspamd returns false without a callback (already logged)
-    //   false, "sync", message, conn rspamd delivers the error before returning false
+    //   true, true                   the connection was started; callbacks follow
+    //   true, false                  rspamd returns false without a callback (already logged)
+    //   true, false, message, conn   rspamd delivers the error before returning false
+    //   false, message               the wrapper raises (bad argument)
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Request(IntPtr L)
     {
@@ -79,15 +79,15 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
 
     private int StartRequest(IntPtr L, LuaRuntime runtime)
     {
-        if (lua_type(L, 1) != LUA_TTABLE) return Raise(L, "tcp request has bad params");
+        if (lua_type(L, 1) != LUA_TTABLE) return HostFunction.Error(L, "tcp request has bad params");
 
         var parsed = TcpRequestParser.Parse(L, 1);
-        if (parsed.Error is { } error) return Raise(L, error);
+        if (parsed.Error is { } error) return HostFunction.Error(L, error);
         if (parsed.Failure is { } failure)
         {
             runtime.Log.Info(failure);
+            HostFunction.Ok(L);
             lua_pushboolean(L, 0);
-            PushText(L, "fail");
             return 2;
         }
 
@@ -159,25 +159,19 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
             Tls = parsed.Ssl ? new TlsOptions(parsed.SslNoVerify) : null,
         };
         manager.Tell(new OpenConnection(request, Host), Host);
-        return HostFunction.Ok(L);
+        HostFunction.Ok(L);
+        lua_pushboolean(L, 1);
+        return 2;
     }
 
-    /// <summary>rspamd delivers the error before request returns false: <c>false, "sync", message, conn</c>.</summary>
+    /// <summary>rspamd delivers the error before request returns false: <c>true, false, message, conn</c>.</summary>
     private int SyncError(IntPtr L, string message)
     {
+        HostFunction.Ok(L);
         lua_pushboolean(L, 0);
-        PushText(L, "sync");
         PushText(L, message);
         PushConnObject(L, null);
         return 4;
-    }
-
-    private static int Raise(IntPtr L, string message)
-    {
-        lua_pushboolean(L, 0);
-        PushText(L, "raise");
-        PushText(L, message);
-        return 3;
     }
 
     /// <summary>References the function in field <paramref name="name"/> of the params table (argument 1), or 0.</summary>

@@ -6,11 +6,11 @@ using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
 
-// rspamd_tcp.connect_sync and the rspamd{tcp_sync} methods. Each raw function answers `status, value`:
-//   "yield"        the operation started: the Lua wrapper yields, and the host resumes it with the result
-//   "done", value  finished at once: the wrapper returns true, value
-//   "fail", err    the wrapper returns false, err
-//   "raise", err   the wrapper raises err (bad arguments)
+// rspamd_tcp.connect_sync and the rspamd{tcp_sync} methods, on the raw functions' convention (prelude.lua):
+//   nothing               the operation started: the Lua wrapper yields, and the host resumes it with the result
+//   true, true[, value]   finished at once: the wrapper returns true, value
+//   true, false, err      the wrapper returns false, err
+//   false, message        the wrapper raises message (bad arguments)
 // The yield happens in Lua, never in C# (docs/architecture.md#the-lua-boundary).
 internal sealed unsafe partial class TcpModule
 {
@@ -46,18 +46,18 @@ internal sealed unsafe partial class TcpModule
         {
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
-            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotRead);
-            if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
-            if (SuspendableCoroutine(L, runtime, "read_once") is not { } co) return 2;
+            if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
+            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Outcome(L, false, TcpErrors.EofCannotRead);
+            if (connection.Waiting is not null) return Outcome(L, false, "IO error: another coroutine is waiting on this connection");
+            if (SuspendableCoroutine(L, runtime) is not { } co) return CannotWait(L, "read_once");
 
             module.Suspend(connection, co, SyncOperation.Read);
             connection.Actor?.Tell(new AddHandler(new ReadSpec(++module._lastHandlerId, HasCallback: true)), module.Host);
-            return Status(L, "yield");
+            return Suspended;
         }
         catch (Exception e)
         {
-            return Status(L, "raise", "internal error: " + e.Message);
+            return HostFunction.Fail(L, e);
         }
     }
 
@@ -68,28 +68,28 @@ internal sealed unsafe partial class TcpModule
         {
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
+            if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
             if (lua_type(L, 2) is not (LUA_TSTRING or LUA_TUSERDATA or LUA_TTABLE))
-                return Status(L, "raise", $"invalid arguments second parameter (data) is expected to be either string or rspamd{{text}} (or a table of them), got {TypeName(L, 2)}");
+                return HostFunction.Error(L, $"invalid arguments second parameter (data) is expected to be either string or rspamd{{text}} (or a table of them), got {TypeName(L, 2)}");
             var collected = DataPieces.Collect(L, 2);
             if (collected.BadPosition is { } position)
-                return Status(L, "raise", position == 0
+                return HostFunction.Error(L, position == 0
                     ? "invalid arguments second parameter (data) is expected to be either string or rspamd{text}"
                     : $"invalid arguments second parameter (data): element {position} is neither a string nor rspamd{{text}}");
 
-            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotWrite);
-            if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
+            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Outcome(L, false, TcpErrors.EofCannotWrite);
+            if (connection.Waiting is not null) return Outcome(L, false, "IO error: another coroutine is waiting on this connection");
             // Nothing to send completes at once (rspamd aborts the process on a 0-byte write).
-            if (collected.Pieces.Count == 0) return Status(L, "done");
-            if (SuspendableCoroutine(L, runtime, "write") is not { } co) return 2;
+            if (collected.Pieces.Count == 0) return Outcome(L, true);
+            if (SuspendableCoroutine(L, runtime) is not { } co) return CannotWait(L, "write");
 
             module.Suspend(connection, co, SyncOperation.Write);
             connection.Actor?.Tell(new AddHandler(new WriteSpec(++module._lastHandlerId, HasCallback: true, collected.Pieces)), module.Host);
-            return Status(L, "yield");
+            return Suspended;
         }
         catch (Exception e)
         {
-            return Status(L, "raise", "internal error: " + e.Message);
+            return HostFunction.Fail(L, e);
         }
     }
 
@@ -102,74 +102,74 @@ internal sealed unsafe partial class TcpModule
         {
             var runtime = LuaRuntime.Of(L);
             var module = runtime.Module<TcpModule>();
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
+            if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
             // The handshake has to write: on a closed connection it meets the write's EOF error.
-            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Status(L, "fail", TcpErrors.EofCannotWrite);
-            if (connection.Tls) return Status(L, "raise", "invalid arguments");
-            if (connection.Waiting is not null) return Status(L, "fail", "IO error: another coroutine is waiting on this connection");
-            if (SuspendableCoroutine(L, runtime, "starttls") is not { } co) return 2;
+            if (module.SyncConnectionAt(L, 1) is not { Closing: false } connection) return Outcome(L, false, TcpErrors.EofCannotWrite);
+            if (connection.Tls) return HostFunction.Error(L, TcpErrors.StartTlsRefused);
+            if (connection.Waiting is not null) return Outcome(L, false, "IO error: another coroutine is waiting on this connection");
+            if (SuspendableCoroutine(L, runtime) is not { } co) return CannotWait(L, "starttls");
 
             connection.Tls = true;
             module.Suspend(connection, co, SyncOperation.StartTls);
             var upgrade = new StartTlsSpec(++module._lastHandlerId, HasCallback: true, NoVerify: lua_toboolean(L, 2) != 0);
             connection.Actor?.Tell(new AddHandler(upgrade), module.Host);
-            return Status(L, "yield");
+            return Suspended;
         }
         catch (Exception e)
         {
-            return Status(L, "raise", "internal error: " + e.Message);
+            return HostFunction.Fail(L, e);
         }
     }
 
-    // raw.sync_eof(conn) -> "done", boolean | "raise", err; a stale or closed object answers true
+    // raw.sync_eof(conn) -> true, boolean | false, err; a stale or closed object answers true
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncEof(IntPtr L)
     {
         try
         {
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
+            if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
-            PushText(L, "done");
+            HostFunction.Ok(L);
             lua_pushboolean(L, module.SyncConnectionAt(L, 1) is { Eof: false, Closing: false } ? 0 : 1);
             return 2;
         }
         catch (Exception e)
         {
-            return Status(L, "raise", "internal error: " + e.Message);
+            return HostFunction.Fail(L, e);
         }
     }
 
-    // raw.sync_shutdown(conn) -> "done" | "raise", err
+    // raw.sync_shutdown(conn) -> true | false, err
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncShutdown(IntPtr L)
     {
         try
         {
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
+            if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (module.SyncConnectionAt(L, 1) is { Closing: false, Actor: { } actor }) actor.Tell(ShutdownOutput.Instance, module.Host);
-            return Status(L, "done");
+            return HostFunction.Ok(L);
         }
         catch (Exception e)
         {
-            return Status(L, "raise", "internal error: " + e.Message);
+            return HostFunction.Fail(L, e);
         }
     }
 
-    // raw.sync_close(conn) -> "done" | "raise", err; closing a closed or stale object does nothing
+    // raw.sync_close(conn) -> true | false, err; closing a closed or stale object does nothing
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncClose(IntPtr L)
     {
         try
         {
-            if (!IsSyncObject(L, 1)) return Status(L, "raise", NotSyncSelf);
+            if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (module.SyncConnectionAt(L, 1) is { Closing: false } connection) module.CloseSync(connection);
-            return Status(L, "done");
+            return HostFunction.Ok(L);
         }
         catch (Exception e)
         {
-            return Status(L, "raise", "internal error: " + e.Message);
+            return HostFunction.Fail(L, e);
         }
     }
 
@@ -179,35 +179,41 @@ internal sealed unsafe partial class TcpModule
         try
         {
             var connection = LuaRuntime.Of(L).Module<TcpModule>().SyncConnectionAt(L, 1);
+            HostFunction.Ok(L);
             PushText(L, $"{SyncMetatable}({connection?.Display ?? "closed"})");
-            return 1;
+            return 2;
         }
         catch (Exception)
         {
+            HostFunction.Ok(L);
             PushText(L, SyncMetatable + "(?)");
-            return 1;
+            return 2;
         }
     }
 
-    /// <summary>Pushes <c>status[, value]</c> for the Lua wrapper.</summary>
-    private static int Status(IntPtr L, string status, string? value = null)
+    /// <summary>No results: the operation started and the wrapper yields until the host resumes it.</summary>
+    private const int Suspended = 0;
+
+    /// <summary>Pushes <c>true, done[, value]</c>: the wrapper returns <c>done, value</c>.</summary>
+    private static int Outcome(IntPtr L, bool done, string? value = null)
     {
-        PushText(L, status);
-        if (value is null) return 1;
+        HostFunction.Ok(L);
+        lua_pushboolean(L, done ? 1 : 0);
+        if (value is null) return 2;
         PushText(L, value);
-        return 2;
+        return 3;
     }
 
     /// <summary>
-    /// The pooled coroutine calling from <paramref name="L"/>, or null after pushing a "fail" status: only the host's
-    /// coroutines can be suspended and resumed by the host (not the main thread, not a coroutine Lua code created).
+    /// The pooled coroutine calling from <paramref name="L"/>, or null: only the host's coroutines can be suspended and
+    /// resumed by the host (not the main thread, not a coroutine Lua code created).
     /// </summary>
-    private static Coroutine? SuspendableCoroutine(IntPtr L, LuaRuntime runtime, string what)
-    {
-        if (runtime.Coroutines.Find(L) is { } co && lua_isyieldable(L) != 0) return co;
-        Status(L, "fail", $"{what}: cannot wait here: call it from the script body or a callback, not from a coroutine created with coroutine.create/wrap");
-        return null;
-    }
+    private static Coroutine? SuspendableCoroutine(IntPtr L, LuaRuntime runtime) =>
+        runtime.Coroutines.Find(L) is { } co && lua_isyieldable(L) != 0 ? co : null;
+
+    /// <summary>The outcome of a sync call made where it cannot wait.</summary>
+    private static int CannotWait(IntPtr L, string what) =>
+        Outcome(L, false, $"{what}: cannot wait here: call it from the script body or a callback, not from a coroutine created with coroutine.create/wrap");
 
     private void Suspend(LuaConnection connection, Coroutine co, SyncOperation operation)
     {
