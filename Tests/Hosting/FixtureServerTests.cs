@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ActorTcp.Hosting.Fixtures;
+using ActorTcp.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -99,7 +100,7 @@ public sealed class FixtureServerTests : IAsyncLifetime
     /// <summary>A plain socket client; every read is bounded.</summary>
     private sealed class Client(Socket socket) : IDisposable
     {
-        private readonly StringBuilder _pending = new();
+        private byte[] _pending = [];
 
         public async Task<string> AskAsync(string line)
         {
@@ -111,37 +112,24 @@ public sealed class FixtureServerTests : IAsyncLifetime
         public async Task<string> ReadAsync(string terminator)
         {
             using var limit = new CancellationTokenSource(Bound);
-            var buffer = new byte[4096];
-            for (var i = 0; i < 1000; i++)
-            {
-                var text = _pending.ToString();
-                var at = text.IndexOf(terminator, StringComparison.Ordinal);
-                if (at >= 0)
-                {
-                    _pending.Remove(0, at + terminator.Length);
-                    return text[..(at + terminator.Length)];
-                }
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
-                if (n == 0) throw new EndOfStreamException($"closed before {terminator}; got '{text}'");
-                _pending.Append(Encoding.Latin1.GetString(buffer, 0, n));
-            }
-            throw new InvalidOperationException("too many reads");
+            var (before, rest) = await PatternReads.ReadUntilAsync(_pending, Encoding.Latin1.GetBytes(terminator),
+                (chunk, token) => socket.ReceiveAsync(chunk, SocketFlags.None, token), limit.Token, "fixture server");
+            _pending = rest;
+            return Encoding.Latin1.GetString(before) + terminator;
         }
 
         public async Task<string> ReadToEndAsync()
         {
             using var limit = new CancellationTokenSource(Bound);
+            var all = new MemoryStream();
+            all.Write(_pending);
+            _pending = [];
             var buffer = new byte[4096];
             for (var i = 0; i < 1000; i++)
             {
                 var n = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
-                if (n == 0)
-                {
-                    var all = _pending.ToString();
-                    _pending.Clear();
-                    return all;
-                }
-                _pending.Append(Encoding.Latin1.GetString(buffer, 0, n));
+                if (n == 0) return Encoding.Latin1.GetString(all.GetBuffer(), 0, (int)all.Length);
+                all.Write(buffer, 0, n);
             }
             throw new InvalidOperationException("too many reads");
         }

@@ -234,24 +234,10 @@ public sealed class ServerConnection
     /// <summary>Reads until <paramref name="pattern"/>; returns the bytes before it (the rest stays buffered).</summary>
     public Task<byte[]> ReadUntilAsync(byte[] pattern) => RunAsync("read until pattern", async token =>
     {
-        using var buffer = new MemoryStream();
-        buffer.Write(_pending);
-        _pending = [];
-        var chunk = new byte[64 * 1024];
-        while (true)
-        {
-            var data = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-            var at = data.IndexOf(pattern);
-            if (at >= 0)
-            {
-                _pending = data[(at + pattern.Length)..].ToArray();
-                return data[..at].ToArray();
-            }
-            if (buffer.Length > MaxBufferedBytes) throw new InvalidOperationException("pattern not found within the buffer limit");
-            var n = await Socket.ReceiveAsync(chunk, SocketFlags.None, token).ConfigureAwait(false);
-            if (n == 0) throw new EndOfStreamException($"peer closed before the pattern ({buffer.Length} bytes buffered)");
-            buffer.Write(chunk, 0, n);
-        }
+        var (before, rest) = await PatternReads.ReadUntilAsync(_pending, pattern,
+            (chunk, t) => Socket.ReceiveAsync(chunk, SocketFlags.None, t), token).ConfigureAwait(false);
+        _pending = rest;
+        return before;
     });
 
     /// <summary>Reads every byte until the peer's FIN.</summary>

@@ -78,26 +78,11 @@ public sealed class TlsServerStream : IAsyncDisposable
     /// <summary>Reads until the Latin-1 <paramref name="pattern"/>; returns the bytes before it (the rest stays buffered).</summary>
     public async Task<byte[]> ReadUntilAsync(string pattern)
     {
-        var bytes = Encoding.Latin1.GetBytes(pattern);
-        using var buffer = new MemoryStream();
-        buffer.Write(_pending);
-        _pending = [];
-        var chunk = new byte[64 * 1024];
         using var limit = new CancellationTokenSource(_connection.OperationTimeout);
-        while (true)
-        {
-            var data = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-            var at = data.IndexOf(bytes);
-            if (at >= 0)
-            {
-                _pending = data[(at + bytes.Length)..].ToArray();
-                return data[..at].ToArray();
-            }
-            if (buffer.Length > ServerConnection.MaxBufferedBytes) throw new InvalidOperationException("pattern not found within the buffer limit");
-            var n = await Ssl.ReadAsync(chunk, limit.Token);
-            if (n == 0) throw new EndOfStreamException($"TLS stream ended before the pattern ({buffer.Length} bytes buffered)");
-            buffer.Write(chunk, 0, n);
-        }
+        var (before, rest) = await PatternReads.ReadUntilAsync(_pending, Encoding.Latin1.GetBytes(pattern),
+            (chunk, token) => Ssl.ReadAsync(chunk, token), limit.Token, "TLS stream");
+        _pending = rest;
+        return before;
     }
 
     /// <summary>Reads exactly <paramref name="count"/> bytes.</summary>

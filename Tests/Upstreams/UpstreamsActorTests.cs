@@ -115,7 +115,13 @@ public sealed class UpstreamsActorTests : Akka.TestKit.Xunit2.TestKit, IClassFix
         var changed = await host.ExpectMsgAsync<UpstreamsChanged>(Wait);
         Assert.Equal(1, Assert.Single(changed.Backends).Health.Errors);
         owner.Tell(new MergeUpstreamHealth(report)); // the same view again changes nothing: no broadcast
-        await host.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // A later view that does change it is broadcast, and its broadcast is the next message: had the repeated view
+        // been broadcast, its one error would arrive first.
+        var later = elsewhere.Fail("127.0.0.1:1", _clock.GetUtcNow().UtcTicks, null)!;
+        owner.Tell(new MergeUpstreamHealth(later));
+        var next = await host.ExpectMsgAsync<UpstreamsChanged>(Wait);
+        Assert.Equal(2, Assert.Single(next.Backends).Health.Errors);
     }
 
     [Fact]

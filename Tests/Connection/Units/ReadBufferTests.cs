@@ -2,7 +2,7 @@ using System.Text;
 using ActorTcp.Actors.Connection;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Connection.Units;
 
 public class ReadBufferTests
 {

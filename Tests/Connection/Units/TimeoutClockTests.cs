@@ -1,7 +1,7 @@
 using ActorTcp.Actors.Connection;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Connection.Units;
 
 public class TimeoutClockTests
 {

@@ -1,7 +1,7 @@
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary>A host's copy of upstream health: what its reports change, what goes to the owner, and the watchers' events.</summary>
 public class UpstreamTableTests

@@ -1,7 +1,7 @@
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary>
 /// The health rules of one backend with rspamd's defaults (4 errors in 10 s, dead 60-84 s), times in seconds turned

@@ -2,7 +2,7 @@ using System.Net;
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary>One element of a definition, through <see cref="UpstreamDefinitionParser.Parse"/>: its forms, names, keys and reasons.</summary>
 public class UpstreamDefinitionParserElementTests

@@ -3,7 +3,7 @@ using ActorTcp.Actors.Upstreams;
 using Akka.Configuration;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary><c>actortcp.upstreams</c>: HOCON.conf holds rspamd's defaults, overrides are read, impossible values refused.</summary>
 public class UpstreamLimitsTests

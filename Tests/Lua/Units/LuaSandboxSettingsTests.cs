@@ -2,7 +2,7 @@ using ActorTcp.LuaApi;
 using Akka.Configuration;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Lua.Units;
 
 public class LuaSandboxSettingsTests
 {

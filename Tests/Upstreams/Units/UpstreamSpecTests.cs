@@ -2,7 +2,7 @@ using System.Net;
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 public class UpstreamSpecTests
 {

@@ -2,7 +2,7 @@ using System.Text;
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary>
 /// rspamd 3.4's hash selection, against vectors that rspamd 3.4 produced (the XXH64 values, positions, the rehash step and

@@ -3,7 +3,7 @@ using System.Text;
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary>Choosing an upstream of a list: rspamd's rotations over a health table, with time and randomness passed in.</summary>
 public class UpstreamListTests

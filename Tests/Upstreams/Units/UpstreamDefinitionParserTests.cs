@@ -1,7 +1,7 @@
 using ActorTcp.Actors.Upstreams;
 using Xunit;
 
-namespace ActorTcp.Tests.Units;
+namespace ActorTcp.Tests.Upstreams.Units;
 
 /// <summary>The definition string: prefixes, separators, the order kept, and what a definition without members gives.</summary>
 public class UpstreamDefinitionParserTests

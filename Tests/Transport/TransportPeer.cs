@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorTcp.Actors.Transport;
+using ActorTcp.Tests.Support;
+using Akka.TestKit;
+
+namespace ActorTcp.Tests.Transport;
+
+/// <summary>
+/// A loopback server that hands its one accepted connection to the test, which drives the peer's side step by step;
+/// the connection stays open until the test ends (or the peer closes or resets it).
+/// </summary>
+internal sealed class TransportPeer : IDisposable
+{
+    private readonly TaskCompletionSource<ServerConnection> _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TransportPeer()
+    {
+        Server = new LoopbackServer(async (c, token) =>
+        {
+            _accepted.TrySetResult(c);
+            await _done.Task.WaitAsync(token);
+        });
+    }
+
+    public LoopbackServer Server { get; }
+
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, Server.Port);
+
+    /// <summary>The accepted connection (bounded wait).</summary>
+    public Task<ServerConnection> AcceptedAsync() => _accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+    public void Dispose()
+    {
+        _done.TrySetResult();
+        Server.Dispose();
+        Server.AssertNoScriptErrors();
+    }
+
+    /// <summary>A socket transport owned by <paramref name="owner"/>, connected to this peer.</summary>
+    public async Task<(SocketTransport Transport, ServerConnection Peer)> ConnectAsync(TestProbe owner, int readSize = 64 * 1024, bool leaseReads = false)
+    {
+        var transport = new SocketTransport(owner.Ref, readSize, AddressFamily.InterNetwork, leaseReads);
+        transport.Connect(EndPoint);
+        owner.ExpectMsg<TransportEvent.Connected>(TransportTestTimes.Event);
+        return (transport, await AcceptedAsync());
+    }
+}
+
+internal static class TransportTestTimes
+{
+    /// <summary>Bound of every expected event: a loopback operation, far below it on any machine.</summary>
+    public static readonly TimeSpan Event = TimeSpan.FromSeconds(10);
+}
