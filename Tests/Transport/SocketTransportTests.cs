@@ -10,8 +10,8 @@ namespace ActorTcp.Tests.Transport;
 
 /// <summary>
 /// <see cref="SocketTransport"/> on its own, over real loopback sockets: a test probe stands for the owning actor and
-/// receives every <see cref="TransportEvent"/>; the test drives the transport as the actor would (OnAcked after each
-/// acknowledgement, one RequestRead per wanted chunk).
+/// receives every <see cref="TransportEvent"/>; the test drives the transport as the actor would (each acknowledgement
+/// passed back through TryTranslate, one RequestRead per wanted chunk).
 /// </summary>
 public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -87,7 +87,7 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_queued_write_waits_for_OnAcked_of_the_one_before_it()
+    public async Task A_queued_write_waits_until_the_acknowledgement_of_the_one_before_it_is_passed_back()
     {
         using var peer = new TransportPeer();
         var owner = CreateTestProbe();
@@ -96,7 +96,7 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
         transport.Write(Encoding.Latin1.GetBytes("one"));
         transport.Write(Encoding.Latin1.GetBytes("two"));
         owner.ExpectMsg<TransportEvent.WriteAcked>(Wait);
-        // No OnAcked yet: "two" is still queued, so the FIN sent now follows "one" alone.
+        // No acknowledgement passed back yet: "two" is still queued, so the FIN sent now follows "one" alone.
         transport.ShutdownOutput();
 
         Assert.Equal("one", Latin1(await connection.ReadToEndAsync()));
@@ -104,7 +104,7 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Each_OnAcked_starts_the_next_queued_write_so_chunks_arrive_in_order_with_one_ack_each()
+    public async Task Each_acknowledgement_the_owner_passes_back_starts_the_next_queued_write_so_chunks_arrive_in_order()
     {
         using var peer = new TransportPeer();
         var owner = CreateTestProbe();
@@ -113,8 +113,8 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
         foreach (var piece in new[] { "alpha,", "beta,", "gamma" }) transport.Write(Encoding.Latin1.GetBytes(piece));
         for (var i = 0; i < 3; i++)
         {
-            owner.ExpectMsg<TransportEvent.WriteAcked>(Wait);
-            transport.OnAcked();
+            var acked = owner.ExpectMsg<TransportEvent.WriteAcked>(Wait);
+            Assert.True(transport.TryTranslate(acked, out _));
         }
         transport.ShutdownOutput();
 

@@ -34,8 +34,8 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
                 case TransportEvent.Received received:
                     Tls.OnCipherReceived(received.Data);
                     return TlsOutcome.None;
-                case TransportEvent.WriteAcked:
-                    socket.OnAcked();
+                case TransportEvent.WriteAcked acked:
+                    socket.TryTranslate(acked, out _);
                     Tls.OnCipherAcked();
                     return TlsOutcome.None;
                 case TransportEvent.PeerClosed:

@@ -105,26 +105,26 @@ public class CoroutinePoolTests
     }
 
     [Fact]
-    public void Finished_is_raised_once_per_run_with_the_error_while_the_owner_is_still_set()
+    public void Finished_is_raised_once_per_run_with_the_error_while_the_failure_label_is_still_set()
     {
         using var lua = new LuaTestRuntime();
         var pool = lua.Runtime.Coroutines;
-        var seen = new List<(object? Owner, string? Error)>();
-        pool.Finished += (co, error) => seen.Add((co.Owner, error));
+        var seen = new List<(string? Label, string? Error)>();
+        pool.Finished += (co, error) => seen.Add((co.FailureLabel, error));
 
         var ok = Prepare(lua.Runtime, "return 1");
-        ok.Owner = "first";
+        ok.FailureLabel = "first";
         pool.Run(ok, 0, out _);
         var failing = Prepare(lua.Runtime, "error('bad')");
-        failing.Owner = "second";
+        failing.FailureLabel = "second";
         pool.Run(failing, 0, out _);
 
         Assert.Equal(2, seen.Count);
         Assert.Equal(("first", (string?)null), seen[0]);
-        Assert.Equal("second", seen[1].Owner);
+        Assert.Equal("second", seen[1].Label);
         Assert.Contains("bad", seen[1].Error);
-        Assert.Null(ok.Owner);
-        Assert.Null(failing.Owner);
+        Assert.Null(ok.FailureLabel);
+        Assert.Null(failing.FailureLabel);
     }
 
     [Fact]
@@ -165,14 +165,14 @@ public class CoroutinePoolTests
         using var lua = new LuaTestRuntime();
         var pool = lua.Runtime.Coroutines;
         var co = pool.Rent();
-        co.Owner = "someone";
+        co.FailureLabel = "someone";
         lua_pushinteger(co.L, 7);
 
         pool.Release(co);
 
         Assert.Same(co, pool.Rent());
         Assert.Equal(0, lua_gettop(co.L));
-        Assert.Null(co.Owner);
+        Assert.Null(co.FailureLabel);
     }
 
     [Fact]
