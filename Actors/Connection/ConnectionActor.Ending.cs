@@ -19,7 +19,9 @@ internal sealed partial class ConnectionActor
             return;
         }
         _readAhead.Stopped();
-        if (_writes.Busy && _queue.ReadQueuedBehindHead && (!_buffer.IsEmpty || _readAhead.Held is not null))
+        // Only bytes make an answer: a held EOF alone (the reset's second report, once the write consumed its error)
+        // leaves nothing to read, and the write's error goes to every handler as usual.
+        if (_writes.Busy && _queue.ReadQueuedBehindHead && !_buffer.IsEmpty)
         {
             WriteFailsAlone(reason);
             return;

@@ -93,8 +93,9 @@ public sealed record ConnectionRequest
 
     /// <summary>
     /// Partial mode: at most this many chunks (of <see cref="ActorTcpSettings.ReadChunkSize"/>) per
-    /// <see cref="ReadCompleted"/>, for a receiver that runs one callback per chunk and answers
-    /// <see cref="CallbackReturnedPartly"/> when it stops early (the Lua host does). 1: one chunk per turn.
+    /// <see cref="ReadCompleted"/>, for a receiver that runs one callback per chunk and says where it stopped
+    /// (<see cref="Connection.PartialBatch"/>; the Lua host asks for <see cref="Connection.PartialBatch.ChunksPerDelivery"/>).
+    /// 1: one chunk per turn.
     /// </summary>
     public int PartialBatch { get; init; } = 1;
 

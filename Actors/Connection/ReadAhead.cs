@@ -21,7 +21,8 @@ internal readonly record struct HeldEnd(string? SocketError)
 /// </summary>
 internal sealed class ReadAhead(bool streams)
 {
-    private readonly ReadLeases _leases = new();
+    // Made on the first leased read: only a streaming connection's transport leases.
+    private ReadLeases? _leases;
 
     /// <summary>Whether this connection streams batches (reads run ahead of the callbacks and keep pooled buffers).</summary>
     public bool Streams => streams;
@@ -74,7 +75,7 @@ internal sealed class ReadAhead(bool streams)
         if (lease is null) return data;
         if (!tls)
         {
-            _leases.Hold(lease);
+            (_leases ??= new ReadLeases()).Hold(lease);
             return data;
         }
         var copy = data.ToArray();
@@ -85,9 +86,9 @@ internal sealed class ReadAhead(bool streams)
     /// <summary>Gives back the pooled buffers neither <paramref name="buffer"/> nor a running turn reads any more.</summary>
     public void ReleaseIdle(ReadBuffer buffer, bool inTurn)
     {
-        if (_leases.Count > 0) _leases.ReleaseUnused(buffer, inTurn ? Delivered : default);
+        if (_leases is { Count: > 0 } leases) leases.ReleaseUnused(buffer, inTurn ? Delivered : default);
     }
 
     /// <summary>The connection ends: the buffers go back, but for the one a running turn may still copy from.</summary>
-    public void ReleaseAll(bool inTurn) => _leases.ReleaseAll(inTurn ? Delivered : default);
+    public void ReleaseAll(bool inTurn) => _leases?.ReleaseAll(inTurn ? Delivered : default);
 }

@@ -302,6 +302,9 @@ internal sealed unsafe partial class TcpModule
                 if (connection.Waiting is not null) ResumeWaiting(runtime, connection, co => PushFailure(co, "IO error: connection closed"));
                 Release(runtime, connection);
                 return;
+            default:
+                // Not a turn (CommandRefused): nothing to answer.
+                return;
         }
         if (!connection.Closing) connection.Actor?.Tell(CallbackReturned.Instance, Host);
     }
