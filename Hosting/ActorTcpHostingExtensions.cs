@@ -3,6 +3,7 @@ using ActorTcp.Actors.Dns;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.Hosting.Logging;
 using ActorTcp.LuaApi;
+using ActorTcp.LuaApi.Pool;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,9 +16,9 @@ public static class ActorTcpHostingExtensions
     /// <summary>
     /// Adds ActorTcp to the actor system: HOCON.conf's defaults as a fallback (HOCON added with
     /// <see cref="HoconAddMode.Prepend"/> overrides them), then, once the system runs, the DNS resolver, the connection
-    /// manager, the upstream owner (the node's one view of backend health) and the Lua host, registered in the
-    /// <see cref="ActorRegistry"/> under <see cref="ResolverActor"/>, <see cref="ConnectionManager"/>,
-    /// <see cref="UpstreamsActor"/> and <see cref="LuaHostActor"/>. Settings are read from the <c>actortcp { }</c>
+    /// manager, the upstream owner (the node's one view of backend health) and the pool of Lua hosts
+    /// (<c>actortcp.lua.hosts</c>), registered in the <see cref="ActorRegistry"/> under <see cref="ResolverActor"/>,
+    /// <see cref="ConnectionManager"/>, <see cref="UpstreamsActor"/> and <see cref="LuaHostPool"/>. Settings are read from the <c>actortcp { }</c>
     /// section of the final configuration. The Lua host logs through the host's <see cref="ILoggerFactory"/> (category
     /// <c>ActorTcp.Lua</c>), and so does Akka when <see cref="ActorTcpOptions.RouteAkkaLogging"/> is on. Run plugins
     /// with <see cref="LuaPluginService"/> (<see cref="LuaPluginServiceCollectionExtensions.AddLuaPlugins"/>).
@@ -55,11 +56,12 @@ public static class ActorTcpHostingExtensions
             var dns = system.ActorOf(ResolverActor.Props(settings), options.ResolverName);
             var manager = system.ActorOf(ConnectionManager.Props(settings, dns), options.ManagerName);
             var upstreams = system.ActorOf(UpstreamsActor.Props(settings, dns, options.Clock), options.UpstreamsName);
-            var lua = system.ActorOf(LuaHostActor.Props(manager, output, log, upstreams, options.Clock), options.LuaHostName);
+            var hosts = LuaHostPool.HostsSetting(system.Settings.Config);
+            var lua = system.ActorOf(LuaHostPool.Props(hosts, manager, output, log, upstreams, options.Clock), options.LuaHostName);
             registry.Register<ResolverActor>(dns);
             registry.Register<ConnectionManager>(manager);
             registry.Register<UpstreamsActor>(upstreams);
-            registry.Register<LuaHostActor>(lua);
+            registry.Register<LuaHostPool>(lua);
         });
     }
 }

@@ -39,6 +39,6 @@ public sealed class ActorTcpOptions
     /// <summary>The clock upstream health is timed by (default: the system's); tests pass a fake one.</summary>
     public TimeProvider? Clock { get; set; }
 
-    /// <summary>Name of the Lua host actor (<c>/user/actortcp-lua</c>).</summary>
+    /// <summary>Name of the pool of Lua hosts (<c>/user/actortcp-lua</c>; its hosts are <c>host-N-G</c> under it).</summary>
     public string LuaHostName { get; set; } = "actortcp-lua";
 }

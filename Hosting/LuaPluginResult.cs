@@ -8,7 +8,8 @@ namespace ActorTcp.Hosting;
 /// <param name="Error">The error with its traceback, or null.</param>
 /// <param name="Elapsed">From handing the chunk to the Lua host to its end.</param>
 /// <param name="TimedOut">The deadline passed: the session was destroyed (connections aborted without callbacks).</param>
-public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed, bool TimedOut = false)
+/// <param name="Host">The index of the Lua host that ran it (0 with one host; for a plugin load, which every host runs, 0).</param>
+public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed, bool TimedOut = false, int Host = 0)
 {
     /// <summary>Whether the plugin ran without a Lua error.</summary>
     public bool Succeeded => Error is null;

@@ -25,6 +25,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     private readonly ILuaLog? _luaLog;
     private readonly IActorRef? _upstreamOwner;
     private readonly TimeProvider _clock;
+    private readonly int _index;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private LuaRuntime _runtime = null!;
     private TcpModule _tcp = null!;
@@ -37,8 +38,9 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     /// host starts its own, shared by nobody else. <paramref name="clock"/> (default: the system's) times upstream health.
     /// </summary>
     public LuaHostActor(IActorRef manager, ILuaOutput output, ILuaLog? log = null, IActorRef? upstreams = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, int index = 0)
     {
+        _index = index;
         _manager = manager;
         _output = output;
         _luaLog = log;
@@ -49,10 +51,10 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     /// <inheritdoc/>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Props on the Lua dispatcher.</summary>
+    /// <summary>Props on the Lua dispatcher; <paramref name="index"/> names the host in a pool (<see cref="ScriptFinished.Host"/>).</summary>
     public static Props Props(IActorRef manager, ILuaOutput output, ILuaLog? log = null, IActorRef? upstreams = null,
-        TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new LuaHostActor(manager, output, log, upstreams, clock)).WithDispatcher(DispatcherId);
+        TimeProvider? clock = null, int index = 0) =>
+        Akka.Actor.Props.Create(() => new LuaHostActor(manager, output, log, upstreams, clock, index)).WithDispatcher(DispatcherId);
 
     protected override void PreStart()
     {
@@ -113,13 +115,13 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     private void Run(RunScript run)
     {
         SetArgGlobal(run);
-        var session = Open(run.Name, run.ReplyTo, run.Deadline);
+        var session = Open(run.Name, run.ReplyTo, run.Deadline, run.Correlation);
         if (_runtime.StartChunk(run.Code.Span, run.Name, session, run.Args) is { } syntax) End(session, syntax);
     }
 
     private void Run(RunTask run)
     {
-        var session = Open(run.Function, run.ReplyTo, run.Deadline);
+        var session = Open(run.Function, run.ReplyTo, run.Deadline, run.Correlation);
         var co = _runtime.Coroutines.Rent();
         co.BodyOf = session;
         co.Session = session;
@@ -139,9 +141,9 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         _runtime.Coroutines.Run(co, 3, out _);
     }
 
-    private LuaSession Open(string name, IActorRef replyTo, TimeSpan? deadline)
+    private LuaSession Open(string name, IActorRef replyTo, TimeSpan? deadline, long correlation)
     {
-        var session = _runtime.Sessions.Open(name, replyTo);
+        var session = _runtime.Sessions.Open(name, replyTo, correlation);
         if (deadline is { } after) Timers.StartSingleTimer(session.Id, new SessionDeadline(session.Id, after), after);
         return session;
     }
@@ -169,7 +171,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         Timers.Cancel(session.Id);
         if (error is not null) _tcp.Destroy(_runtime, session);
         _runtime.Sessions.Close(_runtime, session);
-        session.ReplyTo.Tell(new ScriptFinished(session.Name, error, timedOut));
+        session.ReplyTo.Tell(new ScriptFinished(session.Name, error, timedOut, session.Correlation, _index));
     }
 
     private void EndIdleSessions()

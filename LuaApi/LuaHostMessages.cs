@@ -6,10 +6,11 @@ namespace ActorTcp.LuaApi;
 /// Runs a Lua chunk in the host, in a new session: the chunk's <c>...</c> and the global <c>arg</c> hold
 /// <see cref="Args"/>. <see cref="ReplyTo"/> gets <see cref="ScriptFinished"/> once the chunk returned and none of the
 /// session's connections, sync connections or suspended coroutines is pending; at once when the chunk fails; or when
-/// <see cref="Deadline"/> (null: none) passes, after the session was destroyed.
+/// <see cref="Deadline"/> (null: none) passes, after the session was destroyed. <see cref="Correlation"/> comes back in
+/// <see cref="ScriptFinished.Correlation"/>.
 /// </summary>
 public sealed record RunScript(string Name, ReadOnlyMemory<byte> Code, IReadOnlyList<string> Args, IActorRef ReplyTo,
-    TimeSpan? Deadline = null);
+    TimeSpan? Deadline = null, long Correlation = 0);
 
 /// <summary>
 /// Runs the global Lua function <see cref="Function"/> (defined by a script run before) for a task, in a new session:
@@ -18,13 +19,15 @@ public sealed record RunScript(string Name, ReadOnlyMemory<byte> Code, IReadOnly
 /// function and its callbacks start without a task. It ends as <see cref="RunScript"/> does; at <see cref="Deadline"/>
 /// the session is destroyed: its connections are aborted without callbacks, its suspended coroutines abandoned.
 /// </summary>
-public sealed record RunTask(string Function, IReadOnlyDictionary<string, object?> Fields, TimeSpan? Deadline, IActorRef ReplyTo);
+public sealed record RunTask(string Function, IReadOnlyDictionary<string, object?> Fields, TimeSpan? Deadline, IActorRef ReplyTo,
+    long Correlation = 0);
 
 /// <summary>
 /// The end of a <see cref="RunScript"/> or <see cref="RunTask"/>: <see cref="Error"/> holds the message and traceback
-/// of a failure, or says the deadline passed (then <see cref="TimedOut"/> is true).
+/// of a failure, or says the deadline passed (then <see cref="TimedOut"/> is true). <see cref="Host"/> is the index of
+/// the Lua host that ran it (0 with one host); <see cref="Correlation"/> the request's.
 /// </summary>
-public sealed record ScriptFinished(string Name, string? Error, bool TimedOut = false);
+public sealed record ScriptFinished(string Name, string? Error, bool TimedOut = false, long Correlation = 0, int Host = 0);
 
 /// <summary>Asks the host for <see cref="LuaStats"/>.</summary>
 public sealed class GetLuaStats

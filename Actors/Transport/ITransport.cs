@@ -33,8 +33,11 @@ internal interface ISocketTransport : ITransport
     bool TryTranslate(object message, out TransportEvent? transportEvent);
 }
 
-/// <summary>What happened to a socket, as the connection actor sees it whatever the transport.</summary>
-internal abstract record TransportEvent
+/// <summary>
+/// What happened to a socket, as the connection actor sees it whatever the transport. One that reaches an actor that
+/// already stopped (a closed socket's last report) is dropped without a dead-letter log line.
+/// </summary>
+internal abstract record TransportEvent : Akka.Event.IDeadLetterSuppression
 {
     /// <summary>Whether <paramref name="message"/> comes from a socket transport (late ones arrive after a close).</summary>
     public static bool IsSocketMessage(object message) => message is TransportEvent or Akka.IO.Tcp.Event or Akka.Actor.Terminated;

@@ -18,9 +18,11 @@ namespace ActorTcp.Benchmarks.LuaHost;
 public sealed class LuaBenchHost : IAsyncDisposable
 {
     // W4 keeps 10000 connections open at once: the default limit (10000) leaves no room for anything else.
+    // One Lua host unless a row asks for more (W6): the rows before the pool measure one host, and stay comparable.
     private const string BenchHocon = """
         akka.stdout-loglevel = OFF
         actortcp.limits.max-connections = 30000
+        actortcp.lua.hosts = 1
         """;
 
     private readonly IHost _host;

@@ -33,7 +33,8 @@ public static class RunCommand
     public const int Interrupted = 130;
 
     // The command line's own rule, above any --config: stdout is the script's, so Akka never prints there.
-    private const string CliHocon = "akka.stdout-loglevel = OFF";
+    // A script is one session: one Lua host runs it (and the fixtures chunk before it, whose globals it reads).
+    private const string CliHocon = "akka.stdout-loglevel = OFF\nactortcp.lua.hosts = 1";
 
     /// <summary>Runs the script; returns the exit code. <paramref name="stdout"/> gets the script's print output.</summary>
     public static async Task<int> RunAsync(RunOptions options, Stream stdout, TextWriter stderr)

@@ -18,6 +18,9 @@ internal sealed class LuaSession(long id, string name, IActorRef replyTo)
     /// <summary>Who gets <see cref="ScriptFinished"/>.</summary>
     public IActorRef ReplyTo { get; } = replyTo;
 
+    /// <summary>The caller's correlation, echoed in <see cref="ScriptFinished.Correlation"/>.</summary>
+    public long Correlation { get; init; }
+
     /// <summary>Request ids of the connections (async and sync) it owns.</summary>
     public HashSet<long> Connections { get; } = [];
 

@@ -26,9 +26,9 @@ internal sealed unsafe class SessionTable
     public int Count => _live.Count;
 
     /// <summary>Starts a session.</summary>
-    public LuaSession Open(string name, Akka.Actor.IActorRef replyTo)
+    public LuaSession Open(string name, Akka.Actor.IActorRef replyTo, long correlation = 0)
     {
-        var session = new LuaSession(++_lastId, name, replyTo);
+        var session = new LuaSession(++_lastId, name, replyTo) { Correlation = correlation };
         _live.Add(session.Id, session);
         return session;
     }

@@ -2,6 +2,7 @@ using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
 using ActorTcp.Hosting;
 using ActorTcp.LuaApi;
+using ActorTcp.LuaApi.Pool;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;
@@ -54,7 +55,7 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
     public async Task A_plugin_function_runs_for_a_task_in_a_session_and_a_passed_deadline_destroys_it()
     {
         var plugins = _host.Services.GetRequiredService<LuaPluginService>();
-        (await plugins.RunChunkAsync("define.lua", $$"""
+        (await plugins.LoadPluginChunkAsync("define.lua", $$"""
             local tcp = require 'rspamd_tcp'
             function hosted_task(task)
               tcp.request{task = task, host = '127.0.0.1', port = {{_echo.Port}}, data = task.message, stop_pattern = '\n',
@@ -117,7 +118,7 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
 
         Assert.Equal("/user/actortcp-connections", registry.Get<ConnectionManager>().Path.ToStringWithoutAddress());
         Assert.Equal("/user/actortcp-dns", registry.Get<ResolverActor>().Path.ToStringWithoutAddress());
-        var lua = await _host.Services.GetRequiredService<IReadOnlyActorRegistry>().GetAsync<LuaHostActor>();
+        var lua = await _host.Services.GetRequiredService<IReadOnlyActorRegistry>().GetAsync<LuaHostPool>();
         Assert.Equal("/user/actortcp-lua", lua.Path.ToStringWithoutAddress());
     }
 

@@ -25,8 +25,9 @@ public static class PluginHost
         await host.StartAsync();
         var plugins = host.Services.GetRequiredService<LuaPluginService>();
 
-        // A file runs in a session of its own; the global functions it defines stay in the Lua state.
-        (await plugins.RunFileAsync(pluginFile)).EnsureSucceeded();
+        // A plugin file is loaded into every Lua host (one per core, actortcp.lua.hosts), so any host can run its
+        // functions; each host keeps its own Lua globals.
+        (await plugins.LoadPluginAsync(pluginFile)).EnsureSucceeded();
         // A task: check_message gets a task object holding these fields; its requests belong to the task's session,
         // which is destroyed (connections aborted without callbacks) if the deadline passes first.
         var result = await plugins.RunTaskAsync("check_message",

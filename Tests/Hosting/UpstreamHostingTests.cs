@@ -59,7 +59,7 @@ public sealed class UpstreamHostingTests : IAsyncLifetime
     [Fact]
     public async Task A_backend_a_dotnet_caller_takes_out_is_out_for_lua_plugins_and_comes_back_for_both()
     {
-        (await Plugins.RunChunkAsync("define.lua", "shared = require('rspamd_upstream_list').create('127.0.0.1:1,127.0.0.2:2')")
+        (await Plugins.LoadPluginChunkAsync("define.lua", "shared = require('rspamd_upstream_list').create('127.0.0.1:1,127.0.0.2:2')")
             .WaitAsync(Wait)).EnsureSucceeded();
         var owner = await OwnerAsync();
 
