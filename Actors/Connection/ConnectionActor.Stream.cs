@@ -165,11 +165,13 @@ internal sealed partial class ConnectionActor
     /// <summary>
     /// Full duplex: while a write is sent and a read waits behind it, the connection keeps reading (up to
     /// <c>max-read-buffer</c>), so a peer that echoes a long request, or answers early and closes, is read, not deadlocked
-    /// behind our write (rspamd reads only once the write completed, and deadlocks until its timeout).
+    /// behind our write (rspamd reads only once the write completed, and deadlocks until its timeout). Plain
+    /// connections only: under TLS a write completes only after SslStream's task reports it, so a reset the read meets
+    /// would be taken for the write's failure (the write's bytes were long on the wire).
     /// </summary>
     private void ReadWhileWriting()
     {
-        if (!_writes.Busy || !CanReadAhead() || !_queue.ReadQueuedBehindHead) return;
+        if (!_writes.Busy || _tls is not null || !CanReadAhead() || !_queue.ReadQueuedBehindHead) return;
         if (_buffer.Length >= _settings.MaxReadBuffer) return;
         StartReadAhead();
     }
