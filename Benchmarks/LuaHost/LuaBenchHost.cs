@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 using ActorTcp.Hosting;
 using ActorTcp.Hosting.Cli;
 using Akka.Configuration;
@@ -13,7 +14,8 @@ namespace ActorTcp.Benchmarks.LuaHost;
 /// <summary>
 /// ActorTcp as a .NET host runs it: a generic host with Akka.Hosting and <see cref="ActorTcpHostingExtensions.WithActorTcp"/>,
 /// built as <c>actortcp run</c> builds it (<see cref="RunCommand"/>), with the workloads' Lua scripts run through
-/// <see cref="LuaPluginService"/>. Started once, before any measurement.
+/// <see cref="LuaPluginService"/>. Started once, before any measurement; W6S and W6 each start one more of their own,
+/// with the Lua host pool size they measure (<c>actortcp.lua.hosts</c>), before their first run.
 /// </summary>
 public sealed class LuaBenchHost : IAsyncDisposable
 {
@@ -75,6 +77,26 @@ public sealed class LuaBenchHost : IAsyncDisposable
         var result = await _plugins.RunChunkAsync(script, Script(script), args, cancellationToken).ConfigureAwait(false);
         result.EnsureSucceeded();
     }
+
+    /// <summary>
+    /// Loads the embedded plugin <c>Lua/<paramref name="script"/></c> into every Lua host of the pool, so each defines
+    /// its global functions; throws on a Lua error.
+    /// </summary>
+    public async Task LoadPluginAsync(string script, CancellationToken cancellationToken)
+    {
+        // TODO(merge): LoadPluginChunkAsync(script, code, cancellationToken), which loads it into every host.
+        var code = Encoding.UTF8.GetString(Script(script));
+        var result = await _plugins.RunChunkAsync(script, code, null, cancellationToken).ConfigureAwait(false);
+        result.EnsureSucceeded();
+    }
+
+    /// <summary>
+    /// Runs the global plugin function <paramref name="function"/> for one task holding <paramref name="fields"/>, on
+    /// the least busy Lua host, within <paramref name="deadline"/>; the result says how it ended.
+    /// </summary>
+    public Task<LuaPluginResult> RunTaskAsync(string function, IReadOnlyDictionary<string, object?> fields,
+        TimeSpan deadline, CancellationToken cancellationToken) =>
+        _plugins.RunTaskAsync(function, fields, deadline, cancellationToken);
 
     /// <summary>The bytes of the embedded script <c>Lua/<paramref name="name"/></c>.</summary>
     public static byte[] Script(string name)

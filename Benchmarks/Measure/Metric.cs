@@ -10,7 +10,8 @@ public sealed record Metric(string Name, string Unit, Func<Sample, double> Value
 /// <summary>
 /// A row's goal: either ActorTcp's median over a baseline is at least <see cref="Bound"/> (a ratio; the baseline is the
 /// raw client's median, or with <see cref="RelativeTo"/> that workload's ActorTcp median in the same run), or
-/// ActorTcp's median is at most <see cref="Bound"/> (an absolute ceiling, e.g. bytes per connection).
+/// ActorTcp's median is at most <see cref="Bound"/> (an absolute ceiling, e.g. bytes per connection), or none
+/// (<see cref="None"/>: <see cref="Bound"/> is NaN).
 /// </summary>
 public sealed record Target(bool IsRatio, double Bound, string Text, string? RelativeTo = null)
 {
@@ -26,7 +27,15 @@ public sealed record Target(bool IsRatio, double Bound, string Text, string? Rel
     /// <summary>ActorTcp's figure &lt;= <paramref name="bound"/>; <paramref name="text"/> shows it.</summary>
     public static Target AtMost(double bound, string text) => new(false, bound, "<= " + text);
 
-    /// <summary>Whether the medians meet the target; null when the baseline a ratio needs is missing.</summary>
+    /// <summary>
+    /// No goal of its own (W6S: a baseline another row is measured against); <paramref name="text"/> says so.
+    /// </summary>
+    public static Target None(string text) => new(false, double.NaN, text);
+
+    /// <summary>
+    /// Whether the medians meet the target; null when the baseline a ratio needs is missing, or there is no goal.
+    /// </summary>
     public bool? Met(double actorTcp, double? baseline) =>
-        IsRatio ? baseline is > 0 ? actorTcp / baseline.Value >= Bound : null : actorTcp <= Bound;
+        double.IsNaN(Bound) ? null
+        : IsRatio ? baseline is > 0 ? actorTcp / baseline.Value >= Bound : null : actorTcp <= Bound;
 }

@@ -24,16 +24,41 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
     {
         var results = group.Select(w => new WorkloadResult(w)).ToArray();
         foreach (var workload in group) await progress.WriteLineAsync(workload.Title).ConfigureAwait(false);
-        var runs = options.Warmups + options.Runs;
-        for (var run = 0; run < runs; run++)
+        try
         {
-            var order = run % 2 == 0 ? results : Enumerable.Reverse(results);
-            foreach (var result in order)
+            foreach (var result in results) await SetUpAsync(result, cancellationToken).ConfigureAwait(false);
+            var runs = options.Warmups + options.Runs;
+            for (var run = 0; run < runs; run++)
             {
-                if (result.Failure is null) await RunOnceAsync(result, run, cancellationToken).ConfigureAwait(false);
+                var order = run % 2 == 0 ? results : Enumerable.Reverse(results);
+                foreach (var result in order)
+                {
+                    if (result.Failure is null) await RunOnceAsync(result, run, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
+        finally
+        {
+            foreach (var workload in group) await workload.TearDownAsync().ConfigureAwait(false);
+        }
         return results;
+    }
+
+    /// <summary>The workload's unmeasured set-up, bounded by the run timeout; a failure ends the workload.</summary>
+    private async Task SetUpAsync(WorkloadResult result, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RunTimeout);
+        try
+        {
+            await result.Workload.SetUpAsync(context, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var why = e is OperationCanceledException ? $"timed out after {options.RunTimeout.TotalSeconds:0} s" : e.Message;
+            result.Failure = "set-up: " + why;
+            await progress.WriteLineAsync($"  {result.Workload.Id} {result.Failure}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -112,6 +137,6 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
         var figures = string.Join(", ", workload.Metrics.Select(m => $"{m.Value(sample):0.##} {m.Unit}"));
         return $"  {workload.Id} {side,-8} {label,-10} {figures}  ({sample.Wall.TotalSeconds:0.000} s, " +
                $"CPU {sample.CpuMicrosPerOperation:0.0} us/op, alloc {sample.AllocatedPerOperation:0} B/op, " +
-               $"server CPU {sample.ServerCpuShare:P0})";
+               $"server CPU {sample.ServerCpuShare:P0})" + (sample.Outcome.Note is { } note ? "; " + note : "");
     }
 }

@@ -8,7 +8,7 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U).</summary>
+    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W6S, W6).</summary>
     public abstract string Id { get; }
 
     /// <summary>What it does, with its sizes after scaling.</summary>
@@ -28,6 +28,15 @@ public abstract class Workload
 
     /// <summary>The raw .NET socket side.</summary>
     public abstract Task<Outcome> RunRawAsync(BenchContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Prepares what every run needs, unmeasured, once before the first run (W6: its own ActorTcp host); a failure here
+    /// fails the workload.
+    /// </summary>
+    public virtual Task SetUpAsync(BenchContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Releases what <see cref="SetUpAsync"/> made, once after the last run (also after a failure).</summary>
+    public virtual ValueTask TearDownAsync() => ValueTask.CompletedTask;
 
     /// <summary>Scales a full-size count down by <c>--scale</c>, keeping at least <paramref name="minimum"/>.</summary>
     protected static int Scaled(int full, double scale, int minimum = 1) => Math.Max(minimum, (int)Math.Round(full * scale));
