@@ -84,9 +84,7 @@ public sealed class LuaBenchHost : IAsyncDisposable
     /// </summary>
     public async Task LoadPluginAsync(string script, CancellationToken cancellationToken)
     {
-        // TODO(merge): LoadPluginChunkAsync(script, code, cancellationToken), which loads it into every host.
-        var code = Encoding.UTF8.GetString(Script(script));
-        var result = await _plugins.RunChunkAsync(script, code, null, cancellationToken).ConfigureAwait(false);
+        var result = await _plugins.LoadPluginChunkAsync(script, Script(script), cancellationToken).ConfigureAwait(false);
         result.EnsureSucceeded();
     }
 

@@ -145,6 +145,5 @@ public sealed class W6Tasks(double scale, bool pool) : Workload
     // The error's first line: the table's result cell is one line (the traceback follows in the error).
     private static string FirstLine(string? error) => error is null ? "" : error.Split('\n', 2)[0];
 
-    // TODO(merge): result.Host, the index of the Lua host that ran the task (every task counts as host 0 until then).
-    private static int HostOf(LuaPluginResult result) => 0;
+    private static int HostOf(LuaPluginResult result) => result.Host;
 }
