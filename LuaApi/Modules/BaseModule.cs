@@ -17,7 +17,6 @@ internal sealed unsafe class BaseModule : ILuaModule
 
     public void Dispose() { }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Print(IntPtr L)
     {
         try
@@ -31,7 +30,6 @@ internal sealed unsafe class BaseModule : ILuaModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int LogInfo(IntPtr L)
     {
         try

@@ -12,7 +12,6 @@ namespace ActorTcp.LuaApi.Modules;
 // coroutine suspended until it is established (the wrapper yields; see TcpSyncMethods.cs for the conventions).
 internal sealed unsafe partial class TcpModule
 {
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ConnectSync(IntPtr L)
     {
         try

@@ -15,7 +15,6 @@ internal sealed unsafe partial class UpstreamModule
 
     // raw.ups_create(def, port): def a string, or an array of strings where false stands for a value that was neither
     // a string nor a number; port an integer in 1..65535 or nil (the wrapper decoded and checked it).
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Create(IntPtr L)
     {
         try
@@ -69,7 +68,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.ups_select(list, method, key): method 0 round robin, 1 master-slave, 2 hash (key: a string or number).
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SelectFunction(IntPtr L)
     {
         try
@@ -96,7 +94,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int All(IntPtr L)
     {
         try
@@ -120,7 +117,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.ups_watch(list, events, function): events a bit set of UpstreamEvent (the wrapper parsed the names).
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int AddWatcher(IntPtr L)
     {
         try
@@ -140,7 +136,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Name(IntPtr L)
     {
         try
@@ -157,7 +152,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Port(IntPtr L)
     {
         try
@@ -175,7 +169,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Address(IntPtr L)
     {
         try
@@ -194,7 +187,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int OkFunction(IntPtr L)
     {
         try
@@ -211,7 +203,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.up_fail(upstream, blame_address)
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int FailFunction(IntPtr L)
     {
         try
