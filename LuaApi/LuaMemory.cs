@@ -57,6 +57,9 @@ internal sealed unsafe class LuaMemory : IDisposable
     /// <summary>Bytes the state holds now, as the allocator counted them.</summary>
     public long Used => _block->Used;
 
+    /// <summary>The most bytes the state held at once since it was made.</summary>
+    public long Peak => _block->Peak;
+
     /// <summary>Requests refused for good (each a <c>not enough memory</c> error) since the state was made.</summary>
     public long Refusals => _block->Refusals;
 
@@ -134,7 +137,11 @@ internal sealed unsafe class LuaMemory : IDisposable
         var p = NativeMemory.Realloc(ptr, nsize);
         if (p is null) return null;
         block->Used += growth;
-        if (growth > 0) block->RefusedSize = 0; // a later refusal is a new request's first
+        if (growth > 0)
+        {
+            block->RefusedSize = 0; // a later refusal is a new request's first
+            if (block->Used > block->Peak) block->Peak = block->Used;
+        }
         return p;
     }
 
@@ -147,6 +154,7 @@ internal sealed unsafe class LuaMemory : IDisposable
         public long Used;
         public long Limit;
         public long Refusals;
+        public long Peak;
         public int ReserveOpen;
         public void* RefusedPtr;
         public nuint RefusedSize;
