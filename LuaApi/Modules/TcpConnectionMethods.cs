@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors.Connection;
 using static ActorTcp.LuaApi.Native.LuaNative;
 

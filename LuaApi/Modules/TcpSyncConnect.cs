@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;

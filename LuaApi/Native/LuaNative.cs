@@ -10,7 +10,8 @@ namespace ActorTcp.LuaApi.Native;
 /// <remarks>
 /// Not KeraLua's managed <c>Lua</c> class: wrapping a coroutine created by Lua code allocates a wrapper and a GCHandle
 /// that is never freed (docs/architecture.md#the-lua-boundary, rule 5), strings go through an ASCII encoder, and C functions must be delegates kept
-/// alive by hand. Here C functions are <c>[UnmanagedCallersOnly]</c> static methods (nothing to root) and bytes are
+/// alive by hand. Here C functions are <c>[UnmanagedCallersOnly]</c> static methods (nothing to root; raw host
+/// functions are plain static methods behind one of them, <see cref="HostCall"/>, rule 7) and bytes are
 /// read and pushed as spans. Functions that raise Lua errors (<c>lua_error</c>, <c>luaL_check*</c>) are deliberately
 /// absent: a longjmp across .NET frames aborts the process (docs/architecture.md#the-lua-boundary).
 /// </remarks>

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.LuaApi.Modules;
 using static ActorTcp.LuaApi.Native.LuaNative;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.LuaApi.Modules;
