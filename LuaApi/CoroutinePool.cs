@@ -111,10 +111,25 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         var outer = sessions.Current;
         sessions.Current = co.Session;
         var interrupted = runtime.Budget.Start(co);
+        var memory = runtime.Memory;
+        var refusals = memory.Refusals;
+        var host = LuaMemory.Enter();
         var status = lua_resume(co.L, runtime.L, nargs, &nres);
+        LuaMemory.Leave(host);
+        memory.EndRun();
         var tripped = runtime.Budget.Tripped;
         runtime.Budget.End(interrupted);
         sessions.Current = outer;
+        var outcome = Finish(co, status, tripped, out error);
+        // Lua ran out of memory in this run (caught by the plugin or not): what it held is given back now, once the
+        // failed thread is reset, not at the collector's leisure.
+        if (memory.Refusals != refusals) runtime.CollectGarbage();
+        return outcome;
+    }
+
+    private RunOutcome Finish(Coroutine co, int status, bool tripped, out string? error)
+    {
+        error = null;
         if (status == LUA_OK && !tripped)
         {
             End(co, null);

@@ -59,6 +59,8 @@ internal sealed unsafe class InstructionBudget(long limit)
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static void Hook(IntPtr L, IntPtr ar)
     {
+        // C# host code: what it pushes must not be refused (LuaMemory), and the poison it runs is the host's own.
+        var outer = LuaMemory.EnterHost();
         try
         {
             LuaRuntime.Of(L).Budget.Count(L);
@@ -67,6 +69,7 @@ internal sealed unsafe class InstructionBudget(long limit)
         {
             // Nothing may leave a hook as an exception; the next hook call tries again.
         }
+        LuaMemory.Leave(outer);
     }
 
     private void Count(IntPtr L)

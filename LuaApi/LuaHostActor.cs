@@ -101,7 +101,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
             case GetLuaStats:
                 _runtime.CollectGarbage();
                 Sender.Tell(new LuaStats(_runtime.RegistryCount(), _runtime.MemoryBytes(), _tcp.OpenConnections,
-                    _runtime.Coroutines.Suspended, _runtime.Sessions.Count, _upstreams.ListCount));
+                    _runtime.Coroutines.Suspended, _runtime.Sessions.Count, _upstreams.ListCount, _runtime.Memory.Limit));
                 return;
             default:
                 Unhandled(message);

@@ -37,6 +37,9 @@ public sealed class GetLuaStats
     private GetLuaStats() { }
 }
 
-/// <summary>What the Lua state holds, for leak checks: taken after a full Lua garbage collection.</summary>
+/// <summary>
+/// What the Lua state holds, for leak checks: taken after a full Lua garbage collection. <see cref="LuaMemoryBytes"/>
+/// is what Lua counts in use; <see cref="LuaMemoryLimitBytes"/> the state's memory limit (0 = none).
+/// </summary>
 public sealed record LuaStats(int RegistryEntries, long LuaMemoryBytes, int OpenConnections, int SuspendedCoroutines,
-    int LiveSessions = 0, int UpstreamLists = 0);
+    int LiveSessions = 0, int UpstreamLists = 0, long LuaMemoryLimitBytes = 0);

@@ -20,6 +20,9 @@ internal sealed unsafe class LuaRuntime : IDisposable
     private readonly GCHandle _self;
     private readonly List<ILuaModule> _modules;
     private readonly int _pluginLevelRef;
+    private readonly LuaMemory _memory;
+    private bool _warningsOn;
+    private StringBuilder? _warning;
     private bool _disposed;
 
     /// <summary>
@@ -33,11 +36,19 @@ internal sealed unsafe class LuaRuntime : IDisposable
         Output = output;
         Log = log;
         _modules = [.. modules];
-        L = luaL_newstate();
-        if (L == IntPtr.Zero) throw new InvalidOperationException("luaL_newstate failed (out of memory)");
+        // luaL_newstate with the host's allocator (LuaMemory: counted, and held to the memory limit) and, as
+        // luaL_newstate does, a panic function and a warning function (off until a plugin's warn('@on')).
+        _memory = new LuaMemory(sandbox.MemoryLimit);
+        L = lua_newstate(LuaMemory.Allocator, _memory.UserData);
+        if (L == IntPtr.Zero)
+        {
+            _memory.Dispose();
+            throw new InvalidOperationException("lua_newstate failed (out of memory)");
+        }
         _self = GCHandle.Alloc(this);
         ExtraSpace(L) = GCHandle.ToIntPtr(_self);
         lua_atpanic(L, &OnPanic);
+        lua_setwarnf(L, &OnWarning, L);
         if (sandbox.GenerationalGc) lua_gc_mode(L, LUA_GCGEN, 0, 0, 0);
         luaL_openlibs(L);
         Coroutines = new CoroutinePool(this);
@@ -122,6 +133,9 @@ internal sealed unsafe class LuaRuntime : IDisposable
         return n;
     }
 
+    /// <summary>The state's allocator: its count and limit (<c>actortcp.lua.memory-limit</c>).</summary>
+    public LuaMemory Memory => _memory;
+
     /// <summary>Bytes of memory the Lua state uses.</summary>
     public long MemoryBytes() => (long)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + lua_gc(L, LUA_GCCOUNTB, 0);
 
@@ -186,8 +200,11 @@ internal sealed unsafe class LuaRuntime : IDisposable
         PushRef(L, co.Reference);
         lua_pushinteger(L, 0);
         var level = 0;
-        if (lua_pcallk(L, 2, 1, 0, IntPtr.Zero, IntPtr.Zero) == LUA_OK && lua_isinteger(L, -1) != 0)
-            level = (int)lua_tointegerx(L, -1, null);
+        // The host's own code, run with refusals off: after a memory error the failed thread still holds its memory.
+        var outer = LuaMemory.EnterHost();
+        var status = lua_pcallk(L, 2, 1, 0, IntPtr.Zero, IntPtr.Zero);
+        LuaMemory.Leave(outer);
+        if (status == LUA_OK && lua_isinteger(L, -1) != 0) level = (int)lua_tointegerx(L, -1, null);
         lua_settop(L, top);
         return level;
     }
@@ -219,7 +236,11 @@ internal sealed unsafe class LuaRuntime : IDisposable
         stream.ReadExactly(code);
         if (Load(code, resource) is { } syntax) throw new InvalidOperationException($"{resource}: {syntax}");
         PushRef(L, RawTableRef);
-        if (lua_pcallk(L, 1, 0, 0, IntPtr.Zero, IntPtr.Zero) != LUA_OK)
+        // Lua code runs: held to the memory limit (a limit too small for the host's own chunks fails here, clearly).
+        var outer = LuaMemory.Enter();
+        var status = lua_pcallk(L, 1, 0, 0, IntPtr.Zero, IntPtr.Zero);
+        LuaMemory.Leave(outer);
+        if (status != LUA_OK)
         {
             var message = ToText(L, -1);
             lua_pop(L, 1);
@@ -236,12 +257,50 @@ internal sealed unsafe class LuaRuntime : IDisposable
         return 0;
     }
 
+    /// <summary>
+    /// lua_WarnFunction, as luaL_newstate's: off until a control message <c>@on</c> (<c>@off</c> turns it off again);
+    /// while on, each warning (its pieces joined) goes to the host log as <c>Lua warning: ...</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static void OnWarning(IntPtr ud, byte* message, int tocont)
+    {
+        try
+        {
+            Of(ud).Warn(Marshal.PtrToStringUTF8((IntPtr)message) ?? "", tocont != 0);
+        }
+        catch (Exception)
+        {
+            // Nothing may leave a C function called by Lua as an exception; a lost warning is all it costs.
+        }
+    }
+
+    private void Warn(string piece, bool continued)
+    {
+        if (_warning is null)
+        {
+            if (!continued && piece.StartsWith('@'))
+            {
+                if (piece == "@on") _warningsOn = true;
+                else if (piece == "@off") _warningsOn = false;
+                return;
+            }
+            if (!_warningsOn) return;
+            _warning = new StringBuilder();
+        }
+        _warning.Append(piece);
+        if (continued) return;
+        var text = _warning.ToString();
+        _warning = null;
+        Log.Warning("Lua warning: " + text);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         foreach (var module in _modules) module.Dispose();
         lua_close(L);
+        _memory.Dispose();
         _self.Free();
     }
 }

@@ -4,7 +4,7 @@ namespace ActorTcp.LuaApi;
 
 /// <summary>
 /// How the Lua state runs plugins and what they may do (<c>actortcp.lua { }</c> in HOCON.conf): the collector's mode,
-/// the instruction budget of one run, and which parts of the standard library plugins see. Plugins never get a bridge into .NET either way: ActorTcp calls Lua
+/// the instruction budget of one run, the state's memory limit, and which parts of the standard library plugins see. Plugins never get a bridge into .NET either way: ActorTcp calls Lua
 /// through its C API and registers no CLR loader (<c>import</c>, <c>luanet</c>, <c>load_assembly</c> do not exist).
 /// </summary>
 public sealed record LuaSandboxSettings
@@ -14,6 +14,22 @@ public sealed record LuaSandboxSettings
 
     /// <summary>Most Lua instructions one run of a callback or script body (one resume) may execute; 0 = unlimited.</summary>
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
+
+    /// <summary>
+    /// The default memory limit: far above what rspamd plugins hold (kilobytes to a few megabytes), far below what
+    /// takes a server down, and the same on every node (a share of the machine would make a plugin pass on one and fail
+    /// on another).
+    /// </summary>
+    public const long DefaultMemoryLimit = 1L << 30;
+
+    /// <summary>The smallest non-zero memory limit: the host's own modules need a few hundred kilobytes.</summary>
+    public const long MinMemoryLimit = 1L << 20;
+
+    /// <summary>
+    /// Most bytes the Lua state may hold (<c>memory-limit</c>), counted by its allocator; past it, Lua code gets Lua's
+    /// <c>not enough memory</c> error. 0 = no limit.
+    /// </summary>
+    public long MemoryLimit { get; init; } = DefaultMemoryLimit;
 
     /// <summary>Whether plugins see the whole <c>debug</c> library (else only <c>traceback</c> and <c>getinfo</c>).</summary>
     public bool DebugLibrary { get; init; }
@@ -41,6 +57,7 @@ public sealed record LuaSandboxSettings
         return new LuaSandboxSettings
         {
             InstructionBudget = budget,
+            MemoryLimit = ReadMemoryLimit(c, d.MemoryLimit),
             DebugLibrary = c.GetBoolean("debug-library", d.DebugLibrary),
             RestrictedStdlib = c.GetBoolean("restricted-stdlib", d.RestrictedStdlib),
             GenerationalGc = c.GetString("gc", d.GenerationalGc ? "generational" : "incremental") switch
@@ -49,6 +66,27 @@ public sealed record LuaSandboxSettings
                 "incremental" => false,
                 var other => throw new ConfigurationException($"actortcp.lua.gc must be generational or incremental, not '{other}'"),
             },
+        };
+    }
+
+    private static long ReadMemoryLimit(Config c, long fallback)
+    {
+        const string key = "actortcp.lua.memory-limit";
+        long? limit;
+        try
+        {
+            limit = c.GetByteSize("memory-limit");
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException)
+        {
+            throw new ConfigurationException($"{key} must be a byte size (such as 512MiB or 1GiB) or 0 (no limit), not '{c.GetString("memory-limit")}'");
+        }
+        return limit switch
+        {
+            null => fallback,
+            0 => 0,
+            < MinMemoryLimit => throw new ConfigurationException($"{key} must be 0 (no limit) or at least 1MiB, got {limit} bytes"),
+            var bytes => bytes.Value,
         };
     }
 }

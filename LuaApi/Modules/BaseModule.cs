@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -17,7 +15,6 @@ internal sealed unsafe class BaseModule : ILuaModule
 
     public void Dispose() { }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Print(IntPtr L)
     {
         try
@@ -31,7 +28,6 @@ internal sealed unsafe class BaseModule : ILuaModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int LogInfo(IntPtr L)
     {
         try

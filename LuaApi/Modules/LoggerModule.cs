@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
@@ -34,7 +32,6 @@ internal sealed unsafe class LoggerModule : ILuaModule
     /// <summary>
     /// <c>log(level, text)</c>: one line to the host log; level <c>error</c>, <c>warning</c>, <c>debug</c>, else info.
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Log(IntPtr L)
     {
         try
@@ -57,7 +54,6 @@ internal sealed unsafe class LoggerModule : ILuaModule
     }
 
     /// <summary><c>log_number(x)</c>: the number as rspamd_logger prints it (<see cref="FormatNumber"/>).</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int LogNumber(IntPtr L)
     {
         try
@@ -87,7 +83,6 @@ internal sealed unsafe class LoggerModule : ILuaModule
     /// <c>log_metatable(v)</c>: v's metatable even when a <c>__metatable</c> field hides it from <c>getmetatable</c>
     /// (rspamd reads it with lua_getmetatable); nothing when v has none. Only read, never handed to plugins.
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int LogMetatable(IntPtr L)
     {
         try
@@ -102,7 +97,6 @@ internal sealed unsafe class LoggerModule : ILuaModule
     }
 
     /// <summary><c>util_time()</c>: wall clock, seconds since the Unix epoch with a fraction.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int UtilTime(IntPtr L)
     {
         try
@@ -118,7 +112,6 @@ internal sealed unsafe class LoggerModule : ILuaModule
     }
 
     /// <summary><c>util_ticks()</c>: monotonic seconds (Stopwatch: CLOCK_MONOTONIC on Linux, as rspamd's ticks).</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int UtilTicks(IntPtr L)
     {
         try

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors.Connection;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
@@ -10,7 +8,6 @@ namespace ActorTcp.LuaApi.Modules;
 internal sealed unsafe partial class TcpModule
 {
     // raw.tcp_add_read(conn, callback, pattern) -> true | false, error
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int AddRead(IntPtr L)
     {
         try
@@ -37,7 +34,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.tcp_add_write(conn, callback, data) -> true, true | true, false (bad element, logged) | false, error
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int AddWrite(IntPtr L)
     {
         try
@@ -73,7 +69,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.tcp_shift_callback(conn) -> true | false, error
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ShiftCallback(IntPtr L)
     {
         try
@@ -95,7 +90,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.tcp_close(conn) -> true | false, error
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Close(IntPtr L)
     {
         try
@@ -119,7 +113,6 @@ internal sealed unsafe partial class TcpModule
     // raw.tcp_starttls(conn, no_verify) -> true | false, error
     // docs/lua-api.md#tls, with ActorTcp's fixes: no_verify is honoured, and the handler after it may be a read. The
     // handshake runs when the next handler is due. Refused as rspamd refuses it (TcpErrors.StartTlsRefused) when TLS is on.
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int StartTls(IntPtr L)
     {
         try
@@ -141,7 +134,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.tcp_tostring(conn) -> "rspamd{tcp}(host:port)"; used as __tostring, so it never fails
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ToString(IntPtr L)
     {
         try

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;
@@ -63,7 +61,6 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
     //   true, false                  rspamd returns false without a callback (already logged)
     //   true, false, message, conn   rspamd delivers the error before returning false
     //   false, message               the wrapper raises (bad argument)
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Request(IntPtr L)
     {
         try

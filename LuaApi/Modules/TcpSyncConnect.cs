@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;
@@ -12,7 +10,6 @@ namespace ActorTcp.LuaApi.Modules;
 // coroutine suspended until it is established (the wrapper yields; see TcpSyncMethods.cs for the conventions).
 internal sealed unsafe partial class TcpModule
 {
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ConnectSync(IntPtr L)
     {
         try

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
@@ -39,7 +38,6 @@ internal sealed unsafe partial class TcpModule
         SetFunction(L, "sync_tostring", &SyncToString);
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncReadOnce(IntPtr L)
     {
         try
@@ -61,7 +59,6 @@ internal sealed unsafe partial class TcpModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncWrite(IntPtr L)
     {
         try
@@ -95,7 +92,6 @@ internal sealed unsafe partial class TcpModule
 
     // raw.sync_starttls(conn, no_verify): an ActorTcp extra (rspamd has no TLS on sync connections). The upgrade is
     // queued like a write; the coroutine resumes with true once the handshake is done, or false, err.
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncStartTls(IntPtr L)
     {
         try
@@ -122,7 +118,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.sync_eof(conn) -> true, boolean | false, err; a stale or closed object answers true
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncEof(IntPtr L)
     {
         try
@@ -140,7 +135,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.sync_shutdown(conn) -> true | false, err
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncShutdown(IntPtr L)
     {
         try
@@ -157,7 +151,6 @@ internal sealed unsafe partial class TcpModule
     }
 
     // raw.sync_close(conn) -> true | false, err; closing a closed or stale object does nothing
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncClose(IntPtr L)
     {
         try
@@ -173,7 +166,6 @@ internal sealed unsafe partial class TcpModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SyncToString(IntPtr L)
     {
         try

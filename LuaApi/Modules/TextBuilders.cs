@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -8,7 +6,6 @@ namespace ActorTcp.LuaApi.Modules;
 internal sealed unsafe partial class TextModule
 {
     /// <summary><c>text_concat(a, b)</c>: a new text of a's bytes then b's; each a text, string or number (<c>__concat</c>).</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Concat(IntPtr L)
     {
         try
@@ -30,7 +27,6 @@ internal sealed unsafe partial class TextModule
     }
 
     /// <summary><c>text_fromstring(s)</c>: a text holding a copy of the string (a number or text is accepted too).</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int FromString(IntPtr L)
     {
         try
@@ -50,7 +46,6 @@ internal sealed unsafe partial class TextModule
     /// <c>text_fromtable(tbl [, delim])</c>: <c>table.concat</c> into a new text. Elements 1..#tbl (raw) are strings,
     /// numbers, texts or (as in rspamd) nested tables of those, joined by <c>delim</c> at every level.
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int FromTable(IntPtr L)
     {
         try
@@ -87,7 +82,6 @@ internal sealed unsafe partial class TextModule
     /// <c>text_line(t, pos, stringify)</c>: the line starting at 0-based <c>pos</c> as <c>next_pos, line</c> (a text, or a
     /// string when <c>stringify</c>), or nil at the end. Lines end at "\n"; one "\r" before it is dropped.
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Line(IntPtr L)
     {
         try
@@ -120,7 +114,6 @@ internal sealed unsafe partial class TextModule
     /// <c>text_split(t, sep, pos, stringify)</c>: the next non-empty piece at or after 0-based <c>pos</c> between
     /// occurrences of the plain byte string <c>sep</c>, as <c>next_pos, piece</c>, or nil at the end.
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Split(IntPtr L)
     {
         try

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -52,7 +50,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     // ---- raw functions ------------------------------------------------------------------------------------------
 
     /// <summary><c>text_tostring(t)</c>: the bytes as a Lua string (<c>t:str()</c>, <c>__tostring</c>).</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ToStringRaw(IntPtr L)
     {
         try
@@ -69,7 +66,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     }
 
     /// <summary><c>text_len(t)</c>: the length in bytes (<c>t:len()</c>, <c>__len</c>).</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Len(IntPtr L)
     {
         try
@@ -86,7 +82,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     }
 
     /// <summary><c>text_sub(t, i [, j])</c>: a new text, <c>string.sub</c> semantics.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Sub(IntPtr L)
     {
         try
@@ -112,7 +107,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     /// <c>text_span(t, start [, len])</c>: a new text of <c>len</c> bytes (default: to the end) from the 1-based
     /// <c>start</c>; <c>start</c> may be one past the end (empty result).
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SpanRaw(IntPtr L)
     {
         try
@@ -142,7 +136,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     /// <c>text_find(t, pattern [, init])</c>: plain byte search like <c>string.find(s, p, init, true)</c>; returns the
     /// 1-based start and end of the first occurrence, or nil.
     /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Find(IntPtr L)
     {
         try
@@ -171,7 +164,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     }
 
     /// <summary><c>text_byte(t [, i [, j]])</c>: the byte values t[i..j], <c>string.byte</c> semantics.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ByteRaw(IntPtr L)
     {
         try
@@ -199,7 +191,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     }
 
     /// <summary><c>text_at(t [, i])</c>: the byte at <c>i</c> (negative counts from the end), or nil out of range.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int At(IntPtr L)
     {
         try
@@ -221,7 +212,6 @@ internal sealed unsafe partial class TextModule : ILuaModule
     }
 
     /// <summary><c>text_eq(a, b)</c>: true when both are texts or strings with the same bytes (<c>__eq</c>); never fails.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Eq(IntPtr L)
     {
         try

@@ -10,7 +10,8 @@ namespace ActorTcp.LuaApi.Native;
 /// <remarks>
 /// Not KeraLua's managed <c>Lua</c> class: wrapping a coroutine created by Lua code allocates a wrapper and a GCHandle
 /// that is never freed (docs/architecture.md#the-lua-boundary, rule 5), strings go through an ASCII encoder, and C functions must be delegates kept
-/// alive by hand. Here C functions are <c>[UnmanagedCallersOnly]</c> static methods (nothing to root) and bytes are
+/// alive by hand. Here C functions are <c>[UnmanagedCallersOnly]</c> static methods (nothing to root; raw host
+/// functions are plain static methods behind one of them, <see cref="HostCall"/>, rule 7) and bytes are
 /// read and pushed as spans. Functions that raise Lua errors (<c>lua_error</c>, <c>luaL_check*</c>) are deliberately
 /// absent: a longjmp across .NET frames aborts the process (docs/architecture.md#the-lua-boundary).
 /// </remarks>
@@ -50,7 +51,8 @@ internal static unsafe partial class LuaNative
 
     public const int LUA_MASKCOUNT = 1 << 3;
 
-    [LibraryImport(Lib)] public static partial IntPtr luaL_newstate();
+    [LibraryImport(Lib)] public static partial IntPtr lua_newstate(delegate* unmanaged[Cdecl]<void*, void*, nuint, nuint, void*> f, IntPtr ud);
+    [LibraryImport(Lib)] public static partial void lua_setwarnf(IntPtr L, delegate* unmanaged[Cdecl]<IntPtr, byte*, int, void> f, IntPtr ud);
     [LibraryImport(Lib)] public static partial void lua_close(IntPtr L);
     [LibraryImport(Lib)] public static partial void luaL_openlibs(IntPtr L);
     [LibraryImport(Lib)] public static partial IntPtr lua_atpanic(IntPtr L, delegate* unmanaged[Cdecl]<IntPtr, int> panicf);
@@ -70,7 +72,8 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Lib)] public static partial long lua_tointegerx(IntPtr L, int idx, int* isnum);
     [LibraryImport(Lib)] public static partial int lua_toboolean(IntPtr L, int idx);
     [LibraryImport(Lib)] public static partial byte* lua_tolstring(IntPtr L, int idx, nuint* len);
-    [LibraryImport(Lib)] public static partial void* lua_touserdata(IntPtr L, int idx);
+    // Never calls back into .NET nor blocks: no GC transition (each raw function's call reads its target through it).
+    [LibraryImport(Lib), SuppressGCTransition] public static partial void* lua_touserdata(IntPtr L, int idx);
     [LibraryImport(Lib)] public static partial IntPtr lua_tothread(IntPtr L, int idx);
     [LibraryImport(Lib)] public static partial ulong lua_rawlen(IntPtr L, int idx);
     [LibraryImport(Lib)] public static partial int lua_rawequal(IntPtr L, int idx1, int idx2);
@@ -193,12 +196,47 @@ internal static unsafe partial class LuaNative
         fixed (byte* p = tnameZ) return luaL_testudata(L, idx, p);
     }
 
-    public static void PushFunction(IntPtr L, delegate* unmanaged[Cdecl]<IntPtr, int> fn) => lua_pushcclosure(L, fn, 0);
-
-    /// <summary>Sets <c>t[name] = fn</c> for the table at the top of the stack.</summary>
-    public static void SetFunction(IntPtr L, string name, delegate* unmanaged[Cdecl]<IntPtr, int> fn)
+    /// <summary>
+    /// Pushes a raw host function: a plain static C# method, called by Lua through <see cref="HostCall"/> (one C closure
+    /// per function, the method's address in its upvalue), which marks C# host code running for the call's length so
+    /// that the allocator never refuses what the function pushes (<see cref="LuaMemory"/>).
+    /// </summary>
+    public static void PushFunction(IntPtr L, delegate*<IntPtr, int> fn)
     {
-        lua_pushcclosure(L, fn, 0);
+        lua_pushlightuserdata(L, fn);
+        lua_pushcclosure(L, &HostCall, 1);
+    }
+
+    /// <summary>Sets <c>t[name] = fn</c> for the table at the top of the stack (a raw host function, as <see cref="PushFunction"/>).</summary>
+    public static void SetFunction(IntPtr L, string name, delegate*<IntPtr, int> fn)
+    {
+        PushFunction(L, fn);
         lua_setfield(L, -2, name);
+    }
+
+    /// <summary>
+    /// The one C function behind every raw host function: calls the method in its upvalue with the allocator's refusals
+    /// off, then restores what was (a raw function may run Lua, which may call raw functions again). The methods catch
+    /// their exceptions; one that escaped anyway is answered as their own are (<c>false, "internal error: ..."</c>),
+    /// never thrown into Lua. Calling a managed function pointer from here costs no transition: this is the only
+    /// native-to-managed entry of a call.
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int HostCall(IntPtr L)
+    {
+        var fn = (delegate*<IntPtr, int>)lua_touserdata(L, lua_upvalueindex(1));
+        var outer = LuaMemory.EnterHost();
+        try
+        {
+            return fn(L);
+        }
+        catch (Exception e)
+        {
+            return Modules.HostFunction.Fail(L, e);
+        }
+        finally
+        {
+            LuaMemory.Leave(outer);
+        }
     }
 }

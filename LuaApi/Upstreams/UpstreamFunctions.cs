@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.LuaApi.Modules;
 using static ActorTcp.LuaApi.Native.LuaNative;
@@ -15,7 +13,6 @@ internal sealed unsafe partial class UpstreamModule
 
     // raw.ups_create(def, port): def a string, or an array of strings where false stands for a value that was neither
     // a string nor a number; port an integer in 1..65535 or nil (the wrapper decoded and checked it).
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Create(IntPtr L)
     {
         try
@@ -69,7 +66,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.ups_select(list, method, key): method 0 round robin, 1 master-slave, 2 hash (key: a string or number).
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int SelectFunction(IntPtr L)
     {
         try
@@ -96,7 +92,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int All(IntPtr L)
     {
         try
@@ -120,7 +115,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.ups_watch(list, events, function): events a bit set of UpstreamEvent (the wrapper parsed the names).
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int AddWatcher(IntPtr L)
     {
         try
@@ -140,7 +134,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Name(IntPtr L)
     {
         try
@@ -157,7 +150,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Port(IntPtr L)
     {
         try
@@ -175,7 +167,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Address(IntPtr L)
     {
         try
@@ -194,7 +185,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int OkFunction(IntPtr L)
     {
         try
@@ -211,7 +201,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.up_fail(upstream, blame_address)
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int FailFunction(IntPtr L)
     {
         try

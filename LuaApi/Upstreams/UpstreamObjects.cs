@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.LuaApi.Modules;
@@ -145,7 +144,6 @@ internal sealed unsafe partial class UpstreamModule
         lua_rawset(L, -3);
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ListGc(IntPtr L)
     {
         try
@@ -165,7 +163,6 @@ internal sealed unsafe partial class UpstreamModule
     }
 
     // raw.class_tostring(object): the __tostring of lists, upstreams and rspamd_config, from their metatable's class.
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ClassToString(IntPtr L)
     {
         try
@@ -186,7 +183,6 @@ internal sealed unsafe partial class UpstreamModule
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int NewConfig(IntPtr L)
     {
         try

@@ -34,4 +34,28 @@ public class LuaSandboxSettingsTests
 
         Assert.Equal("actortcp.lua.gc must be generational or incremental, not 'refcount'", error.Message);
     }
+
+    [Theory]
+    [InlineData("16MiB", 16L << 20)]
+    [InlineData("2GiB", 2L << 30)]
+    [InlineData("0", 0L)]
+    public void Memory_limit_is_a_byte_size_or_0_for_none(string value, long expected)
+    {
+        var settings = LuaSandboxSettings.Create(ConfigurationFactory.ParseString($"actortcp.lua.memory-limit = {value}"));
+
+        Assert.Equal(expected, settings.MemoryLimit);
+        Assert.Equal(1L << 30, LuaSandboxSettings.Default.MemoryLimit);
+    }
+
+    [Theory]
+    [InlineData("lots", "actortcp.lua.memory-limit must be a byte size (such as 512MiB or 1GiB) or 0 (no limit), not 'lots'")]
+    [InlineData("1000", "actortcp.lua.memory-limit must be 0 (no limit) or at least 1MiB, got 1000 bytes")]
+    [InlineData("-1", "actortcp.lua.memory-limit must be 0 (no limit) or at least 1MiB, got -1 bytes")]
+    public void A_memory_limit_that_is_not_a_usable_size_is_a_configuration_error_naming_the_key(string value, string message)
+    {
+        var error = Assert.Throws<ConfigurationException>(() =>
+            LuaSandboxSettings.Create(ConfigurationFactory.ParseString($"actortcp.lua.memory-limit = {value}")));
+
+        Assert.Equal(message, error.Message);
+    }
 }
