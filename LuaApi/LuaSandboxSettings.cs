@@ -16,11 +16,21 @@ public sealed record LuaSandboxSettings
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
 
     /// <summary>
-    /// The default memory limit: far above what rspamd plugins hold (kilobytes to a few megabytes), far below what
-    /// takes a server down, and the same on every node (a share of the machine would make a plugin pass on one and fail
-    /// on another).
+    /// The most <c>memory-limit = auto</c> gives: far above what rspamd plugins hold (kilobytes to a few megabytes),
+    /// far below what takes a server down. Machines with at least 2 GiB of memory per processor all get this.
     /// </summary>
     public const long DefaultMemoryLimit = 1L << 30;
+
+    /// <summary>The least <c>memory-limit = auto</c> gives, however small the machine.</summary>
+    public const long MinAutoMemoryLimit = 64L << 20;
+
+    /// <summary>
+    /// <c>memory-limit = auto</c>: a share of the memory the process may use (the container's limit when there is one)
+    /// such that one Lua state per processor, all at their limit, take half of it; at most
+    /// <see cref="DefaultMemoryLimit"/>, at least <see cref="MinAutoMemoryLimit"/>.
+    /// </summary>
+    public static long AutoMemoryLimit(long availableBytes, int processors) =>
+        Math.Clamp(availableBytes / (2L * Math.Max(1, processors)), MinAutoMemoryLimit, DefaultMemoryLimit);
 
     /// <summary>The smallest non-zero memory limit: the host's own modules need a few hundred kilobytes.</summary>
     public const long MinMemoryLimit = 1L << 20;
@@ -72,6 +82,8 @@ public sealed record LuaSandboxSettings
     private static long ReadMemoryLimit(Config c, long fallback)
     {
         const string key = "actortcp.lua.memory-limit";
+        if (string.Equals(c.GetString("memory-limit"), "auto", StringComparison.OrdinalIgnoreCase))
+            return AutoMemoryLimit(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Environment.ProcessorCount);
         long? limit;
         try
         {
@@ -79,7 +91,7 @@ public sealed record LuaSandboxSettings
         }
         catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException)
         {
-            throw new ConfigurationException($"{key} must be a byte size (such as 512MiB or 1GiB) or 0 (no limit), not '{c.GetString("memory-limit")}'");
+            throw new ConfigurationException($"{key} must be auto, a byte size (such as 512MiB or 1GiB) or 0 (no limit), not '{c.GetString("memory-limit")}'");
         }
         return limit switch
         {

@@ -48,7 +48,25 @@ public class LuaSandboxSettingsTests
     }
 
     [Theory]
-    [InlineData("lots", "actortcp.lua.memory-limit must be a byte size (such as 512MiB or 1GiB) or 0 (no limit), not 'lots'")]
+    [InlineData(64L << 30, 8, 1L << 30)]       // 64 GiB, 8 processors: 4 GiB each would be the share; capped at 1 GiB
+    [InlineData(2L << 30, 2, 512L << 20)]      // a 2 GiB container with 2 processors: half of it over two hosts
+    [InlineData(256L << 20, 4, 64L << 20)]     // a tiny container: never below 64 MiB
+    public void The_auto_memory_limit_is_a_share_of_the_machine_between_64_MiB_and_1_GiB(long available, int processors, long expected)
+    {
+        Assert.Equal(expected, LuaSandboxSettings.AutoMemoryLimit(available, processors));
+    }
+
+    [Fact]
+    public void The_configured_default_is_auto()
+    {
+        var settings = LuaSandboxSettings.Create(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"))));
+
+        Assert.Equal(LuaSandboxSettings.AutoMemoryLimit(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Environment.ProcessorCount),
+            settings.MemoryLimit);
+    }
+
+    [Theory]
+    [InlineData("lots", "actortcp.lua.memory-limit must be auto, a byte size (such as 512MiB or 1GiB) or 0 (no limit), not 'lots'")]
     [InlineData("1000", "actortcp.lua.memory-limit must be 0 (no limit) or at least 1MiB, got 1000 bytes")]
     [InlineData("-1", "actortcp.lua.memory-limit must be 0 (no limit) or at least 1MiB, got -1 bytes")]
     public void A_memory_limit_that_is_not_a_usable_size_is_a_configuration_error_naming_the_key(string value, string message)
