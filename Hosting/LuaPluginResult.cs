@@ -1,3 +1,5 @@
+using ActorTcp.LuaApi;
+
 namespace ActorTcp.Hosting;
 
 /// <summary>
@@ -9,8 +11,13 @@ namespace ActorTcp.Hosting;
 /// <param name="Elapsed">From handing the chunk to the Lua host to its end.</param>
 /// <param name="TimedOut">The deadline passed: the session was destroyed (connections aborted without callbacks).</param>
 /// <param name="Host">The index of the Lua host that ran it (0 with one host; for a plugin load, which every host runs, 0).</param>
-public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed, bool TimedOut = false, int Host = 0)
+/// <param name="Symbols">What a task inserted with <c>task:insert_result</c>, in order (empty for scripts).</param>
+public sealed record LuaPluginResult(string Name, string? Error, TimeSpan Elapsed, bool TimedOut = false, int Host = 0,
+    IReadOnlyList<TaskSymbol>? Symbols = null)
 {
+    /// <summary>The symbols inserted; empty when none was.</summary>
+    public IReadOnlyList<TaskSymbol> InsertedSymbols => Symbols ?? [];
+
     /// <summary>Whether the plugin ran without a Lua error.</summary>
     public bool Succeeded => Error is null;
 

@@ -110,6 +110,7 @@ public sealed class LuaPluginService(IReadOnlyActorRegistry registry, ActorSyste
         if (await Task.WhenAny(ask, system.WhenTerminated).ConfigureAwait(false) != ask)
             throw new InvalidOperationException($"{name}: the actor system stopped before the plugin finished");
         var finished = await ask.ConfigureAwait(false);
-        return new LuaPluginResult(finished.Name, finished.Error, Stopwatch.GetElapsedTime(started), finished.TimedOut, finished.Host);
+        return new LuaPluginResult(finished.Name, finished.Error, Stopwatch.GetElapsedTime(started), finished.TimedOut, finished.Host,
+            finished.Symbols);
     }
 }

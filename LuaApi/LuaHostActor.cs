@@ -67,7 +67,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
         _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self };
         _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
-            [new BaseModule(), new TextModule(), new LoggerModule(), _tcp, _upstreams],
+            [new BaseModule(), new TextModule(), new LoggerModule(), new TaskResults(), _tcp, _upstreams],
             LuaSandboxSettings.Create(Context.System.Settings.Config));
         _runtime.Coroutines.Finished += OnCoroutineFinished;
         _upstreams.Log = _runtime.Log;
@@ -171,7 +171,8 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         Timers.Cancel(session.Id);
         if (error is not null) _tcp.Destroy(_runtime, session);
         _runtime.Sessions.Close(_runtime, session);
-        session.ReplyTo.Tell(new ScriptFinished(session.Name, error, timedOut, session.Correlation, _index));
+        session.ReplyTo.Tell(new ScriptFinished(session.Name, error, timedOut, session.Correlation, _index,
+            session.Symbols.Count == 0 ? null : session.Symbols.ToArray()));
     }
 
     private void EndIdleSessions()

@@ -25,9 +25,15 @@ public sealed record RunTask(string Function, IReadOnlyDictionary<string, object
 /// <summary>
 /// The end of a <see cref="RunScript"/> or <see cref="RunTask"/>: <see cref="Error"/> holds the message and traceback
 /// of a failure, or says the deadline passed (then <see cref="TimedOut"/> is true). <see cref="Host"/> is the index of
-/// the Lua host that ran it (0 with one host); <see cref="Correlation"/> the request's.
+/// the Lua host that ran it (0 with one host); <see cref="Correlation"/> the request's. <see cref="Symbols"/>: what the
+/// task inserted with <c>task:insert_result</c> (also when it failed or timed out: what it had inserted by then).
 /// </summary>
-public sealed record ScriptFinished(string Name, string? Error, bool TimedOut = false, long Correlation = 0, int Host = 0);
+public sealed record ScriptFinished(string Name, string? Error, bool TimedOut = false, long Correlation = 0, int Host = 0,
+    IReadOnlyList<TaskSymbol>? Symbols = null)
+{
+    /// <summary>The symbols inserted; empty for a script or a task that inserted none.</summary>
+    public IReadOnlyList<TaskSymbol> InsertedSymbols => Symbols ?? [];
+}
 
 /// <summary>Asks the host for <see cref="LuaStats"/>.</summary>
 public sealed class GetLuaStats
@@ -43,3 +49,13 @@ public sealed class GetLuaStats
 /// </summary>
 public sealed record LuaStats(int RegistryEntries, long LuaMemoryBytes, int OpenConnections, int SuspendedCoroutines,
     int LiveSessions = 0, int UpstreamLists = 0, long LuaMemoryLimitBytes = 0);
+
+/// <summary>A symbol a plugin inserted for a task (<c>task:insert_result</c>): its score and options, in insertion order.</summary>
+/// <param name="Name">The symbol.</param>
+/// <param name="Score">The weight the plugin gave (no metric scores are applied: there is no rspamd configuration).</param>
+/// <param name="Options">Its options, each once, in the order first given.</param>
+public sealed record TaskSymbol(string Name, double Score, IReadOnlyList<string> Options)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Options.Count == 0 ? $"{Name} {Score}" : $"{Name} {Score} [{string.Join(",", Options)}]";
+}

@@ -78,6 +78,13 @@ session_mt.__tostring = function() return 'rspamd{session}' end
 local task_sessions = setmetatable({}, {__mode = 'k'})
 local task_methods = {}
 function task_methods:get_session() return task_sessions[self] end
+-- rspamd's task:insert_result([enforce,] symbol, weight[, option...]): the symbol, its weight and options become part
+-- of the task's result (ScriptFinished.Symbols). Options: strings, texts, or tables of them.
+local insert_result = raw.task_insert_result
+function task_methods:insert_result(...)
+  local ok, err = insert_result(task_sessions[self], ...)
+  if not ok then error(err, 2) end
+end
 local task_mt = {__index = task_methods, __name = 'rspamd{task}', __tostring = function() return 'rspamd{task}' end}
 -- sandbox.lua guards it with the host's other metatables.
 raw.task_mt = task_mt

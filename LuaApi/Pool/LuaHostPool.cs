@@ -157,10 +157,10 @@ public sealed class LuaHostPool : UntypedActor
         // A host that was replaced may still answer for a session the pool already failed: that one is gone from here.
         if (!_pending.Remove(finished.Correlation, out var pending)) return;
         _load.Finished(pending.Host);
-        Complete(pending, finished.Error, finished.TimedOut);
+        Complete(pending, finished.Error, finished.TimedOut, finished.Symbols);
     }
 
-    private void Complete(Pending pending, string? error, bool timedOut)
+    private void Complete(Pending pending, string? error, bool timedOut, IReadOnlyList<TaskSymbol>? symbols = null)
     {
         if (pending.Load is { } group)
         {
@@ -174,7 +174,7 @@ public sealed class LuaHostPool : UntypedActor
             if (error is not null) _log.Error("Lua host {0}: loading {1} again failed: {2}", pending.Host, pending.Name, error);
             return;
         }
-        pending.ReplyTo.Tell(new ScriptFinished(pending.Name, error, timedOut, pending.Correlation, pending.Host));
+        pending.ReplyTo.Tell(new ScriptFinished(pending.Name, error, timedOut, pending.Correlation, pending.Host, symbols));
     }
 
     /// <summary>A host stopped: its sessions end with an error naming it, and a fresh host takes its place.</summary>

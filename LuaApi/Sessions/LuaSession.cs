@@ -21,6 +21,9 @@ internal sealed class LuaSession(long id, string name, IActorRef replyTo)
     /// <summary>The caller's correlation, echoed in <see cref="ScriptFinished.Correlation"/>.</summary>
     public long Correlation { get; init; }
 
+    /// <summary>The symbols its task inserted (<c>task:insert_result</c>), in insertion order.</summary>
+    public List<TaskSymbol> Symbols { get; } = [];
+
     /// <summary>Request ids of the connections (async and sync) it owns.</summary>
     public HashSet<long> Connections { get; } = [];
 

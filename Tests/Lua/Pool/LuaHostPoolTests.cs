@@ -87,7 +87,7 @@ public sealed class LuaHostPoolTests : ConnectionTestKit
     [Fact]
     public async Task A_plugin_is_loaded_into_every_host_and_a_task_runs_on_whichever_is_free()
     {
-        Assert.Null((await LoadAsync("function which(task) print('ran') end")).Error);
+        Assert.Null((await LoadAsync("function which(task) print('ran') task:insert_result('RAN', 1, 'pool') end")).Error);
 
         var hosts = new HashSet<int>();
         for (var i = 0; i < 4; i++)
@@ -95,6 +95,7 @@ public sealed class LuaHostPoolTests : ConnectionTestKit
             var (probe, _) = Start("which", []);
             var finished = await probe.ExpectMsgAsync<ScriptFinished>(Wait);
             Assert.Null(finished.Error);
+            Assert.Equal("RAN 1 [pool]", Assert.Single(finished.InsertedSymbols).ToString());
             hosts.Add(finished.Host);
         }
 
