@@ -57,6 +57,20 @@ public sealed record BackendHealth
     /// <summary>A backend never reported on.</summary>
     public static BackendHealth Fresh(string key) => new(key);
 
+    /// <summary>
+    /// A view as another node held it (<see cref="BackendHealthText"/>): its parts as they were, unchecked; merge it
+    /// into a local view (<see cref="Merge"/>) to apply the rules.
+    /// </summary>
+    public static BackendHealth Restore(string key, IEnumerable<FailureMark> failures, long okAt, long revivedAt, long deadFrom,
+        long deadUntil) => new(key)
+    {
+        Failures = [.. failures.Order()],
+        OkAt = okAt,
+        RevivedAt = revivedAt,
+        DeadFrom = deadFrom,
+        DeadUntil = deadUntil,
+    };
+
     /// <summary>The failures counted in the current window (rspamd's error count).</summary>
     public int Errors => Failures.Length;
 
