@@ -55,7 +55,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         Budget = new InstructionBudget(sandbox.InstructionBudget);
         Coroutines.Finished += (co, error) =>
         {
-            if (error is not null && co.FailureLabel is { } label) Log.Info($"{label} failed: {error}");
+            if (error is not null && co.FailureLabel is { } label) Log.CallbackFailed($"{label} failed: {error}");
         };
 
         // raw: the host functions, handed to each Lua module chunk and never made global.
@@ -325,7 +325,7 @@ public interface ILuaOutput
 /// <summary>The Lua host's log.</summary>
 public interface ILuaLog
 {
-    /// <summary>An informational line (rspamd logs callback failures at info level).</summary>
+    /// <summary>An informational line.</summary>
     void Info(string message);
 
     /// <summary>A warning.</summary>
@@ -336,4 +336,10 @@ public interface ILuaLog
 
     /// <summary>A debug line.</summary>
     void Debug(string message);
+
+    /// <summary>
+    /// A Lua callback raised (<c>callback call failed: ...</c>, with its traceback). rspamd logs these at info level;
+    /// ActorTcp logs them as errors, and a host can count them apart from the plugins' own error lines.
+    /// </summary>
+    void CallbackFailed(string message) => Error(message);
 }

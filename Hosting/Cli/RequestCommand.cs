@@ -3,16 +3,20 @@ using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;
 using Akka.Actor;
+using Akka.Configuration;
 
 namespace ActorTcp.Hosting.Cli;
 
 /// <summary><c>actortcp request</c>: one write-then-read exchange through the connection actors.</summary>
 public static class RequestCommand
 {
-    /// <summary>Runs the exchange and prints the reply; returns the exit code.</summary>
-    public static async Task<int> RunAsync(RequestOptions options, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the exchange with <paramref name="overrides"/> over the defaults (checked by <see cref="CliConfiguration"/>)
+    /// and prints the reply; returns the exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(RequestOptions options, Config overrides, TextWriter stdout, TextWriter stderr)
     {
-        var config = HoconLoader.Load(options.ConfigFile);
+        var config = overrides.WithFallback(HoconLoader.Defaults);
         var settings = ActorTcpSettings.Create(config);
         using var system = ActorSystem.Create("actortcp", config);
         var resolver = system.ActorOf(ResolverActor.Props(settings), "resolver");

@@ -1,5 +1,6 @@
 using ActorTcp.Actors;
 using ActorTcp.Hosting.Fixtures;
+using ActorTcp.Hosting.Logging;
 using ActorTcp.LuaApi;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -20,7 +21,10 @@ public static class RunCommand
     /// <summary>Exit code of a script that finished.</summary>
     public const int Done = 0;
 
-    /// <summary>Exit code of a Lua error in the script body (or an actor system that could not start).</summary>
+    /// <summary>
+    /// Exit code of a Lua error in the script body (or an actor system that could not start), and with
+    /// <see cref="RunOptions.Strict"/> of a Lua callback that raised.
+    /// </summary>
     public const int Failed = 1;
 
     /// <summary>Exit code of bad arguments, an unreadable script or a bad configuration.</summary>
@@ -36,8 +40,11 @@ public static class RunCommand
     // A script is one session: one Lua host runs it (and the fixtures chunk before it, whose globals it reads).
     private const string CliHocon = "akka.stdout-loglevel = OFF\nactortcp.lua.hosts = 1";
 
-    /// <summary>Runs the script; returns the exit code. <paramref name="stdout"/> gets the script's print output.</summary>
-    public static async Task<int> RunAsync(RunOptions options, Stream stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the script with <paramref name="overrides"/> over the defaults (checked by <see cref="CliConfiguration"/>);
+    /// returns the exit code. <paramref name="stdout"/> gets the script's print output.
+    /// </summary>
+    public static async Task<int> RunAsync(RunOptions options, Config overrides, Stream stdout, TextWriter stderr)
     {
         byte[] code;
         try
@@ -50,21 +57,9 @@ public static class RunCommand
             return BadArguments;
         }
 
-        Config overrides;
-        try
-        {
-            overrides = options.ConfigFile is null ? Config.Empty : HoconLoader.ParseFile(options.ConfigFile);
-            Validate(overrides, options.NameServers);
-        }
-        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException
-                                      or FormatException or ArgumentException)
-        {
-            await stderr.WriteLineAsync($"actortcp run: configuration: {e.Message}").ConfigureAwait(false);
-            return BadArguments;
-        }
-
         var output = new StdoutLineOutput(stdout);
-        using var host = BuildHost(options, overrides, output, stderr);
+        var callbackFailures = new CallbackFailureCounter();
+        using var host = BuildHost(options, overrides, output, stderr, callbackFailures);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorTcp.Run");
         await using var fixtures = options.Fixtures
@@ -94,6 +89,12 @@ public static class RunCommand
                 lifetime.ApplicationStopping).ConfigureAwait(false);
             log.LogDebug("{Script} finished after {Elapsed}", options.Script, result.Elapsed);
             output.Flush();
+            if (result.Succeeded && options.Strict && callbackFailures.Count > 0)
+            {
+                await stderr.WriteLineAsync(
+                    $"actortcp run: {options.Script}: {callbackFailures.Count} callback(s) raised (--strict)").ConfigureAwait(false);
+                return Failed;
+            }
             if (result.Succeeded) return Done;
             if (result.TimedOut)
             {
@@ -115,24 +116,13 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Fails early, with the offending key, on what the actors would reject when they start.</summary>
-    private static void Validate(Config overrides, IReadOnlyList<string> nameServers)
-    {
-        var config = overrides.WithFallback(HoconLoader.Defaults);
-        if (nameServers.Count > 0) config = HoconLoader.NameServers(nameServers).WithFallback(config);
-        var settings = ActorTcpSettings.Create(config);
-        _ = LuaSandboxSettings.Create(config);
-        if (settings.DnsTimeout <= TimeSpan.Zero)
-            throw new ConfigurationException($"actortcp.dns.timeout must be positive, got {settings.DnsTimeout}");
-        if (settings.DnsRetries < 0)
-            throw new ConfigurationException($"actortcp.dns.retries must not be negative, got {settings.DnsRetries}");
-    }
-
-    private static IHost BuildHost(RunOptions options, Config overrides, StdoutLineOutput output, TextWriter stderr)
+    private static IHost BuildHost(RunOptions options, Config overrides, StdoutLineOutput output, TextWriter stderr,
+        CallbackFailureCounter callbackFailures)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actortcp" });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new StderrLoggerProvider(stderr));
+        builder.Logging.AddProvider(callbackFailures);
         builder.Logging.SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Information);
         if (!options.Verbose) builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -150,5 +140,30 @@ public static class RunCommand
         });
         builder.Services.AddLuaPlugins();
         return builder.Build();
+    }
+
+    /// <summary>Counts the Lua callbacks that raised (<see cref="LoggerLuaLog.CallbackFailedEvent"/>), for --strict.</summary>
+    private sealed class CallbackFailureCounter : ILoggerProvider, ILogger
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == LoggerLuaLog.Category ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel == LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == LoggerLuaLog.CallbackFailedEvent.Id) Interlocked.Increment(ref _count);
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

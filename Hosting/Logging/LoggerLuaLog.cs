@@ -10,6 +10,9 @@ public sealed class LoggerLuaLog(ILogger logger) : ILuaLog
     /// <summary>The category the Lua host logs under.</summary>
     public const string Category = "ActorTcp.Lua";
 
+    /// <summary>The event of a Lua callback that raised (<see cref="ILuaLog.CallbackFailed"/>), logged at Error level.</summary>
+    public static readonly EventId CallbackFailedEvent = new(1, "CallbackFailed");
+
     /// <inheritdoc/>
     public void Info(string message) => logger.Log(LogLevel.Information, "{LuaMessage}", message);
 
@@ -21,4 +24,7 @@ public sealed class LoggerLuaLog(ILogger logger) : ILuaLog
 
     /// <inheritdoc/>
     public void Debug(string message) => logger.Log(LogLevel.Debug, "{LuaMessage}", message);
+
+    /// <inheritdoc/>
+    public void CallbackFailed(string message) => logger.Log(LogLevel.Error, CallbackFailedEvent, "{LuaMessage}", message);
 }

@@ -155,7 +155,7 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
             """).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Contains(_logs.Entries, e => e is { Category: "ActorTcp.Lua", Level: LogLevel.Information }
+        Assert.Contains(_logs.Entries, e => e is { Category: "ActorTcp.Lua", Level: LogLevel.Error }
                                             && e.Message.Contains("plugin callback failed on purpose", StringComparison.Ordinal));
         // Akka's own events (AkkaLogLevel = Debug here) reach the same logger factory.
         Assert.Contains(_logs.Entries, e => e.Category.StartsWith("Akka.", StringComparison.Ordinal));

@@ -127,7 +127,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task An_error_in_a_callback_is_logged_on_stderr_and_the_run_still_exits_0()
+    public async Task An_error_in_a_callback_is_logged_as_an_error_on_stderr_and_the_run_still_exits_0()
     {
         using var script = new TempScript("""
             require('rspamd_tcp').request{host = fixtures.host, port = fixtures.echo, data = 'hi\n', stop_pattern = '\n',
@@ -139,7 +139,7 @@ public sealed class RunCommandTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("body done\n", run.Stdout);
-        Assert.Contains("info: ActorTcp.Lua: ", run.Stderr);
+        Assert.Contains("fail: ActorTcp.Lua: callback call failed: ", run.Stderr);
         Assert.Contains("callback exploded", run.Stderr);
     }
 
@@ -217,7 +217,7 @@ public sealed class RunCommandTests
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal("", run.Stdout);
-        Assert.Contains("actortcp run: configuration: " + message, run.Stderr);
+        Assert.Contains($"actortcp run: configuration: {config}: {message}", run.Stderr);
     }
 
     [Theory]
@@ -264,18 +264,76 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Help_documents_every_command_and_option()
+    public async Task Run_help_documents_every_option_the_fixtures_and_the_exit_codes()
     {
-        var run = await ActortcpProcess.RunAsync(["--help"]);
+        var run = await ActortcpProcess.RunAsync(["run", "--help"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (var text in new[]
                  {
-                     "actortcp run [--config FILE] [--nameserver HOST[:PORT]]... [--timeout SECONDS] [--fixtures] [--verbose]",
-                     "SCRIPT.lua [ARGS...]", "--timeout SECONDS", "124",
-                     "`arg`", "stdout", "stderr", "exit 1", "--config FILE", "--nameserver HOST[:PORT]", "--fixtures",
-                     "echo", "smtp", "drip", "close_now", "refused", "--verbose", "actortcp request", "HOCON.conf", "130",
+                     "actortcp run <SCRIPT.lua> [<ARGS>...] [options]", "--timeout <SECONDS>", "124",
+                     "`arg`", "stdout", "stderr", "exit 1", "--config <FILE>", "--nameserver <HOST[:PORT]>", "--fixtures",
+                     "echo", "smtp", "drip", "close_now", "refused", "-v, --verbose", "--strict", "HOCON.conf", "130",
                  })
             Assert.Contains(text, run.Stdout);
+    }
+
+    [Fact]
+    public async Task Arguments_after_the_script_go_to_it_even_when_they_look_like_options()
+    {
+        using var script = new TempScript("print(table.concat(arg, ' '))\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", script.Path, "-v", "--help", "--strict", "--", "x"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("-v --help --strict -- x\n", run.Stdout);
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task With_strict_a_callback_that_raised_makes_the_run_exit_1()
+    {
+        using var script = new TempScript("""
+            require('rspamd_tcp').request{host = fixtures.host, port = fixtures.echo, data = 'hi\n', stop_pattern = '\n',
+              callback = function(err, data) error('callback exploded') end}
+            print('body done')
+            """, "cb.lua");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--strict", "--fixtures", script.Path]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal("body done\n", run.Stdout);
+        Assert.Contains("fail: ActorTcp.Lua: callback call failed: ", run.Stderr);
+        Assert.Contains("actortcp run: " + script.Path + ": 1 callback(s) raised (--strict)", run.Stderr);
+    }
+
+    [Fact]
+    public async Task With_strict_a_run_whose_callbacks_all_returned_exits_0()
+    {
+        using var script = new TempScript("""
+            require('rspamd_tcp').request{host = fixtures.host, port = fixtures.echo, data = 'hi\n', stop_pattern = '\n',
+              callback = function(err, data) print(err, tostring(data)) end}
+            """);
+
+        var run = await ActortcpProcess.RunAsync(["run", "--strict", "--fixtures", script.Path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("nil\thi\n", run.Stdout);
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_under_actortcp_is_a_warning_naming_it_and_the_run_goes_on()
+    {
+        using var script = new TempScript("print('ran')\n");
+        var config = Path.Combine(script.Folder, "typo.conf");
+        await File.WriteAllTextAsync(config, "actortcp.default-timeot = 2s\nactortcp.lua-dispatcher.throughput = 10\n");
+
+        var run = await ActortcpProcess.RunAsync(["run", "--config", config, script.Path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("ran\n", run.Stdout);
+        Assert.Equal($"actortcp run: warning: configuration: {config}: unknown key actortcp.default-timeot (not in HOCON.conf; ignored)\n",
+            run.Stderr);
     }
 }

@@ -30,7 +30,7 @@ namespace ActorTcp.Tests.Lua;
 /// <list type="bullet">
 /// <item><c>@script-error: text</c>: the chunk itself must fail with an error containing <c>text</c>
 /// (otherwise <see cref="ScriptFinished.Error"/> must be null).</item>
-/// <item><c>@log: text</c>: an Info log line containing <c>text</c> must appear (e.g. <c>callback call failed</c>).</item>
+/// <item><c>@log: text</c>: an Info or Error log line containing <c>text</c> must appear (e.g. <c>callback call failed</c>, an error).</item>
 /// <item><c>@min-seconds: x</c> / <c>@max-seconds: x</c>: bounds of the time from running the script to
 /// <see cref="ScriptFinished"/>.</item>
 /// <item><c>@timeout: x</c>: how long to wait for <see cref="ScriptFinished"/> (default 15 s).</item>
@@ -84,6 +84,7 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
             var logs = new ConcurrentQueue<string>();
             var logCollector = sys.ActorOf(Props.Create(() => new LogCollector(logs)));
             sys.EventStream.Subscribe(logCollector, typeof(Info));
+            sys.EventStream.Subscribe(logCollector, typeof(Error));
 
             var settings = ActorTcpSettings.Create(sys.Settings.Config);
             var resolver = sys.ActorOf(ResolverActor.Props(settings), "resolver");
@@ -155,7 +156,7 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
                 while (!logs.Any(l => l.Contains(wanted, StringComparison.Ordinal)) && deadline.Elapsed < LogWait)
                     await Task.Delay(20);
                 Assert.True(logs.Any(l => l.Contains(wanted, StringComparison.Ordinal)),
-                    $"{name}: no Info log containing '{wanted}'; logged:\n{string.Join("\n", logs)}");
+                    $"{name}: no Info or Error log containing '{wanted}'; logged:\n{string.Join("\n", logs)}");
             }
         }
         finally
@@ -171,11 +172,14 @@ public sealed class ScenarioTests(ScenarioServers servers, ITestOutputHelper out
     }
 
     /// <summary>What the script printed: one line per <c>print</c> call, bytes kept as Latin-1 characters.</summary>
-    /// <summary>Keeps the Info log lines (the Lua host logs failed callbacks at Info).</summary>
+    /// <summary>Keeps the Info and Error log lines (the Lua host logs failed callbacks as errors).</summary>
     private sealed class LogCollector : ReceiveActor
     {
-        public LogCollector(ConcurrentQueue<string> logs) =>
+        public LogCollector(ConcurrentQueue<string> logs)
+        {
             Receive<Info>(info => logs.Enqueue(info.Message?.ToString() ?? ""));
+            Receive<Error>(error => logs.Enqueue(error.Message?.ToString() ?? ""));
+        }
     }
 
     private sealed record Directives

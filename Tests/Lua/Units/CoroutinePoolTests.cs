@@ -156,7 +156,7 @@ public class CoroutinePoolTests
         Assert.Equal(RunOutcome.Failed, lua.Runtime.Coroutines.RunCallback(co, 0, "read callback"));
 
         var line = Assert.Single(lua.Logged);
-        Assert.StartsWith("info: read callback failed: test:1: oops", line);
+        Assert.StartsWith("error: read callback failed: test:1: oops", line);
     }
 
     [Fact]
