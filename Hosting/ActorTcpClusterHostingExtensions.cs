@@ -1,0 +1,75 @@
+using ActorTcp.Actors.Upstreams;
+using ActorTcp.Cluster.Health;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+
+namespace ActorTcp.Hosting;
+
+/// <summary>Where a clustered ActorTcp node listens and whom it joins (<see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>).</summary>
+public sealed class ActorTcpClusterOptions
+{
+    /// <summary>The role every ActorTcp node has.</summary>
+    public const string MailFilterRole = "mail-filter";
+
+    /// <summary>The address Akka.Remote binds and other nodes reach this one at.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The port Akka.Remote binds; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Seed nodes as <c>host:port</c> (of the same actor system name); none: this node seeds itself.</summary>
+    public IList<string> Seeds { get; } = [];
+
+    /// <summary>Roles besides <see cref="MailFilterRole"/>.</summary>
+    public IList<string> Roles { get; } = [];
+}
+
+/// <summary>Akka.Hosting integration of clustered ActorTcp nodes.</summary>
+public static class ActorTcpClusterHostingExtensions
+{
+    /// <summary>
+    /// Makes this actor system an ActorTcp cluster member: Akka.Remote on <see cref="ActorTcpClusterOptions.Host"/>
+    /// and <see cref="ActorTcpClusterOptions.Port"/>, Akka.Cluster with the role <c>mail-filter</c> and the split-brain
+    /// resolver keeping the majority (Akka's recommendation for a cluster of equal members), everything
+    /// <see cref="ActorTcpHostingExtensions.WithActorTcp"/> adds, and the node's backend health shared with every
+    /// member (<see cref="HealthReplicator"/>, registered under its type). Once the system runs it joins the seeds, or
+    /// itself when none is given.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorTcpCluster(this AkkaConfigurationBuilder builder,
+        Action<ActorTcpClusterOptions>? configureCluster = null, Action<ActorTcpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var cluster = new ActorTcpClusterOptions();
+        configureCluster?.Invoke(cluster);
+        // Checked here, so a bad seed fails the host's start with its text instead of a join that never happens.
+        var seeds = cluster.Seeds.Select(ParseSeed).ToArray();
+
+        builder.WithRemoting(cluster.Host, cluster.Port);
+        builder.WithClustering(new ClusterOptions
+        {
+            Roles = [ActorTcpClusterOptions.MailFilterRole, .. cluster.Roles],
+            SplitBrainResolver = new KeepMajorityOption(),
+        });
+        builder.WithActorTcp(configure);
+        return builder.WithActors((system, registry) =>
+        {
+            var replicator = system.ActorOf(HealthReplicator.Props(registry.Get<UpstreamsActor>()), "actortcp-health");
+            registry.Register<HealthReplicator>(replicator);
+
+            var node = Akka.Cluster.Cluster.Get(system);
+            if (seeds.Length == 0) node.Join(node.SelfAddress);
+            else node.JoinSeedNodes(seeds.Select(s => new Address("akka.tcp", system.Name, s.Host, s.Port)));
+        });
+    }
+
+    private static (string Host, int Port) ParseSeed(string seed)
+    {
+        var colon = seed.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"seed '{seed}' is not HOST:PORT", nameof(seed));
+        return (seed[..colon].Trim('[', ']'), port);
+    }
+}
