@@ -14,7 +14,7 @@ namespace ActorTcp.Hosting.Cli;
 /// <c>--help</c> on each (exit 0), <c>--version</c>, and bad arguments or a bad configuration as one line on stderr
 /// (<c>actortcp COMMAND: ...</c>) with exit 2.
 /// </summary>
-public static class CommandLine
+public static partial class CommandLine
 {
     /// <summary>Exit code of bad arguments or a bad configuration, for every command.</summary>
     public const int BadArguments = 2;
@@ -127,9 +127,10 @@ public static class CommandLine
         var root = new RootCommand("actortcp: rspamd_tcp on Akka.NET") { HelpName = "actortcp" };
         root.Add(RunCommandLine(stderr, scriptAfterDoubleDash));
         root.Add(RequestCommandLine(stdout, stderr));
+        root.Add(NodeCommandLine(stderr));
         root.SetAction(async result =>
         {
-            await stderr.WriteLineAsync("actortcp: a command is required: run or request (see actortcp --help)");
+            await stderr.WriteLineAsync("actortcp: a command is required: run, request or node (see actortcp --help)");
             return BadArguments;
         });
 
@@ -152,6 +153,7 @@ public static class CommandLine
                 RootCommand => Overview,
                 { Name: "run" } => RunDetails,
                 { Name: "request" } => RequestDetails,
+                { Name: "node" } => NodeDetails,
                 _ => null,
             };
             if (details is not null) parseResult.InvocationConfiguration.Output.WriteLine(details.TrimEnd() + Environment.NewLine);

@@ -52,6 +52,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("run --help", "actortcp run <SCRIPT.lua> [<ARGS>...] [options]", "--strict")]
     [InlineData("request --help", "actortcp request [options]", "--stop-pattern <TEXT>")]
     [InlineData("help request", "actortcp request [options]", "--host <HOST>")]
+    [InlineData("node --help", "actortcp node [options]", "--seed <HOST:PORT>")]
     public async Task Help_on_every_command_prints_its_usage_on_stdout_and_exits_0(string commandLine, string first, string second)
     {
         var r = await RunAsync(commandLine.Split(' '));
@@ -99,6 +100,12 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("request --host example.org --port 7 --timeout soon", "actortcp request: --timeout: 'soon' is not a positive number")]
     [InlineData("request --host example.org --port 7 --frobnicate 1", "actortcp request: Unrecognized command or argument '--frobnicate'")]
     [InlineData("request --help-me", "actortcp request: ")]
+    [InlineData("node", "actortcp node: Option '--port' is required")]
+    [InlineData("node --port 0", "actortcp node: --port: '0' is not a port (1..65535)")]
+    [InlineData("node --port 4000 --seed nowhere", "actortcp node: --seed: 'nowhere' is not HOST:PORT")]
+    [InlineData("node --port 4000 --seed 127.0.0.1:99999", "actortcp node: --seed: '127.0.0.1:99999' is not HOST:PORT")]
+    [InlineData("node --port 4000 --lua-hosts 0", "actortcp node: --lua-hosts: '0' is not a positive number")]
+    [InlineData("node --port 4000 --plugin /no/such/plugin.lua", "actortcp node: --plugin: /no/such/plugin.lua: no such file")]
     public async Task Bad_arguments_are_one_line_on_stderr_naming_the_command_and_exit_2(string commandLine, string message)
     {
         var r = await RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -112,6 +119,7 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("run")]
     [InlineData("request")]
+    [InlineData("node")]
     public async Task A_missing_config_file_is_one_line_naming_the_file_and_exits_2(string command)
     {
         var missing = Path.Combine(_folder, "missing.conf");
@@ -132,6 +140,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("request", "actortcp.lua.gc = sometimes", "actortcp.lua.gc must be generational or incremental, not 'sometimes'")]
     [InlineData("run", "actortcp.io.transport = pigeons", "actortcp.io.transport must be \"socket\" or \"akka-io\"")]
     [InlineData("request", "actortcp.dns.retries = -1", "actortcp.dns.retries must not be negative, got -1")]
+    [InlineData("node", "actortcp.lua.memory-limit = lots", "actortcp.lua.memory-limit must be auto, a byte size")]
     public async Task A_bad_config_value_is_one_line_naming_the_file_and_the_key_and_exits_2(string command, string setting,
         string message)
     {
@@ -197,5 +206,10 @@ public sealed class CommandLineTests : IDisposable
 
     // `run` checks the configuration before it reads the script, so no script is needed here.
     private static string[] Command(string command, params string[] options) =>
-        command == "run" ? ["run", .. options, "never-read.lua"] : ["request", .. options, "--host", "127.0.0.1", "--port", "9"];
+        command switch
+        {
+            "run" => ["run", .. options, "never-read.lua"],
+            "node" => ["node", .. options, "--port", "9"],
+            _ => ["request", .. options, "--host", "127.0.0.1", "--port", "9"],
+        };
 }

@@ -1,0 +1,113 @@
+using ActorTcp.Cluster.Membership;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using AkkaLogLevel = Akka.Event.LogLevel;
+
+namespace ActorTcp.Hosting.Cli;
+
+/// <summary>
+/// <c>actortcp node</c>: a clustered mail-filter node (<see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>)
+/// that loads its plugins into every Lua host and serves until SIGTERM or SIGINT, then leaves the cluster gracefully
+/// (Akka's coordinated shutdown) and exits 0. Membership changes are logged on stderr.
+/// </summary>
+public static class NodeCommand
+{
+    /// <summary>Exit code after a clean leave.</summary>
+    public const int Done = 0;
+
+    /// <summary>Exit code when the node could not start, load its plugins, or join its seeds.</summary>
+    public const int Failed = 1;
+
+    // A node that cannot reach its seeds stops instead of trying for ever (its exit says so); stdout stays quiet.
+    private const string NodeHocon = """
+        akka.stdout-loglevel = OFF
+        akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 20s
+        """;
+
+    /// <summary>Runs the node with <paramref name="overrides"/> over the defaults; returns the exit code.</summary>
+    public static async Task<int> RunAsync(NodeOptions options, Config overrides, TextWriter stderr)
+    {
+        using var host = BuildHost(options, overrides, stderr);
+        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorTcp.Node");
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"actortcp node: cannot start: {e.GetBaseException().Message}").ConfigureAwait(false);
+            return Failed;
+        }
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"actortcp node: the actor system did not start (is {options.Host}:{options.Port} free?)")
+                .ConfigureAwait(false);
+            return Failed;
+        }
+
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        system.ActorOf(MembershipLog.Props(line => log.LogInformation("{Line}", line)), "actortcp-membership");
+        var plugins = host.Services.GetRequiredService<LuaPluginService>();
+        foreach (var plugin in options.Plugins)
+        {
+            var loaded = await plugins.LoadPluginAsync(plugin, lifetime.ApplicationStopping).ConfigureAwait(false);
+            if (loaded.Succeeded) continue;
+            await stderr.WriteLineAsync($"actortcp node: plugin {plugin}: {loaded.Error}").ConfigureAwait(false);
+            await host.StopAsync().ConfigureAwait(false);
+            return Failed;
+        }
+        log.LogInformation("serving on {Address} with {Plugins} plugin file(s)", Akka.Cluster.Cluster.Get(system).SelfAddress,
+            options.Plugins.Count);
+
+        // Until SIGTERM/SIGINT (the generic host's console lifetime), or until the actor system stops on its own: it
+        // could not join its seeds, or the cluster downed it. Its coordinated shutdown's reason tells which.
+        await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping)).ConfigureAwait(false);
+        await host.StopAsync().ConfigureAwait(false);
+        switch (CoordinatedShutdown.Get(system).ShutdownReason)
+        {
+            case CoordinatedShutdown.ClusterJoinUnsuccessfulReason:
+                await stderr.WriteLineAsync(
+                    $"actortcp node: stopped: not joined to {string.Join(", ", options.Seeds)} within 20 s").ConfigureAwait(false);
+                return Failed;
+            case CoordinatedShutdown.ClusterDowningReason:
+                await stderr.WriteLineAsync("actortcp node: stopped: downed by the cluster").ConfigureAwait(false);
+                return Failed;
+            default:
+                log.LogInformation("left the cluster");
+                return Done;
+        }
+    }
+
+    private static IHost BuildHost(NodeOptions options, Config overrides, TextWriter stderr)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actortcp", Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new StderrLoggerProvider(stderr));
+        builder.Logging.SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Information);
+        if (!options.Verbose) builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // Leaving takes a moment (the cluster's exit handshake); the default 30 s bound of a host's stop is kept.
+
+        builder.Services.AddAkka("actortcp", (akka, _) =>
+        {
+            akka.AddHocon(overrides, HoconAddMode.Prepend);
+            var hosts = options.LuaHosts is { } n ? $"\nactortcp.lua.hosts = {n}" : "";
+            akka.AddHocon(ConfigurationFactory.ParseString(NodeHocon + hosts), HoconAddMode.Prepend);
+            akka.WithActorTcpCluster(
+                cluster =>
+                {
+                    cluster.Host = options.Host;
+                    cluster.Port = options.Port;
+                    foreach (var seed in options.Seeds) cluster.Seeds.Add(seed);
+                },
+                o => o.AkkaLogLevel = options.Verbose ? AkkaLogLevel.DebugLevel : AkkaLogLevel.WarningLevel);
+        });
+        builder.Services.AddLuaPlugins();
+        return builder.Build();
+    }
+}

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Xunit;
+
+namespace ActorTcp.Tests.Hosting;
+
+/// <summary>
+/// <c>actortcp node</c> as separate processes on 127.0.0.1: nodes form a cluster, log who joined and left, and leave
+/// gracefully on SIGTERM with exit 0; a taken port or a seed that never answers is a clear error and exit 1. Every
+/// process is stopped by the test that started it.
+/// </summary>
+public sealed class NodeCommandTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
+    private readonly List<NodeProcess> _nodes = [];
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes) node.Dispose();
+    }
+
+    private NodeProcess Start(params string[] args)
+    {
+        var node = new NodeProcess(["node", .. args]);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Two_nodes_join_log_each_other_and_leave_gracefully_on_sigterm_with_exit_0()
+    {
+        using var plugin = new TempScript("function hello(task) task:insert_result('HELLO', 1) end", "plugin.lua");
+        var (p1, p2) = (FreePort(), FreePort());
+        var first = Start("--port", $"{p1}", "--plugin", plugin.Path, "--lua-hosts", "2");
+        await first.WaitForLineAsync($"joined the cluster as akka.tcp://actortcp@127.0.0.1:{p1} (roles: mail-filter)", Wait);
+        var second = Start("--port", $"{p2}", "--seed", $"127.0.0.1:{p1}");
+
+        await second.WaitForLineAsync($"joined the cluster as akka.tcp://actortcp@127.0.0.1:{p2}", Wait);
+        await first.WaitForLineAsync($"member up: akka.tcp://actortcp@127.0.0.1:{p2}", Wait);
+
+        second.Terminate();
+        Assert.Equal(0, await second.ExitCodeAsync(Wait));
+        Assert.Contains("left the cluster", second.Stderr);
+        await first.WaitForLineAsync($"member removed: akka.tcp://actortcp@127.0.0.1:{p2}", Wait);
+
+        first.Terminate();
+        Assert.Equal(0, await first.ExitCodeAsync(Wait));
+        Assert.Contains("serving on akka.tcp://actortcp@127.0.0.1:" + p1 + " with 1 plugin file(s)", first.Stderr);
+    }
+
+    [Fact]
+    public async Task A_node_whose_port_is_taken_says_so_and_exits_1()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var node = Start("--port", $"{port}");
+
+        Assert.Equal(1, await node.ExitCodeAsync(Wait));
+        Assert.Contains("actortcp node: ", node.Stderr);
+        Assert.Contains($"{port}", node.Stderr);
+    }
+
+    [Fact]
+    public async Task A_node_whose_seed_never_answers_stops_with_exit_1_naming_the_seed()
+    {
+        var silent = FreePort();
+        var node = Start("--port", $"{FreePort()}", "--seed", $"127.0.0.1:{silent}");
+
+        Assert.Equal(1, await node.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"not joined to 127.0.0.1:{silent} within 20 s", node.Stderr);
+    }
+
+    /// <summary>One running actortcp process whose stderr is collected line by line.</summary>
+    private sealed class NodeProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public NodeProcess(IEnumerable<string> args)
+        {
+            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet")
+            {
+                UseShellExecute = false,
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                StandardErrorEncoding = Encoding.UTF8,
+            };
+            info.ArgumentList.Add("exec");
+            info.ArgumentList.Add(ActortcpProcess.Dll);
+            foreach (var arg in args) info.ArgumentList.Add(arg);
+            _process = Process.Start(info) ?? throw new InvalidOperationException("actortcp did not start");
+            _process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null) _lines.Enqueue(e.Data);
+            };
+            _process.OutputDataReceived += (_, _) => { };
+            _process.BeginErrorReadLine();
+            _process.BeginOutputReadLine();
+        }
+
+        public string Stderr => string.Join('\n', _lines);
+
+        public async Task WaitForLineAsync(string text, TimeSpan wait)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                if (clock.Elapsed > wait || _process.HasExited)
+                    throw new TimeoutException($"no line '{text}' (exited: {_process.HasExited})\n{Stderr}");
+                await Task.Delay(50);
+            }
+        }
+
+        /// <summary>SIGTERM, as an init system stops a node.</summary>
+        public void Terminate()
+        {
+            using var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"]);
+            kill.WaitForExit();
+        }
+
+        public async Task<int> ExitCodeAsync(TimeSpan wait)
+        {
+            using var limit = new CancellationTokenSource(wait);
+            try
+            {
+                await _process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"actortcp did not exit within {wait}\n{Stderr}");
+            }
+            _process.WaitForExit(); // the last stderr lines
+            return _process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+        }
+    }
+}
