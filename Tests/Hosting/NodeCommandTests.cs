@@ -39,9 +39,10 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task Two_nodes_join_log_each_other_and_leave_gracefully_on_sigterm_with_exit_0()
     {
-        using var plugin = new TempScript("function hello(task) task:insert_result('HELLO', 1) end", "plugin.lua");
+        // The README's plugin, as its cluster commands load it.
+        var plugin = ActortcpProcess.Example("plugin.lua");
         var (p1, p2) = (FreePort(), FreePort());
-        var first = Start("--port", $"{p1}", "--plugin", plugin.Path, "--lua-hosts", "2");
+        var first = Start("--port", $"{p1}", "--plugin", plugin, "--lua-hosts", "2");
         await first.WaitForLineAsync($"joined the cluster as akka.tcp://actortcp@127.0.0.1:{p1} (roles: mail-filter)", Wait);
         var second = Start("--port", $"{p2}", "--seed", $"127.0.0.1:{p1}");
 
@@ -56,6 +57,18 @@ public sealed class NodeCommandTests : IDisposable
         first.Terminate();
         Assert.Equal(0, await first.ExitCodeAsync(Wait));
         Assert.Contains("serving on akka.tcp://actortcp@127.0.0.1:" + p1 + " with 1 plugin file(s)", first.Stderr);
+    }
+
+    [Fact]
+    public async Task A_plugin_that_fails_to_load_stops_the_node_with_exit_1_and_its_error()
+    {
+        using var broken = new TempScript("error('not today')", "broken.lua");
+
+        var node = Start("--port", $"{FreePort()}", "--plugin", broken.Path);
+
+        Assert.Equal(1, await node.ExitCodeAsync(Wait));
+        Assert.Matches($@"actortcp node: plugin {System.Text.RegularExpressions.Regex.Escape(broken.Path)}: Lua host \d+: ", node.Stderr);
+        Assert.Contains("not today", node.Stderr);
     }
 
     [Fact]
