@@ -1,5 +1,7 @@
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.Cluster.Health;
+using ActorTcp.Cluster.Tasks;
+using ActorTcp.LuaApi.Pool;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -34,9 +36,10 @@ public static class ActorTcpClusterHostingExtensions
     /// Makes this actor system an ActorTcp cluster member: Akka.Remote on <see cref="ActorTcpClusterOptions.Host"/>
     /// and <see cref="ActorTcpClusterOptions.Port"/>, Akka.Cluster with the role <c>mail-filter</c> and the split-brain
     /// resolver keeping the majority (Akka's recommendation for a cluster of equal members), everything
-    /// <see cref="ActorTcpHostingExtensions.WithActorTcp"/> adds, and the node's backend health shared with every
-    /// member (<see cref="HealthReplicator"/>, registered under its type). Once the system runs it joins the seeds, or
-    /// itself when none is given.
+    /// <see cref="ActorTcpHostingExtensions.WithActorTcp"/> adds, the node's backend health shared with every member
+    /// (<see cref="HealthReplicator"/>) and its door for tasks over the cluster (<see cref="TaskGateway"/>, used by
+    /// <see cref="ClusterTaskService"/>), both registered under their types. Once the system runs it joins the seeds,
+    /// or itself when none is given.
     /// </summary>
     public static AkkaConfigurationBuilder WithActorTcpCluster(this AkkaConfigurationBuilder builder,
         Action<ActorTcpClusterOptions>? configureCluster = null, Action<ActorTcpOptions>? configure = null)
@@ -58,6 +61,9 @@ public static class ActorTcpClusterHostingExtensions
         {
             var replicator = system.ActorOf(HealthReplicator.Props(registry.Get<UpstreamsActor>()), "actortcp-health");
             registry.Register<HealthReplicator>(replicator);
+            var hosts = LuaHostPool.HostsSetting(system.Settings.Config);
+            var gateway = system.ActorOf(TaskGateway.Props(registry.Get<LuaHostPool>(), hosts), TaskGateway.Name);
+            registry.Register<TaskGateway>(gateway);
 
             var node = Akka.Cluster.Cluster.Get(system);
             if (seeds.Length == 0) node.Join(node.SelfAddress);

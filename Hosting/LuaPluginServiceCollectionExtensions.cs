@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ActorTcp.Hosting;
 
-/// <summary>Registers <see cref="LuaPluginService"/> in a .NET host's services.</summary>
+/// <summary>Registers <see cref="LuaPluginService"/> and <see cref="ClusterTaskService"/> in a .NET host's services.</summary>
 public static class LuaPluginServiceCollectionExtensions
 {
     /// <summary>
@@ -14,6 +14,18 @@ public static class LuaPluginServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<LuaPluginService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="ClusterTaskService"/> (and <see cref="LuaPluginService"/>) as singletons. They need the actor
+    /// system of <c>services.AddAkka(...)</c> with <see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>.
+    /// </summary>
+    public static IServiceCollection AddClusterTasks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddLuaPlugins();
+        services.TryAddSingleton<ClusterTaskService>();
         return services;
     }
 }

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using ActorTcp.LuaApi;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+
+namespace ActorTcp.Cluster.Tasks;
+
+/// <summary>
+/// A node's door for tasks over the cluster, at <c>/user/actortcp-tasks</c> on every mail-filter node. A
+/// <see cref="RunClusterTask"/> from a local caller goes to the member with the most spare capacity; a
+/// <see cref="ClusterTask"/> from any gateway runs on this node's Lua host pool and its result goes straight back to
+/// the caller.
+/// </summary>
+/// <remarks>
+/// Capacity: each gateway publishes its node's running tasks and Lua host count through Akka.DistributedData (a
+/// replicated map, a few hundred milliseconds behind), and a sender adds the tasks it sent to a node since that node
+/// last published; the node with the fewest tasks per Lua host wins, ties in turn. Load published this way sees every
+/// submitter's work, unlike a router's round robin, and costs nothing per task. A task whose node does not answer by
+/// its deadline (plus a second for the answer to travel) fails as timed out, and one whose node becomes unreachable
+/// fails at once, so no caller waits past its deadline.
+/// </remarks>
+public sealed class TaskGateway : ReceiveActor, IWithTimers
+{
+    /// <summary>The gateway's name under <c>/user</c> on every node.</summary>
+    public const string Name = "actortcp-tasks";
+
+    /// <summary>The replicated load: node address to <c>"running hosts"</c>.</summary>
+    public static readonly LWWDictionaryKey<string, string> LoadKey = new("actortcp-node-load");
+
+    private static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(100);
+
+    private sealed record Sent(IActorRef Caller, Address Node, long StartedAt);
+
+    private sealed record Running(long Id, IActorRef ReplyTo, long StartedAt);
+
+    private sealed record NoAnswer(long Id, TimeSpan Deadline);
+
+    private sealed class Publish
+    {
+        public static readonly Publish Instance = new();
+    }
+
+    private readonly IActorRef _pool;
+    private readonly int _hosts;
+    private readonly Akka.Cluster.Cluster _cluster;
+    private readonly IActorRef _replicator;
+    private readonly Dictionary<long, Sent> _sent = new();
+    private readonly Dictionary<long, Running> _running = new();
+    private readonly Dictionary<Address, (int Running, int Hosts)> _published = new();
+    private readonly Dictionary<Address, int> _sentSincePublished = new();
+    private long _lastId;
+    private int _turn;
+
+    /// <summary>A gateway running tasks on <paramref name="pool"/> (a <see cref="LuaApi.Pool.LuaHostPool"/> of <paramref name="hosts"/> hosts).</summary>
+    public TaskGateway(IActorRef pool, int hosts)
+    {
+        _pool = pool;
+        _hosts = hosts;
+        _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        _replicator = DistributedData.Get(Context.System).Replicator;
+
+        Receive<RunClusterTask>(Submit);
+        Receive<ClusterTask>(RunHere);
+        Receive<ClusterTaskResult>(OnResult);
+        Receive<ScriptFinished>(OnFinished);
+        Receive<NoAnswer>(OnNoAnswer);
+        Receive<Changed>(changed => OnLoad(changed.Get(LoadKey)));
+        Receive<ClusterEvent.UnreachableMember>(unreachable => FailSentTo(unreachable.Member.Address, "became unreachable"));
+        Receive<ClusterEvent.MemberRemoved>(removed => FailSentTo(removed.Member.Address, "left the cluster"));
+        Receive<Publish>(_ => PublishLoad());
+        Receive<IUpdateResponse>(_ => { });
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+    }
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props of a gateway for the node's pool.</summary>
+    public static Props Props(IActorRef pool, int hosts) => Akka.Actor.Props.Create(() => new TaskGateway(pool, hosts));
+
+    protected override void PreStart()
+    {
+        _replicator.Tell(Dsl.Subscribe(LoadKey, Self));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        PublishLoad();
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    // ---- sending: a local caller's task to the node with the most spare capacity ------------------------------------
+
+    private void Submit(RunClusterTask task)
+    {
+        var id = ++_lastId;
+        if (ClusterTaskSerializer.UnsupportedField(task.Fields) is { } unsupported)
+        {
+            Sender.Tell(new ClusterTaskResult(id, "", 0, ClusterTaskStatus.Error, unsupported, TimeSpan.Zero, []));
+            return;
+        }
+        if (PickNode() is not { } node)
+        {
+            Sender.Tell(new ClusterTaskResult(id, "", 0, ClusterTaskStatus.Error, "no mail-filter node is up", TimeSpan.Zero, []));
+            return;
+        }
+        _sent[id] = new Sent(Sender, node, Stopwatch.GetTimestamp());
+        _sentSincePublished[node] = _sentSincePublished.GetValueOrDefault(node) + 1;
+        Context.ActorSelection(new RootActorPath(node) / "user" / Name)
+            .Tell(new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self));
+        Timers.StartSingleTimer(id, new NoAnswer(id, task.Deadline), task.Deadline + AnswerGrace);
+    }
+
+    /// <summary>The up, reachable mail-filter member with the fewest tasks per Lua host (published, plus sent since).</summary>
+    private Address? PickNode()
+    {
+        var state = _cluster.State;
+        var candidates = state.Members
+            .Where(m => m.Status == MemberStatus.Up && m.HasRole("mail-filter") && !state.Unreachable.Contains(m))
+            .Select(m => m.Address)
+            .OrderBy(a => a.ToString(), StringComparer.Ordinal)
+            .ToArray();
+        if (candidates.Length == 0) return null;
+        var start = _turn++ % candidates.Length;
+        Address? best = null;
+        var bestLoad = double.MaxValue;
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            var node = candidates[(start + i) % candidates.Length];
+            var (running, hosts) = _published.GetValueOrDefault(node, (0, 1));
+            var load = (running + _sentSincePublished.GetValueOrDefault(node)) / (double)Math.Max(1, hosts);
+            if (load < bestLoad) (best, bestLoad) = (node, load);
+        }
+        return best;
+    }
+
+    private void OnResult(ClusterTaskResult result)
+    {
+        if (!_sent.Remove(result.Id, out var sent)) return;
+        Timers.Cancel(result.Id);
+        sent.Caller.Tell(result with { Elapsed = Stopwatch.GetElapsedTime(sent.StartedAt) });
+    }
+
+    private void OnNoAnswer(NoAnswer timeout)
+    {
+        if (!_sent.Remove(timeout.Id, out var sent)) return;
+        sent.Caller.Tell(new ClusterTaskResult(timeout.Id, HostPort(sent.Node), 0, ClusterTaskStatus.Timeout,
+            $"node {HostPort(sent.Node)} did not answer within the task's deadline of {timeout.Deadline.TotalSeconds:0.###} s",
+            Stopwatch.GetElapsedTime(sent.StartedAt), []));
+    }
+
+    private void FailSentTo(Address node, string what)
+    {
+        foreach (var (id, sent) in _sent.Where(s => s.Value.Node == node).ToArray())
+        {
+            _sent.Remove(id);
+            Timers.Cancel(id);
+            sent.Caller.Tell(new ClusterTaskResult(id, HostPort(node), 0, ClusterTaskStatus.Error,
+                $"node {HostPort(node)} {what} while running the task", Stopwatch.GetElapsedTime(sent.StartedAt), []));
+        }
+        _published.Remove(node);
+        _sentSincePublished.Remove(node);
+    }
+
+    // ---- running: a task from any gateway, on this node's pool ------------------------------------------------------
+
+    private void RunHere(ClusterTask task)
+    {
+        var correlation = ++_lastId;
+        _running[correlation] = new Running(task.Id, task.ReplyTo, Stopwatch.GetTimestamp());
+        _pool.Tell(new RunTask(task.Function, task.Fields, task.Deadline, Self, correlation));
+        SchedulePublish();
+    }
+
+    private void OnFinished(ScriptFinished finished)
+    {
+        if (!_running.Remove(finished.Correlation, out var running)) return;
+        var status = finished.Error is null ? ClusterTaskStatus.Ok : finished.TimedOut ? ClusterTaskStatus.Timeout : ClusterTaskStatus.Error;
+        var symbols = finished.InsertedSymbols.Select(s => new ClusterTaskSymbol(s.Name, s.Score, s.Options)).ToArray();
+        running.ReplyTo.Tell(new ClusterTaskResult(running.Id, HostPort(_cluster.SelfAddress), finished.Host, status,
+            finished.Error, Stopwatch.GetElapsedTime(running.StartedAt), symbols));
+        SchedulePublish();
+    }
+
+    // ---- load -------------------------------------------------------------------------------------------------------
+
+    private void SchedulePublish()
+    {
+        if (!Timers.IsTimerActive(Publish.Instance)) Timers.StartSingleTimer(Publish.Instance, Publish.Instance, PublishEvery);
+    }
+
+    private void PublishLoad()
+    {
+        var node = _cluster.SelfUniqueAddress;
+        var entry = _cluster.SelfAddress.ToString();
+        var value = $"{_running.Count} {_hosts}";
+        _replicator.Tell(Dsl.Update(LoadKey, LWWDictionary<string, string>.Empty, WriteLocal.Instance, map => map.SetItem(node, entry, value)));
+    }
+
+    private void OnLoad(LWWDictionary<string, string> map)
+    {
+        foreach (var (entry, value) in map.Entries)
+        {
+            var parts = value.Split(' ');
+            if (parts.Length != 2 || !int.TryParse(parts[0], out var running) || !int.TryParse(parts[1], out var hosts)) continue;
+            var node = Address.Parse(entry);
+            if (_published.TryGetValue(node, out var known) && known == (running, hosts)) continue;
+            _published[node] = (running, hosts);
+            _sentSincePublished.Remove(node);
+        }
+    }
+
+    private static string HostPort(Address address) => $"{address.Host}:{address.Port}";
+}

@@ -1,0 +1,54 @@
+using ActorTcp.Cluster.Tasks;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorTcp.Tests.Cluster;
+
+public sealed class ClusterTaskSerializerTests : TestKit
+{
+    private ClusterTaskSerializer Serializer => new((ExtendedActorSystem)Sys);
+
+    [Fact]
+    public void A_task_keeps_its_fields_types_and_its_reply_address()
+    {
+        var probe = CreateTestProbe();
+        var task = new ClusterTask(42, "scan", new Dictionary<string, object?>
+        {
+            ["text"] = "héllo", ["bytes"] = new byte[] { 0, 255, 10 }, ["int"] = 7, ["long"] = long.MaxValue,
+            ["double"] = 0.25, ["flag"] = true, ["none"] = null,
+        }, TimeSpan.FromSeconds(3), probe.Ref);
+
+        var back = (ClusterTask)Serializer.FromBinary(Serializer.ToBinary(task), Serializer.Manifest(task));
+
+        Assert.Equal((42L, "scan", TimeSpan.FromSeconds(3), probe.Ref), (back.Id, back.Function, back.Deadline, back.ReplyTo));
+        Assert.Equal("héllo", back.Fields["text"]);
+        Assert.Equal(new byte[] { 0, 255, 10 }, back.Fields["bytes"]);
+        Assert.Equal(7L, back.Fields["int"]);
+        Assert.Equal(long.MaxValue, back.Fields["long"]);
+        Assert.Equal(0.25, back.Fields["double"]);
+        Assert.Equal(true, back.Fields["flag"]);
+        Assert.Null(back.Fields["none"]);
+    }
+
+    [Fact]
+    public void A_result_keeps_its_symbols_and_its_error()
+    {
+        var result = new ClusterTaskResult(9, "127.0.0.1:4053", 1, ClusterTaskStatus.Error, "boom", TimeSpan.FromMilliseconds(12),
+            [new ClusterTaskSymbol("A", 1.5, ["x", "y"]), new ClusterTaskSymbol("B", -1, [])]);
+
+        var back = (ClusterTaskResult)Serializer.FromBinary(Serializer.ToBinary(result), Serializer.Manifest(result));
+
+        Assert.Equal((9L, "127.0.0.1:4053", 1, ClusterTaskStatus.Error, "boom", TimeSpan.FromMilliseconds(12)),
+            (back.Id, back.Node, back.Host, back.Status, back.Error, back.Elapsed));
+        Assert.Equal(["A 1.5 x,y", "B -1 "], back.Symbols.Select(s => $"{s.Name} {s.Score} {string.Join(",", s.Options)}"));
+    }
+
+    [Fact]
+    public void A_field_of_another_type_is_named_before_anything_is_sent()
+    {
+        Assert.Equal("task field when: unsupported value type DateTime (strings, byte arrays, integers, numbers and booleans are)",
+            ClusterTaskSerializer.UnsupportedField(new Dictionary<string, object?> { ["ok"] = "x", ["when"] = DateTime.UnixEpoch }));
+        Assert.Null(ClusterTaskSerializer.UnsupportedField(new Dictionary<string, object?> { ["ok"] = 1.5 }));
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using ActorTcp.Cluster.Tasks;
+using ActorTcp.Hosting;
+using ActorTcp.Tests.Support;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Hosting;
+
+/// <summary>
+/// Tasks over a real cluster: three generic hosts with <see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>
+/// on 127.0.0.1 (ephemeral ports), a plugin loaded on each, tasks submitted from one node through
+/// <see cref="ClusterTaskService"/> (crossing Akka.Remote and the task serializer). Every host is stopped by each test.
+/// </summary>
+public sealed class ClusterTaskTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private const string Plugin = """
+        local tcp = require 'rspamd_tcp'
+        function work(task)
+          task:insert_result('WORKED', task.weight, task.label, tostring(#task.raw), math.type(task.count))
+        end
+        function wait_on(task)
+          tcp.request{task = task, host = '127.0.0.1', port = task.port, data = 'x\n', stop_pattern = '\n', timeout = 30,
+            callback = function() task:insert_result('NEVER', 1) end}
+        end
+        """;
+
+    private readonly List<IHost> _hosts = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            try
+            {
+                await host.StopAsync().WaitAsync(Wait);
+            }
+            catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
+            {
+                // A host whose system a test terminated already.
+            }
+            host.Dispose();
+        }
+    }
+
+    private async Task<IHost[]> ClusterAsync(int count)
+    {
+        var nodes = new List<IHost>();
+        for (var i = 0; i < count; i++)
+        {
+            var seed = i == 0 ? null : $"127.0.0.1:{ClusterOf(nodes[0]).SelfAddress.Port}";
+            var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddAkka("mail-filter", (akka, _) => akka
+                .AddHocon(ConfigurationFactory.ParseString("akka.loglevel = WARNING\nactortcp.lua.hosts = 1"), HoconAddMode.Prepend)
+                .WithActorTcpCluster(c =>
+                {
+                    if (seed is not null) c.Seeds.Add(seed);
+                }));
+            builder.Services.AddClusterTasks();
+            var host = builder.Build();
+            _hosts.Add(host);
+            await host.StartAsync().WaitAsync(Wait);
+            (await host.Services.GetRequiredService<LuaPluginService>().LoadPluginChunkAsync("plugin.lua", Plugin).WaitAsync(Wait))
+                .EnsureSucceeded();
+            nodes.Add(host);
+        }
+        var clock = Stopwatch.StartNew();
+        while (nodes.Any(n => ClusterOf(n).State.Members.Count(m => m.Status == MemberStatus.Up) < count))
+        {
+            if (clock.Elapsed > Wait) throw new TimeoutException("the nodes never all came up");
+            await Task.Delay(25);
+        }
+        // Each gateway's load is published once it started; give the map a moment to reach every node.
+        await Task.Delay(500);
+        return [.. nodes];
+    }
+
+    private static Akka.Cluster.Cluster ClusterOf(IHost host) => Akka.Cluster.Cluster.Get(host.Services.GetRequiredService<ActorSystem>());
+
+    private static ClusterTaskService Tasks(IHost host) => host.Services.GetRequiredService<ClusterTaskService>();
+
+    [Fact]
+    public async Task Tasks_from_one_node_run_on_every_node_and_come_back_with_their_symbols_and_field_types()
+    {
+        var nodes = await ClusterAsync(3);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Tasks(nodes[0]).RunTaskAsync("work",
+            new Dictionary<string, object?> { ["weight"] = 0.5, ["label"] = $"t{i}", ["raw"] = new byte[] { 0, 1, 2 }, ["count"] = 7L },
+            TimeSpan.FromSeconds(10))));
+
+        Assert.All(results, r => Assert.Equal((ClusterTaskStatus.Ok, (string?)null), (r.Status, r.Error)));
+        var perNode = results.GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine(string.Join(", ", perNode.Select(p => $"{p.Key}: {p.Value}")));
+        Assert.Equal(3, perNode.Count);
+        var symbol = Assert.Single(results[7].Symbols);
+        Assert.Equal(("WORKED", 0.5), (symbol.Name, symbol.Score));
+        Assert.Equal(["t7", "3", "integer"], symbol.Options);
+    }
+
+    [Fact]
+    public async Task A_task_naming_no_plugin_function_fails_with_its_Lua_error()
+    {
+        var nodes = await ClusterAsync(2);
+
+        var result = await Tasks(nodes[1]).RunTaskAsync("no_such_function", new Dictionary<string, object?>(), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(ClusterTaskStatus.Error, result.Status);
+        Assert.Contains("plugin function no_such_function is not defined", result.Error);
+    }
+
+    [Fact]
+    public async Task A_task_whose_node_goes_away_fails_to_its_submitter_at_once_not_at_its_deadline()
+    {
+        using var silent = new LoopbackServer((c, _) => c.SilentAsync());
+        var nodes = await ClusterAsync(2);
+        var submitter = Tasks(nodes[0]);
+
+        // Fill both nodes with tasks that wait on a silent server, then stop the node that is not the submitter.
+        var deadline = TimeSpan.FromSeconds(8);
+        var clock = Stopwatch.StartNew();
+        var waiting = Enumerable.Range(0, 6).Select(_ => submitter.RunTaskAsync("wait_on",
+            new Dictionary<string, object?> { ["port"] = silent.Port }, deadline)).ToArray();
+        await Task.Delay(500);
+        await nodes[1].Services.GetRequiredService<ActorSystem>().Terminate().WaitAsync(Wait);
+
+        var lost = await Task.WhenAny(waiting).Unwrap().WaitAsync(deadline + TimeSpan.FromSeconds(5));
+        var lostAt = clock.Elapsed;
+
+        // The first to end is one of the gone node's, told at once; the survivor's tasks run to their deadline.
+        Assert.Equal(ClusterTaskStatus.Error, lost.Status);
+        Assert.Contains($"node {lost.Node} left the cluster while running the task", lost.Error);
+        Assert.True(lostAt < deadline, $"told after {lostAt}");
+        var results = await Task.WhenAll(waiting).WaitAsync(deadline + TimeSpan.FromSeconds(5));
+        Assert.Equal(6, results.Count(r => r.Status != ClusterTaskStatus.Ok));
+        output.WriteLine($"told after {lostAt.TotalMilliseconds:0} ms: {lost.Error}");
+    }
+}
