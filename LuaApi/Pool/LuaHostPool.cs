@@ -29,6 +29,7 @@ public sealed class LuaHostPool : UntypedActor
         public LoadPlugin Load { get; } = load;
         public int Remaining { get; set; } = hosts;
         public string? Error { get; set; }
+        public int ErrorHost { get; set; } = int.MaxValue;
     }
 
     private readonly Func<int, IActorRef, Props> _hostProps;
@@ -164,7 +165,12 @@ public sealed class LuaHostPool : UntypedActor
     {
         if (pending.Load is { } group)
         {
-            group.Error ??= error is null ? null : $"Lua host {pending.Host}: {error}";
+            // The lowest host's error, so the answer does not depend on which host finished first.
+            if (error is not null && pending.Host < group.ErrorHost)
+            {
+                group.Error = $"Lua host {pending.Host}: {error}";
+                group.ErrorHost = pending.Host;
+            }
             if (--group.Remaining == 0) group.Load.ReplyTo.Tell(new ScriptFinished(group.Load.Name, group.Error));
             return;
         }

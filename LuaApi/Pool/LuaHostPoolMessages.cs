@@ -5,7 +5,7 @@ namespace ActorTcp.LuaApi.Pool;
 /// <summary>
 /// Loads a plugin chunk into every Lua host of the pool, in the order loads arrive (each host then defines the same
 /// plugin functions), and into hosts started later to replace a failed one. <see cref="ReplyTo"/> gets one
-/// <see cref="ScriptFinished"/> once every host ran it: the first host's error if any failed.
+/// <see cref="ScriptFinished"/> once every host ran it: the error of the lowest-numbered host that failed, if any did.
 /// </summary>
 public sealed record LoadPlugin(string Name, ReadOnlyMemory<byte> Code, IActorRef ReplyTo);
 

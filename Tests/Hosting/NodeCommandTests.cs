@@ -67,7 +67,7 @@ public sealed class NodeCommandTests : IDisposable
         var node = Start("--port", $"{FreePort()}", "--plugin", broken.Path);
 
         Assert.Equal(1, await node.ExitCodeAsync(Wait));
-        Assert.Matches($@"actortcp node: plugin {System.Text.RegularExpressions.Regex.Escape(broken.Path)}: Lua host \d+: ", node.Stderr);
+        Assert.Contains($"actortcp node: plugin {broken.Path}: Lua host 0: ", node.Stderr);
         Assert.Contains("not today", node.Stderr);
     }
 
