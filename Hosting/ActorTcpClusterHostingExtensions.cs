@@ -64,6 +64,8 @@ public static class ActorTcpClusterHostingExtensions
             var hosts = LuaHostPool.HostsSetting(system.Settings.Config);
             var gateway = system.ActorOf(TaskGateway.Props(registry.Get<LuaHostPool>(), hosts), TaskGateway.Name);
             registry.Register<TaskGateway>(gateway);
+            // Reachable from outside the cluster too (actortcp submit, through Akka's ClusterClient).
+            Akka.Cluster.Tools.Client.ClusterClientReceptionist.Get(system).RegisterService(gateway);
 
             var node = Akka.Cluster.Cluster.Get(system);
             if (seeds.Length == 0) node.Join(node.SelfAddress);

@@ -8,12 +8,13 @@ namespace ActorTcp.Cluster.Tasks;
 /// <summary>
 /// The wire form of the task messages gateways exchange: a small binary layout, so a task's fields keep their types
 /// (a byte array stays bytes, an integer stays an integer) where a JSON serializer would guess them. Bound to
-/// <see cref="ClusterTask"/> and <see cref="ClusterTaskResult"/> in HOCON.conf (<c>akka.actor.serialization-bindings</c>).
+/// <see cref="RunClusterTask"/> (from <c>actortcp submit</c>), <see cref="ClusterTask"/> and <see cref="ClusterTaskResult"/> in HOCON.conf (<c>akka.actor.serialization-bindings</c>).
 /// </summary>
 public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string TaskManifest = "T";
     private const string ResultManifest = "R";
+    private const string SubmitManifest = "S";
 
     /// <inheritdoc/>
     public override int Identifier => 1_417_001;
@@ -23,6 +24,7 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
     {
         ClusterTask => TaskManifest,
         ClusterTaskResult => ResultManifest,
+        RunClusterTask => SubmitManifest,
         _ => throw new ArgumentException($"cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -41,6 +43,12 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
                     w.Write(Akka.Serialization.Serialization.SerializedActorPath(task.ReplyTo));
                     w.Write(task.Fields.Count);
                     foreach (var (name, value) in task.Fields) WriteField(w, name, value);
+                    break;
+                case RunClusterTask submit:
+                    w.Write(submit.Function);
+                    w.Write(submit.Deadline.Ticks);
+                    w.Write(submit.Fields.Count);
+                    foreach (var (name, value) in submit.Fields) WriteField(w, name, value);
                     break;
                 case ClusterTaskResult result:
                     w.Write(result.Id);
@@ -81,6 +89,12 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
                 var fields = new Dictionary<string, object?>(count, StringComparer.Ordinal);
                 for (var i = 0; i < count; i++) ReadField(r, fields);
                 return new ClusterTask(id, function, fields, deadline, replyTo);
+            case SubmitManifest:
+                var submitted = r.ReadString();
+                var within = TimeSpan.FromTicks(r.ReadInt64());
+                var submittedFields = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (var i = r.ReadInt32(); i > 0; i--) ReadField(r, submittedFields);
+                return new RunClusterTask(submitted, submittedFields, within);
             case ResultManifest:
                 var resultId = r.ReadInt64();
                 var node = r.ReadString();

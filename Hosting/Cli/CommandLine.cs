@@ -128,9 +128,10 @@ public static partial class CommandLine
         root.Add(RunCommandLine(stderr, scriptAfterDoubleDash));
         root.Add(RequestCommandLine(stdout, stderr));
         root.Add(NodeCommandLine(stderr));
+        root.Add(SubmitCommandLine(stdout, stderr));
         root.SetAction(async result =>
         {
-            await stderr.WriteLineAsync("actortcp: a command is required: run, request or node (see actortcp --help)");
+            await stderr.WriteLineAsync("actortcp: a command is required: run, request, node or submit (see actortcp --help)");
             return BadArguments;
         });
 
@@ -154,6 +155,7 @@ public static partial class CommandLine
                 { Name: "run" } => RunDetails,
                 { Name: "request" } => RequestDetails,
                 { Name: "node" } => NodeDetails,
+                { Name: "submit" } => SubmitDetails,
                 _ => null,
             };
             if (details is not null) parseResult.InvocationConfiguration.Output.WriteLine(details.TrimEnd() + Environment.NewLine);

@@ -53,6 +53,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("request --help", "actortcp request [options]", "--stop-pattern <TEXT>")]
     [InlineData("help request", "actortcp request [options]", "--host <HOST>")]
     [InlineData("node --help", "actortcp node [options]", "--seed <HOST:PORT>")]
+    [InlineData("submit --help", "actortcp submit <FUNCTION>", "--contact <HOST:PORT>")]
     public async Task Help_on_every_command_prints_its_usage_on_stdout_and_exits_0(string commandLine, string first, string second)
     {
         var r = await RunAsync(commandLine.Split(' '));
@@ -101,6 +102,12 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("request --host example.org --port 7 --frobnicate 1", "actortcp request: Unrecognized command or argument '--frobnicate'")]
     [InlineData("request --help-me", "actortcp request: ")]
     [InlineData("node", "actortcp node: Option '--port' is required")]
+    [InlineData("submit f", "actortcp submit: Option '--contact' is required")]
+    [InlineData("submit --contact nowhere f", "actortcp submit: --contact: 'nowhere' is not HOST:PORT")]
+    [InlineData("submit --contact 127.0.0.1:9 --deadline 0 f", "actortcp submit: --deadline: '0' is not a positive number")]
+    [InlineData("submit --contact 127.0.0.1:9 --repeat 1.5 f", "actortcp submit: --repeat: '1.5' is not a positive whole number")]
+    [InlineData("submit --contact 127.0.0.1:9 f novalue", "actortcp submit: field 'novalue' is not KEY=VALUE or KEY=@FILE")]
+    [InlineData("submit --contact 127.0.0.1:9 f body=@/no/such/file", "actortcp submit: field body: cannot read /no/such/file: ")]
     [InlineData("node --port 0", "actortcp node: --port: '0' is not a port (1..65535)")]
     [InlineData("node --port 4000 --seed nowhere", "actortcp node: --seed: 'nowhere' is not HOST:PORT")]
     [InlineData("node --port 4000 --seed 127.0.0.1:99999", "actortcp node: --seed: '127.0.0.1:99999' is not HOST:PORT")]

@@ -60,6 +60,46 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_runs_tasks_on_the_cluster_and_prints_where_they_ran_how_they_ended_and_their_symbols()
+    {
+        using var backend = new ActorTcp.Tests.Support.LineEchoServer();
+        var plugin = ActortcpProcess.Example("plugin.lua");
+        var (p1, p2) = (FreePort(), FreePort());
+        var first = Start("--port", $"{p1}", "--plugin", plugin);
+        await first.WaitForLineAsync("joined the cluster", Wait);
+        var second = Start("--port", $"{p2}", "--seed", $"127.0.0.1:{p1}", "--plugin", plugin);
+        await first.WaitForLineAsync($"member up: akka.tcp://actortcp@127.0.0.1:{p2}", Wait);
+        await second.WaitForLineAsync("serving on", Wait);
+
+        var one = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{p2}", "check_backend", "host=127.0.0.1", $"port={backend.Port}"]);
+        var many = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{p1}", "--repeat", "20", "--concurrency", "5",
+            "check_backend", "host=127.0.0.1", $"port={backend.Port}"]);
+        var undefined = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{p1}", "no_such_function"]);
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        var lines = one.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Matches(@"^node=127\.0\.0\.1:\d+ status=ok elapsed_ms=\d+$", lines[0]);
+        Assert.Equal("BACKEND_OK 0 [ping]", lines[1]);
+        Assert.True(many.ExitCode == 0, many.ToString());
+        Assert.Contains("tasks=20\n", many.Stdout);
+        Assert.Contains("status=ok tasks=20\n", many.Stdout);
+        Assert.Contains($"node=127.0.0.1:{p1} tasks=", many.Stdout);
+        Assert.Contains($"node=127.0.0.1:{p2} tasks=", many.Stdout);
+        Assert.True(undefined.ExitCode == 1, undefined.ToString());
+        Assert.Contains("status=error", undefined.Stdout);
+        Assert.Contains("plugin function no_such_function is not defined", undefined.Stderr);
+    }
+
+    [Fact]
+    public async Task Submit_to_a_contact_where_no_node_answers_exits_3()
+    {
+        var result = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{FreePort()}", "check_backend"]);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("actortcp submit: no node could be reached at 127.0.0.1:", result.Stderr);
+    }
+
+    [Fact]
     public async Task A_plugin_that_fails_to_load_stops_the_node_with_exit_1_and_its_error()
     {
         using var broken = new TempScript("error('not today')", "broken.lua");

@@ -1,0 +1,124 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ActorTcp.Cluster.Tasks;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Configuration;
+
+namespace ActorTcp.Hosting.Cli;
+
+/// <summary>
+/// <c>actortcp submit</c>: runs a plugin task on a cluster of <c>actortcp node</c>s from outside it, through Akka's
+/// ClusterClient and the nodes' receptionist; the node that takes it sends it to the member with spare capacity.
+/// </summary>
+public static class SubmitCommand
+{
+    /// <summary>Exit code when every task succeeded.</summary>
+    public const int Done = 0;
+
+    /// <summary>Exit code when a task failed (and none timed out).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Exit code when no contact answered.</summary>
+    public const int Unreachable = 3;
+
+    /// <summary>Exit code when a task timed out.</summary>
+    public const int TimedOut = 124;
+
+    private static readonly TimeSpan ContactWait = TimeSpan.FromSeconds(10);
+
+    // The client's own system: remoting on an ephemeral loopback port, quiet logs.
+    private const string ClientHocon = """
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.loglevel = ERROR
+        akka.stdout-loglevel = OFF
+        """;
+
+    /// <summary>Runs the tasks; returns the exit code. One result per task on <paramref name="stdout"/>, or a summary with --repeat.</summary>
+    public static async Task<int> RunAsync(SubmitOptions options, Config overrides, TextWriter stdout, TextWriter stderr)
+    {
+        var config = ConfigurationFactory.ParseString(ClientHocon).WithFallback(overrides).WithFallback(HoconLoader.Defaults);
+        var system = ActorSystem.Create("actortcp-submit", config);
+        try
+        {
+            var contacts = options.Contacts.Select(c => ActorPath.Parse($"akka.tcp://actortcp@{c}/system/receptionist")).ToImmutableHashSet();
+            var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "client");
+            const string gateway = "/user/" + TaskGateway.Name;
+
+            // Reachability first: an Identify answered by a node's gateway; none within the wait means no node is up there.
+            try
+            {
+                await client.Ask<ActorIdentity>(new ClusterClient.Send(gateway, new Identify("submit")), ContactWait).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                await stderr.WriteLineAsync($"actortcp submit: no node could be reached at {string.Join(", ", options.Contacts)} " +
+                    $"within {ContactWait.TotalSeconds:0} s").ConfigureAwait(false);
+                return Unreachable;
+            }
+
+            var results = new ClusterTaskResult[options.Repeat];
+            var next = -1;
+            async Task Worker()
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < options.Repeat)
+                {
+                    var task = new RunClusterTask(options.Function, options.Fields, options.Deadline);
+                    try
+                    {
+                        // The gateway answers by the deadline and a second; the rest covers the way back.
+                        results[i] = await client.Ask<ClusterTaskResult>(new ClusterClient.Send(gateway, task),
+                            options.Deadline + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    }
+                    catch (AskTimeoutException)
+                    {
+                        results[i] = new ClusterTaskResult(i, "", 0, ClusterTaskStatus.Timeout, "no answer from the cluster within the deadline",
+                            options.Deadline, []);
+                    }
+                }
+            }
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(options.Concurrency, options.Repeat)).Select(_ => Worker())).ConfigureAwait(false);
+
+            if (options.Repeat == 1) await PrintAsync(results[0], stdout).ConfigureAwait(false);
+            else await SummarizeAsync(results, stdout).ConfigureAwait(false);
+            foreach (var failed in results.Where(r => r.Status != ClusterTaskStatus.Ok).Select(r => r.Error).Distinct().Take(3))
+                await stderr.WriteLineAsync($"actortcp submit: {options.Function}: {failed}").ConfigureAwait(false);
+            return results.Any(r => r.Status == ClusterTaskStatus.Timeout) ? TimedOut
+                : results.Any(r => r.Status == ClusterTaskStatus.Error) ? Failed
+                : Done;
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task PrintAsync(ClusterTaskResult result, TextWriter stdout)
+    {
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"node={result.Node} status={Status(result.Status)} elapsed_ms={(long)result.Elapsed.TotalMilliseconds}")).ConfigureAwait(false);
+        foreach (var symbol in result.Symbols)
+        {
+            var options = symbol.Options.Count == 0 ? "" : $" [{string.Join(",", symbol.Options)}]";
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{symbol.Name} {symbol.Score}{options}")).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task SummarizeAsync(IReadOnlyList<ClusterTaskResult> results, TextWriter stdout)
+    {
+        await stdout.WriteLineAsync($"tasks={results.Count}").ConfigureAwait(false);
+        foreach (var node in results.GroupBy(r => r.Node.Length == 0 ? "-" : r.Node).OrderBy(g => g.Key, StringComparer.Ordinal))
+            await stdout.WriteLineAsync($"node={node.Key} tasks={node.Count()}").ConfigureAwait(false);
+        foreach (var status in results.GroupBy(r => r.Status).OrderBy(g => g.Key))
+            await stdout.WriteLineAsync($"status={Status(status.Key)} tasks={status.Count()}").ConfigureAwait(false);
+    }
+
+    private static string Status(ClusterTaskStatus status) => status switch
+    {
+        ClusterTaskStatus.Ok => "ok",
+        ClusterTaskStatus.Error => "error",
+        _ => "timeout",
+    };
+}
