@@ -85,13 +85,9 @@ public static class NodeCommand
 
     private static IHost BuildHost(NodeOptions options, Config overrides, TextWriter stderr)
     {
+        // The full builder, for its console lifetime: SIGTERM and SIGINT stop the host, and the stop leaves the cluster.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actortcp", Args = [] });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new StderrLoggerProvider(stderr));
-        builder.Logging.SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Information);
-        if (!options.Verbose) builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        // Leaving takes a moment (the cluster's exit handshake); the default 30 s bound of a host's stop is kept.
+        CliLogging.Configure(builder, stderr, options.Verbose);
 
         builder.Services.AddAkka("actortcp", (akka, _) =>
         {

@@ -120,12 +120,8 @@ public static class RunCommand
         CallbackFailureCounter callbackFailures)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actortcp" });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new StderrLoggerProvider(stderr));
+        CliLogging.Configure(builder, stderr, options.Verbose);
         builder.Logging.AddProvider(callbackFailures);
-        builder.Logging.SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Information);
-        if (!options.Verbose) builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
         builder.Services.AddAkka("actortcp", (akka, _) =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ActorTcp.Hosting.Cli;
@@ -54,5 +55,19 @@ public sealed class StderrLoggerProvider(TextWriter stderr) : ILoggerProvider
             if (exception is not null) line += Environment.NewLine + exception;
             provider.Write(line);
         }
+    }
+}
+
+/// <summary>How every command's generic host logs: to stderr only, info and above (debug with --verbose), quiet lifetime.</summary>
+internal static class CliLogging
+{
+    /// <summary>Sets up <paramref name="builder"/>'s logging to <paramref name="stderr"/>.</summary>
+    public static void Configure(Microsoft.Extensions.Hosting.HostApplicationBuilder builder, TextWriter stderr, bool verbose)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new StderrLoggerProvider(stderr));
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+        if (!verbose) builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<Microsoft.Extensions.Hosting.ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     }
 }
