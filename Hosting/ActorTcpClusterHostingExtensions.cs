@@ -66,6 +66,13 @@ public static class ActorTcpClusterHostingExtensions
             registry.Register<TaskGateway>(gateway);
             // Reachable from outside the cluster too (actortcp submit, through Akka's ClusterClient).
             Akka.Cluster.Tools.Client.ClusterClientReceptionist.Get(system).RegisterService(gateway);
+            // Leaving without lost work: before the node leaves the cluster, it takes no more tasks and lets the running
+            // ones end (bounded by the phase's timeout, HOCON.conf).
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actortcp-drain-tasks", async () =>
+            {
+                await gateway.Ask<TaskGateway.Drained>(TaskGateway.Drain.Instance).ConfigureAwait(false);
+                return Akka.Done.Instance;
+            });
 
             var node = Akka.Cluster.Cluster.Get(system);
             if (seeds.Length == 0) node.Join(node.SelfAddress);

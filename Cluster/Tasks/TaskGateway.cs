@@ -25,7 +25,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     /// <summary>The gateway's name under <c>/user</c> on every node.</summary>
     public const string Name = "actortcp-tasks";
 
-    /// <summary>The replicated load: node address to <c>"running hosts"</c>.</summary>
+    /// <summary>The replicated load: node address to <c>"running hosts"</c>, plus <c>" draining"</c> while it leaves.</summary>
     public static readonly LWWDictionaryKey<string, string> LoadKey = new("actortcp-node-load");
 
     private static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(1);
@@ -42,13 +42,31 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         public static readonly Publish Instance = new();
     }
 
+    /// <summary>The node is leaving: take no more tasks; <see cref="Drained"/> once the running ones ended.</summary>
+    public sealed class Drain
+    {
+        /// <summary>The instance.</summary>
+        public static readonly Drain Instance = new();
+        private Drain() { }
+    }
+
+    /// <summary>Every task this node was running ended (the answer to <see cref="Drain"/>).</summary>
+    public sealed class Drained
+    {
+        /// <summary>The instance.</summary>
+        public static readonly Drained Instance = new();
+        private Drained() { }
+    }
+
     private readonly IActorRef _pool;
     private readonly int _hosts;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _replicator;
     private readonly Dictionary<long, Sent> _sent = new();
     private readonly Dictionary<long, Running> _running = new();
-    private readonly Dictionary<Address, (int Running, int Hosts)> _published = new();
+    private readonly Dictionary<Address, (int Running, int Hosts, bool Draining)> _published = new();
+    private readonly List<IActorRef> _drainWaiters = [];
+    private bool _draining;
     private readonly Dictionary<Address, int> _sentSincePublished = new();
     private long _lastId;
     private int _turn;
@@ -70,6 +88,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(unreachable => FailSentTo(unreachable.Member.Address, "became unreachable"));
         Receive<ClusterEvent.MemberRemoved>(removed => FailSentTo(removed.Member.Address, "left the cluster"));
         Receive<Publish>(_ => PublishLoad());
+        Receive<Drain>(_ => StartDraining());
         Receive<IUpdateResponse>(_ => { });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
@@ -119,6 +138,8 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         var candidates = state.Members
             .Where(m => m.Status == MemberStatus.Up && m.HasRole("mail-filter") && !state.Unreachable.Contains(m))
             .Select(m => m.Address)
+            // A leaving node (this one included) takes no more tasks.
+            .Where(a => !(a == _cluster.SelfAddress ? _draining : _published.GetValueOrDefault(a).Draining))
             .OrderBy(a => a.ToString(), StringComparer.Ordinal)
             .ToArray();
         if (candidates.Length == 0) return null;
@@ -128,7 +149,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         for (var i = 0; i < candidates.Length; i++)
         {
             var node = candidates[(start + i) % candidates.Length];
-            var (running, hosts) = _published.GetValueOrDefault(node, (0, 1));
+            var (running, hosts, _) = _published.GetValueOrDefault(node, (0, 1, false));
             var load = (running + _sentSincePublished.GetValueOrDefault(node)) / (double)Math.Max(1, hosts);
             if (load < bestLoad) (best, bestLoad) = (node, load);
         }
@@ -181,6 +202,28 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         running.ReplyTo.Tell(new ClusterTaskResult(running.Id, HostPort(_cluster.SelfAddress), finished.Host, status,
             finished.Error, Stopwatch.GetElapsedTime(running.StartedAt), symbols));
         SchedulePublish();
+        if (_draining && _running.Count == 0) TellDrained();
+    }
+
+    // ---- leaving ------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The node is leaving (coordinated shutdown, before it leaves the cluster): it tells the others at once that it
+    /// takes no more tasks, and answers once the tasks it runs ended (each by its deadline at the latest). Tasks
+    /// already on their way here still run.
+    /// </summary>
+    private void StartDraining()
+    {
+        _draining = true;
+        _drainWaiters.Add(Sender);
+        PublishLoad();
+        if (_running.Count == 0) TellDrained();
+    }
+
+    private void TellDrained()
+    {
+        foreach (var waiter in _drainWaiters) waiter.Tell(Drained.Instance);
+        _drainWaiters.Clear();
     }
 
     // ---- load -------------------------------------------------------------------------------------------------------
@@ -194,7 +237,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     {
         var node = _cluster.SelfUniqueAddress;
         var entry = _cluster.SelfAddress.ToString();
-        var value = $"{_running.Count} {_hosts}";
+        var value = _draining ? $"{_running.Count} {_hosts} draining" : $"{_running.Count} {_hosts}";
         _replicator.Tell(Dsl.Update(LoadKey, LWWDictionary<string, string>.Empty, WriteLocal.Instance, map => map.SetItem(node, entry, value)));
     }
 
@@ -203,10 +246,11 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         foreach (var (entry, value) in map.Entries)
         {
             var parts = value.Split(' ');
-            if (parts.Length != 2 || !int.TryParse(parts[0], out var running) || !int.TryParse(parts[1], out var hosts)) continue;
+            if (parts.Length is < 2 or > 3 || !int.TryParse(parts[0], out var running) || !int.TryParse(parts[1], out var hosts)) continue;
+            var draining = parts.Length == 3;
             var node = Address.Parse(entry);
-            if (_published.TryGetValue(node, out var known) && known == (running, hosts)) continue;
-            _published[node] = (running, hosts);
+            if (_published.TryGetValue(node, out var known) && known == (running, hosts, draining)) continue;
+            _published[node] = (running, hosts, draining);
             _sentSincePublished.Remove(node);
         }
     }
