@@ -68,6 +68,8 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _drainWaiters = [];
     private bool _draining;
     private readonly Dictionary<Address, int> _sentSincePublished = new();
+    // Each node's gateway, made once per node rather than per task.
+    private readonly Dictionary<Address, ActorSelection> _gateways = new();
     private long _lastId;
     private int _turn;
 
@@ -126,8 +128,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         }
         _sent[id] = new Sent(Sender, node, Stopwatch.GetTimestamp());
         _sentSincePublished[node] = _sentSincePublished.GetValueOrDefault(node) + 1;
-        Context.ActorSelection(new RootActorPath(node) / "user" / Name)
-            .Tell(new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self));
+        GatewayOf(node).Tell(new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self));
         Timers.StartSingleTimer(id, new NoAnswer(id, task.Deadline), task.Deadline + AnswerGrace);
     }
 
@@ -182,6 +183,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         }
         _published.Remove(node);
         _sentSincePublished.Remove(node);
+        _gateways.Remove(node);
     }
 
     // ---- running: a task from any gateway, on this node's pool ------------------------------------------------------
@@ -253,6 +255,13 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
             _published[node] = (running, hosts, draining);
             _sentSincePublished.Remove(node);
         }
+    }
+
+    private ActorSelection GatewayOf(Address node)
+    {
+        if (!_gateways.TryGetValue(node, out var gateway))
+            _gateways[node] = gateway = Context.ActorSelection(new RootActorPath(node) / "user" / Name);
+        return gateway;
     }
 
     private static string HostPort(Address address) => $"{address.Host}:{address.Port}";
