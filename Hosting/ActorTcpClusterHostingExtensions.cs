@@ -27,6 +27,12 @@ public sealed class ActorTcpClusterOptions
 
     /// <summary>Roles besides <see cref="MailFilterRole"/>.</summary>
     public IList<string> Roles { get; } = [];
+
+    /// <summary>
+    /// With no <see cref="Seeds"/> (and no <c>akka.cluster.seed-nodes</c> in HOCON), the node seeds a cluster of its own
+    /// (true, the default). False when something else forms the cluster, such as Akka.Management's Cluster Bootstrap.
+    /// </summary>
+    public bool JoinSelfWithoutSeeds { get; set; } = true;
 }
 
 /// <summary>Akka.Hosting integration of clustered ActorTcp nodes.</summary>
@@ -39,7 +45,7 @@ public static class ActorTcpClusterHostingExtensions
     /// <see cref="ActorTcpHostingExtensions.WithActorTcp"/> adds, the node's backend health shared with every member
     /// (<see cref="HealthReplicator"/>) and its door for tasks over the cluster (<see cref="TaskGateway"/>, used by
     /// <see cref="ClusterTaskService"/>), both registered under their types. Once the system runs it joins the seeds,
-    /// or itself when none is given.
+    /// those of <c>akka.cluster.seed-nodes</c>, or itself when none is given (see <see cref="ActorTcpClusterOptions.JoinSelfWithoutSeeds"/>).
     /// </summary>
     public static AkkaConfigurationBuilder WithActorTcpCluster(this AkkaConfigurationBuilder builder,
         Action<ActorTcpClusterOptions>? configureCluster = null, Action<ActorTcpOptions>? configure = null)
@@ -62,7 +68,7 @@ public static class ActorTcpClusterHostingExtensions
             var replicator = system.ActorOf(HealthReplicator.Props(registry.Get<UpstreamsActor>()), "actortcp-health");
             registry.Register<HealthReplicator>(replicator);
             var hosts = LuaHostPool.HostsSetting(system.Settings.Config);
-            var gateway = system.ActorOf(TaskGateway.Props(registry.Get<LuaHostPool>(), hosts), TaskGateway.Name);
+            var gateway = system.ActorOf(TaskGateway.Props(registry.Get<LuaHostPool>(), hosts, ClusterTaskSettings.Create(system.Settings.Config)), TaskGateway.Name);
             registry.Register<TaskGateway>(gateway);
             // Reachable from outside the cluster too (actortcp submit, through Akka's ClusterClient).
             Akka.Cluster.Tools.Client.ClusterClientReceptionist.Get(system).RegisterService(gateway);
@@ -75,8 +81,10 @@ public static class ActorTcpClusterHostingExtensions
             });
 
             var node = Akka.Cluster.Cluster.Get(system);
-            if (seeds.Length == 0) node.Join(node.SelfAddress);
-            else node.JoinSeedNodes(seeds.Select(s => new Address("akka.tcp", system.Name, s.Host, s.Port)));
+            if (seeds.Length > 0) node.JoinSeedNodes(seeds.Select(s => new Address("akka.tcp", system.Name, s.Host, s.Port)));
+            // Seeds in HOCON are joined by Akka.Cluster itself; a bootstrap (Akka.Management) forms the cluster on its own.
+            else if (cluster.JoinSelfWithoutSeeds && system.Settings.Config.GetStringList("akka.cluster.seed-nodes", []).Count == 0)
+                node.Join(node.SelfAddress);
         });
     }
 

@@ -127,6 +127,30 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
         return null;
     }
 
+    /// <summary>The bytes <paramref name="fields"/> take on the wire (what <see cref="ClusterTaskSettings.MaxTaskSize"/> bounds).</summary>
+    public static long FieldsSize(IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        long size = 0;
+        foreach (var (name, value) in fields)
+            size += StringSize(name) + 1 + value switch
+            {
+                null => 0,
+                string s => StringSize(s),
+                byte[] b => 4 + b.Length,
+                ReadOnlyMemory<byte> m => 4 + m.Length,
+                bool => 1,
+                _ => 8,
+            };
+        return size;
+    }
+
+    // BinaryWriter's string: a 7-bit encoded length, then UTF-8.
+    private static long StringSize(string s)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(s);
+        return bytes + (bytes < 0x80 ? 1 : bytes < 0x4000 ? 2 : bytes < 0x200000 ? 3 : 4);
+    }
+
     private static void WriteField(BinaryWriter w, string name, object? value)
     {
         w.Write(name);

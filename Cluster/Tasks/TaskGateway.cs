@@ -60,6 +60,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
 
     private readonly IActorRef _pool;
     private readonly int _hosts;
+    private readonly ClusterTaskSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _replicator;
     private readonly Dictionary<long, Sent> _sent = new();
@@ -74,10 +75,11 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     private int _turn;
 
     /// <summary>A gateway running tasks on <paramref name="pool"/> (a <see cref="LuaApi.Pool.LuaHostPool"/> of <paramref name="hosts"/> hosts).</summary>
-    public TaskGateway(IActorRef pool, int hosts)
+    public TaskGateway(IActorRef pool, int hosts, ClusterTaskSettings settings)
     {
         _pool = pool;
         _hosts = hosts;
+        _settings = settings;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _replicator = DistributedData.Get(Context.System).Replicator;
 
@@ -99,7 +101,8 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props of a gateway for the node's pool.</summary>
-    public static Props Props(IActorRef pool, int hosts) => Akka.Actor.Props.Create(() => new TaskGateway(pool, hosts));
+    public static Props Props(IActorRef pool, int hosts, ClusterTaskSettings settings) =>
+        Akka.Actor.Props.Create(() => new TaskGateway(pool, hosts, settings));
 
     protected override void PreStart()
     {
@@ -116,9 +119,9 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     private void Submit(RunClusterTask task)
     {
         var id = ++_lastId;
-        if (ClusterTaskSerializer.UnsupportedField(task.Fields) is { } unsupported)
+        if (_settings.Refusal(task.Fields) is { } refusal)
         {
-            Sender.Tell(new ClusterTaskResult(id, "", 0, ClusterTaskStatus.Error, unsupported, TimeSpan.Zero, []));
+            Sender.Tell(new ClusterTaskResult(id, "", 0, ClusterTaskStatus.Error, refusal, TimeSpan.Zero, []));
             return;
         }
         if (PickNode() is not { } node)
@@ -162,6 +165,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         if (!_sent.Remove(result.Id, out var sent)) return;
         Timers.Cancel(result.Id);
         sent.Caller.Tell(result with { Elapsed = Stopwatch.GetElapsedTime(sent.StartedAt) });
+        CheckDrained();
     }
 
     private void OnNoAnswer(NoAnswer timeout)
@@ -170,6 +174,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         sent.Caller.Tell(new ClusterTaskResult(timeout.Id, HostPort(sent.Node), 0, ClusterTaskStatus.Timeout,
             $"node {HostPort(sent.Node)} did not answer within the task's deadline of {timeout.Deadline.TotalSeconds:0.###} s",
             Stopwatch.GetElapsedTime(sent.StartedAt), []));
+        CheckDrained();
     }
 
     private void FailSentTo(Address node, string what)
@@ -184,6 +189,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         _published.Remove(node);
         _sentSincePublished.Remove(node);
         _gateways.Remove(node);
+        CheckDrained();
     }
 
     // ---- running: a task from any gateway, on this node's pool ------------------------------------------------------
@@ -204,26 +210,29 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         running.ReplyTo.Tell(new ClusterTaskResult(running.Id, HostPort(_cluster.SelfAddress), finished.Host, status,
             finished.Error, Stopwatch.GetElapsedTime(running.StartedAt), symbols));
         SchedulePublish();
-        if (_draining && _running.Count == 0) TellDrained();
+        CheckDrained();
     }
 
     // ---- leaving ------------------------------------------------------------------------------------------------------
 
     /// <summary>
     /// The node is leaving (coordinated shutdown, before it leaves the cluster): it tells the others at once that it
-    /// takes no more tasks, and answers once the tasks it runs ended (each by its deadline at the latest). Tasks
-    /// already on their way here still run.
+    /// takes no more tasks, and answers once the tasks it runs ended (each by its deadline at the latest) and the ones
+    /// it sent to other nodes came back to their callers. Tasks already on their way here still run; a local caller's
+    /// new task still goes to another node.
     /// </summary>
     private void StartDraining()
     {
         _draining = true;
         _drainWaiters.Add(Sender);
         PublishLoad();
-        if (_running.Count == 0) TellDrained();
+        CheckDrained();
     }
 
-    private void TellDrained()
+    // Drained once the tasks it runs ended and the ones it sent elsewhere came back: their callers hear through it.
+    private void CheckDrained()
     {
+        if (!_draining || _running.Count > 0 || _sent.Count > 0) return;
         foreach (var waiter in _drainWaiters) waiter.Tell(Drained.Instance);
         _drainWaiters.Clear();
     }

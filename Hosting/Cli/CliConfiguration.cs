@@ -1,4 +1,5 @@
 using ActorTcp.Actors;
+using ActorTcp.Cluster.Tasks;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Pool;
 using Akka.Configuration;
@@ -100,6 +101,7 @@ public static class CliConfiguration
         var settings = ActorTcpSettings.Create(config);
         _ = LuaSandboxSettings.Create(config);
         _ = LuaHostPool.HostsSetting(config);
+        _ = ClusterTaskSettings.Create(config);
         if (settings.DnsTimeout <= TimeSpan.Zero)
             throw new ConfigurationException($"actortcp.dns.timeout must be positive, got {settings.DnsTimeout}");
         if (settings.DnsRetries < 0)

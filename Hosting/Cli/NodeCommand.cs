@@ -28,6 +28,9 @@ public static class NodeCommand
         akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 20s
         """;
 
+    // What the phases after the drain need at most to leave and stop (cluster-exiting, the actor system's end).
+    private static readonly TimeSpan LeaveMargin = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs the node with <paramref name="overrides"/> over the defaults; returns the exit code.</summary>
     public static async Task<int> RunAsync(NodeOptions options, Config overrides, TextWriter stderr)
     {
@@ -104,6 +107,10 @@ public static class NodeCommand
                 o => o.AkkaLogLevel = options.Verbose ? AkkaLogLevel.DebugLevel : AkkaLogLevel.WarningLevel);
         });
         builder.Services.AddLuaPlugins();
+        // The host gives its services 30 s to stop by default: no more than a leaving node's drain may take
+        // (service-requests-done), which would cut the drain short. Give the whole coordinated shutdown its time.
+        var drain = overrides.WithFallback(HoconLoader.Defaults).GetTimeSpan("akka.coordinated-shutdown.phases.service-requests-done.timeout");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + LeaveMargin);
         return builder.Build();
     }
 }

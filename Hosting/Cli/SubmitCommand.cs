@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using ActorTcp.Cluster.Tasks;
 using Akka.Actor;
@@ -26,16 +27,22 @@ public static class SubmitCommand
     public const int TimedOut = 124;
 
     private static readonly TimeSpan ContactWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(3);
 
-    // The client's own system: remoting on an ephemeral loopback port, quiet logs.
+    // The client's own system: remoting on an ephemeral loopback port, no logs, dead nodes noticed quickly.
     private const string ClientHocon = """
         akka.actor.provider = remote
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = ERROR
+        # Off: submit reports every failure itself, and remoting's own errors (a node that died disassociates) would
+        # land on stdout between the results.
+        akka.loglevel = OFF
         akka.stdout-loglevel = OFF
+        akka.cluster.client { heartbeat-interval = 1s, acceptable-heartbeat-pause = 3s }
+        # The entry gateway is watched: a node killed while holding tasks is known dead within a few seconds.
+        akka.remote.watch-failure-detector { heartbeat-interval = 1s, acceptable-heartbeat-pause = 3s }
         """;
 
-    /// <summary>Runs the tasks; returns the exit code. One result per task on <paramref name="stdout"/>, or a summary with --repeat.</summary>
+    /// <summary>Runs the tasks; returns the exit code. One result per task on <paramref name="stdout"/>, or a summary with --repeat (per node, status and symbol).</summary>
     public static async Task<int> RunAsync(SubmitOptions options, Config overrides, TextWriter stdout, TextWriter stderr)
     {
         var config = ConfigurationFactory.ParseString(ClientHocon).WithFallback(overrides).WithFallback(HoconLoader.Defaults);
@@ -44,14 +51,10 @@ public static class SubmitCommand
         {
             var contacts = options.Contacts.Select(c => ActorPath.Parse($"akka.tcp://actortcp@{c}/system/receptionist")).ToImmutableHashSet();
             var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "client");
-            const string gateway = "/user/" + TaskGateway.Name;
+            var entry = new SubmitEntry(system, client, ContactWait);
 
-            // Reachability first: an Identify answered by a node's gateway; none within the wait means no node is up there.
-            try
-            {
-                await client.Ask<ActorIdentity>(new ClusterClient.Send(gateway, new Identify("submit")), ContactWait).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException)
+            // Reachability first: some node's gateway answers; none within the wait means no node is up there.
+            if (await entry.CurrentAsync().ConfigureAwait(false) is null)
             {
                 await stderr.WriteLineAsync($"actortcp submit: no node could be reached at {string.Join(", ", options.Contacts)} " +
                     $"within {ContactWait.TotalSeconds:0} s").ConfigureAwait(false);
@@ -64,20 +67,7 @@ public static class SubmitCommand
             {
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < options.Repeat)
-                {
-                    var task = new RunClusterTask(options.Function, options.Fields, options.Deadline);
-                    try
-                    {
-                        // The gateway answers by the deadline and a second; the rest covers the way back.
-                        results[i] = await client.Ask<ClusterTaskResult>(new ClusterClient.Send(gateway, task),
-                            options.Deadline + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    }
-                    catch (AskTimeoutException)
-                    {
-                        results[i] = new ClusterTaskResult(i, "", 0, ClusterTaskStatus.Timeout, "no answer from the cluster within the deadline",
-                            options.Deadline, []);
-                    }
-                }
+                    results[i] = await RunOneAsync(entry, i, options).ConfigureAwait(false);
             }
             await Task.WhenAll(Enumerable.Range(0, Math.Min(options.Concurrency, options.Repeat)).Select(_ => Worker())).ConfigureAwait(false);
 
@@ -92,6 +82,29 @@ public static class SubmitCommand
         finally
         {
             await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One task through the entry gateway: its result, or why none came.</summary>
+    private static async Task<ClusterTaskResult> RunOneAsync(SubmitEntry entry, int index, SubmitOptions options)
+    {
+        if (await entry.CurrentAsync().ConfigureAwait(false) is not { } gateway)
+            return new ClusterTaskResult(index, "", 0, ClusterTaskStatus.Error, "no node could be reached", TimeSpan.Zero, []);
+        var started = Stopwatch.GetTimestamp();
+        // The gateway answers by the deadline and a second; the rest covers the way back.
+        var ask = gateway.Ref.Ask<ClusterTaskResult>(new RunClusterTask(options.Function, options.Fields, options.Deadline),
+            options.Deadline + AnswerGrace);
+        if (await Task.WhenAny(ask, gateway.Died).ConfigureAwait(false) != ask)
+            return new ClusterTaskResult(index, gateway.Node, 0, ClusterTaskStatus.Error,
+                $"node {gateway.Node}, which took the task, stopped answering", Stopwatch.GetElapsedTime(started), []);
+        try
+        {
+            return await ask.ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            return new ClusterTaskResult(index, gateway.Node, 0, ClusterTaskStatus.Timeout, "no answer from the cluster within the deadline",
+                Stopwatch.GetElapsedTime(started), []);
         }
     }
 
@@ -113,6 +126,9 @@ public static class SubmitCommand
             await stdout.WriteLineAsync($"node={node.Key} tasks={node.Count()}").ConfigureAwait(false);
         foreach (var status in results.GroupBy(r => r.Status).OrderBy(g => g.Key))
             await stdout.WriteLineAsync($"status={Status(status.Key)} tasks={status.Count()}").ConfigureAwait(false);
+        // How many tasks inserted each symbol: what a plugin found, over the whole run.
+        foreach (var symbol in results.SelectMany(r => r.Symbols.Select(s => s.Name).Distinct()).GroupBy(n => n).OrderBy(g => g.Key, StringComparer.Ordinal))
+            await stdout.WriteLineAsync($"symbol={symbol.Key} tasks={symbol.Count()}").ConfigureAwait(false);
     }
 
     private static string Status(ClusterTaskStatus status) => status switch

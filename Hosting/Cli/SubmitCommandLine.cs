@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ActorTcp.Cluster.Tasks;
 
 namespace ActorTcp.Hosting.Cli;
 
@@ -13,7 +14,8 @@ public static partial class CommandLine
         node that takes the task sends it to the member with the most spare capacity (tasks per Lua host).
 
         Output: per task "node=HOST:PORT status=ok|error|timeout elapsed_ms=N", then one line per inserted symbol
-        "SYMBOL SCORE [OPTIONS]"; with --repeat N, a summary: tasks per node and per status. Errors go to stderr.
+        "SYMBOL SCORE [OPTIONS]"; with --repeat N, a summary: tasks per node, per status and per inserted symbol.
+        Errors go to stderr. Fields bigger than actortcp.cluster.max-task-size (4 MiB) are refused before sending.
 
         Exit codes: 0 all succeeded, 1 a task failed, 124 a task timed out, 3 no node could be reached, 2 bad
         arguments or configuration.
@@ -81,6 +83,12 @@ public static partial class CommandLine
                 TimeSpan.FromSeconds(result.GetValue(deadline)), result.GetValue(repeat), result.GetValue(concurrency), result.GetValue(config));
             if (await LoadConfigurationAsync("actortcp submit", options.ConfigFile, [], stderr) is not { } overrides)
                 return BadArguments;
+            // Refused here rather than by the node: a task too big for a remoting frame would never reach one.
+            if (ClusterTaskSettings.Create(overrides.WithFallback(HoconLoader.Defaults)).Refusal(values) is { } refusal)
+            {
+                await stderr.WriteLineAsync($"actortcp submit: {refusal}");
+                return BadArguments;
+            }
             return await SubmitCommand.RunAsync(options, overrides, stdout, stderr);
         });
         return submit;

@@ -1,5 +1,6 @@
 using ActorTcp.Cluster.Tasks;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Xunit;
 
@@ -50,5 +51,45 @@ public sealed class ClusterTaskSerializerTests : TestKit
         Assert.Equal("task field when: unsupported value type DateTime (strings, byte arrays, integers, numbers and booleans are)",
             ClusterTaskSerializer.UnsupportedField(new Dictionary<string, object?> { ["ok"] = "x", ["when"] = DateTime.UnixEpoch }));
         Assert.Null(ClusterTaskSerializer.UnsupportedField(new Dictionary<string, object?> { ["ok"] = 1.5 }));
+    }
+
+    [Fact]
+    public void The_size_the_task_limit_counts_is_the_size_the_fields_take_on_the_wire()
+    {
+        var fields = new Dictionary<string, object?>
+        {
+            ["text"] = "héllo", ["long"] = new string('x', 300), ["bytes"] = new byte[1000], ["memory"] = new ReadOnlyMemory<byte>(new byte[7]),
+            ["int"] = 7, ["double"] = 0.25, ["flag"] = true, ["none"] = null, ["ünïcode"] = "",
+        };
+        var empty = Serializer.ToBinary(new RunClusterTask("f", new Dictionary<string, object?>(), TimeSpan.FromSeconds(1))).Length;
+
+        var full = Serializer.ToBinary(new RunClusterTask("f", fields, TimeSpan.FromSeconds(1))).Length;
+
+        Assert.Equal(full - empty, ClusterTaskSerializer.FieldsSize(fields));
+    }
+
+    [Fact]
+    public void Fields_over_the_limit_are_refused_naming_the_largest_and_the_setting()
+    {
+        var settings = new ClusterTaskSettings(1000);
+
+        Assert.Null(settings.Refusal(new Dictionary<string, object?> { ["a"] = new byte[900] }));
+        Assert.Equal("task fields take 1013 bytes (the largest is b), more than actortcp.cluster.max-task-size (1000 bytes)",
+            settings.Refusal(new Dictionary<string, object?> { ["a"] = "xy", ["b"] = new byte[1000] }));
+    }
+
+    [Fact]
+    public void A_limit_that_a_remoting_frame_cannot_hold_is_a_configuration_error()
+    {
+        var config = ConfigurationFactory.ParseString("""
+            actortcp.cluster.max-task-size = 1 MiB
+            akka.remote.dot-netty.tcp.maximum-frame-size = 1 MiB
+            """);
+
+        var error = Assert.Throws<ConfigurationException>(() => ClusterTaskSettings.Create(config));
+
+        Assert.Equal("actortcp.cluster.max-task-size (1048576 bytes) does not fit akka.remote.dot-netty.tcp.maximum-frame-size " +
+            "(1048576 bytes): the frame needs the limit plus 64 KiB", error.Message);
+        Assert.Equal(4L * 1024 * 1024, ClusterTaskSettings.Create(ActorTcp.Hosting.HoconLoader.Defaults).MaxTaskSize);
     }
 }

@@ -32,11 +32,13 @@ public sealed class ClusterHostingTests : IAsyncLifetime
         }
     }
 
-    private async Task<IHost> StartNodeAsync(params string[] seeds)
+    private Task<IHost> StartNodeAsync(params string[] seeds) => StartNodeWithHoconAsync("", seeds);
+
+    private async Task<IHost> StartNodeWithHoconAsync(string hocon, params string[] seeds)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAkka("mail-filter", (akka, _) => akka
-            .AddHocon(ConfigurationFactory.ParseString("akka.loglevel = WARNING"), HoconAddMode.Prepend)
+            .AddHocon(ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + hocon), HoconAddMode.Prepend)
             .WithActorTcpCluster(cluster =>
             {
                 foreach (var seed in seeds) cluster.Seeds.Add(seed);
@@ -78,6 +80,20 @@ public sealed class ClusterHostingTests : IAsyncLifetime
             var snapshot = await other.Ask<UpstreamsSnapshot>(GetUpstreams.Instance, Wait);
             return snapshot.Backends.Any(b => b.Key == "127.0.0.9:11333" && !b.Health.IsAlive(DateTimeOffset.UtcNow.UtcTicks));
         }, "the death on the second node");
+    }
+
+    [Fact]
+    public async Task A_node_whose_seeds_are_in_hocon_joins_them_rather_than_forming_a_cluster_of_its_own()
+    {
+        var first = await StartNodeAsync();
+        var port = ClusterOf(first).SelfAddress.Port!.Value;
+
+        // As a deployment over many machines gives its seeds: akka.cluster.seed-nodes, no Seeds in the options.
+        var second = await StartNodeWithHoconAsync($"akka.cluster.seed-nodes = [\"akka.tcp://mail-filter@127.0.0.1:{port}\"]");
+
+        await UntilAsync(() => Task.FromResult(ClusterOf(first).State.Members.Count(m => m.Status == MemberStatus.Up) == 2),
+            "the second node up in the first one's cluster");
+        Assert.Equal(2, ClusterOf(second).State.Members.Count);
     }
 
     [Fact]

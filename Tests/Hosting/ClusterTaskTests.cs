@@ -144,6 +144,53 @@ public sealed class ClusterTaskTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fields_up_to_the_task_size_limit_cross_nodes_and_bigger_ones_fail_at_once_naming_the_limit()
+    {
+        var nodes = await ClusterAsync(2);
+        Dictionary<string, object?> Fields(int bytes) =>
+            new() { ["weight"] = 1.0, ["label"] = "big", ["raw"] = new byte[bytes], ["count"] = 1L };
+
+        // Four at once: the gateway spreads them over both nodes, so some cross Akka.Remote in one frame.
+        var fit = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Tasks(nodes[0]).RunTaskAsync("work", Fields(3 * 1024 * 1024),
+            TimeSpan.FromSeconds(20))));
+        var tooBig = await Tasks(nodes[0]).RunTaskAsync("work", Fields(5 * 1024 * 1024), TimeSpan.FromSeconds(20));
+
+        Assert.All(fit, r => Assert.Equal((ClusterTaskStatus.Ok, "3145728"), (r.Status, Assert.Single(r.Symbols).Options[1])));
+        Assert.Equal(2, fit.Select(r => r.Node).Distinct().Count());
+        Assert.Equal(ClusterTaskStatus.Error, tooBig.Status);
+        Assert.StartsWith("task fields take 5242", tooBig.Error);
+        Assert.EndsWith("(the largest is raw), more than actortcp.cluster.max-task-size (4194304 bytes)", tooBig.Error);
+        Assert.Equal(TimeSpan.Zero, tooBig.Elapsed);
+    }
+
+    [Fact]
+    public async Task A_leaving_node_waits_for_the_tasks_it_sent_to_other_nodes_before_it_leaves()
+    {
+        using var slow = new LoopbackServer(async (c, _) =>
+        {
+            await c.ReadUntilAsync("\n");
+            await Task.Delay(2000);
+            await c.SendAsync("late\n");
+        });
+        var nodes = await ClusterAsync(2);
+        var (stays, leaves) = (nodes[0], nodes[1]);
+        var staysAt = $"127.0.0.1:{ClusterOf(stays).SelfAddress.Port}";
+        // Draining already (as when its shutdown began): it runs nothing, and sends every new task to the other node.
+        var gateway = await leaves.Services.GetRequiredService<IRequiredActor<TaskGateway>>().GetAsync();
+        await gateway.Ask<TaskGateway.Drained>(TaskGateway.Drain.Instance, Wait);
+
+        var running = Enumerable.Range(0, 2).Select(_ => Tasks(leaves).RunTaskAsync("slow_ask",
+            new Dictionary<string, object?> { ["port"] = slow.Port }, TimeSpan.FromSeconds(10))).ToArray();
+        await Task.Delay(300);
+        var leaving = leaves.StopAsync();
+        var results = await Task.WhenAll(running).WaitAsync(Wait);
+        await leaving.WaitAsync(Wait);
+
+        // Their results came back through it before it left.
+        Assert.All(results, r => Assert.Equal((ClusterTaskStatus.Ok, staysAt, "ANSWERED"), (r.Status, r.Node, Assert.Single(r.Symbols).Name)));
+    }
+
+    [Fact]
     public async Task A_task_naming_no_plugin_function_fails_with_its_Lua_error()
     {
         var nodes = await ClusterAsync(2);

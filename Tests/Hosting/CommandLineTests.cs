@@ -148,6 +148,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("run", "actortcp.io.transport = pigeons", "actortcp.io.transport must be \"socket\" or \"akka-io\"")]
     [InlineData("request", "actortcp.dns.retries = -1", "actortcp.dns.retries must not be negative, got -1")]
     [InlineData("node", "actortcp.lua.memory-limit = lots", "actortcp.lua.memory-limit must be auto, a byte size")]
+    [InlineData("node", "actortcp.cluster.max-task-size = 8 MiB",
+        "actortcp.cluster.max-task-size (8388608 bytes) does not fit akka.remote.dot-netty.tcp.maximum-frame-size (4259840 bytes)")]
+    [InlineData("submit", "actortcp.cluster.max-task-size = 0", "actortcp.cluster.max-task-size must be positive, got 0")]
     public async Task A_bad_config_value_is_one_line_naming_the_file_and_the_key_and_exits_2(string command, string setting,
         string message)
     {
@@ -159,6 +162,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("", r.Stdout);
         Assert.StartsWith($"actortcp {command}: configuration: {config}: {message}", r.Stderr);
         Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_submit_whose_fields_exceed_the_task_size_limit_is_refused_before_any_node_is_contacted_and_exits_2()
+    {
+        var body = Path.Combine(_folder, "big.eml");
+        await File.WriteAllBytesAsync(body, new byte[5 * 1024 * 1024]);
+
+        // Port 9 answers nothing: the refusal comes before any contact.
+        var r = await RunAsync("submit", "--contact", "127.0.0.1:9", "scan", "id=1", $"body=@{body}");
+
+        Assert.True(r.ExitCode == 2, Describe(r));
+        Assert.Equal("actortcp submit: task fields take 5242896 bytes (the largest is body), more than " +
+            "actortcp.cluster.max-task-size (4194304 bytes)\n", r.Stderr);
     }
 
     [Theory]
@@ -217,6 +234,7 @@ public sealed class CommandLineTests : IDisposable
         {
             "run" => ["run", .. options, "never-read.lua"],
             "node" => ["node", .. options, "--port", "9"],
+            "submit" => ["submit", .. options, "--contact", "127.0.0.1:9", "f"],
             _ => ["request", .. options, "--host", "127.0.0.1", "--port", "9"],
         };
 }

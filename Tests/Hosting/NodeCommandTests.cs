@@ -29,19 +29,12 @@ public sealed class NodeCommandTests : IDisposable
         return node;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Two_nodes_join_log_each_other_and_leave_gracefully_on_sigterm_with_exit_0()
     {
         // The README's plugin, as its cluster commands load it.
         var plugin = ActortcpProcess.Example("plugin.lua");
-        var (p1, p2) = (FreePort(), FreePort());
+        var (p1, p2) = (NodeProcess.FreePort(), NodeProcess.FreePort());
         var first = Start("--port", $"{p1}", "--plugin", plugin, "--lua-hosts", "2");
         await first.WaitForLineAsync($"joined the cluster as akka.tcp://actortcp@127.0.0.1:{p1} (roles: mail-filter)", Wait);
         var second = Start("--port", $"{p2}", "--seed", $"127.0.0.1:{p1}");
@@ -64,7 +57,7 @@ public sealed class NodeCommandTests : IDisposable
     {
         using var backend = new ActorTcp.Tests.Support.LineEchoServer();
         var plugin = ActortcpProcess.Example("plugin.lua");
-        var (p1, p2) = (FreePort(), FreePort());
+        var (p1, p2) = (NodeProcess.FreePort(), NodeProcess.FreePort());
         var first = Start("--port", $"{p1}", "--plugin", plugin);
         await first.WaitForLineAsync("joined the cluster", Wait);
         var second = Start("--port", $"{p2}", "--seed", $"127.0.0.1:{p1}", "--plugin", plugin);
@@ -93,7 +86,7 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task Submit_to_a_contact_where_no_node_answers_exits_3()
     {
-        var result = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{FreePort()}", "check_backend"]);
+        var result = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{NodeProcess.FreePort()}", "check_backend"]);
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Contains("actortcp submit: no node could be reached at 127.0.0.1:", result.Stderr);
@@ -104,7 +97,7 @@ public sealed class NodeCommandTests : IDisposable
     {
         using var broken = new TempScript("error('not today')", "broken.lua");
 
-        var node = Start("--port", $"{FreePort()}", "--plugin", broken.Path);
+        var node = Start("--port", $"{NodeProcess.FreePort()}", "--plugin", broken.Path);
 
         Assert.Equal(1, await node.ExitCodeAsync(Wait));
         Assert.Contains($"actortcp node: plugin {broken.Path}: Lua host 0: ", node.Stderr);
@@ -128,80 +121,10 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task A_node_whose_seed_never_answers_stops_with_exit_1_naming_the_seed()
     {
-        var silent = FreePort();
-        var node = Start("--port", $"{FreePort()}", "--seed", $"127.0.0.1:{silent}");
+        var silent = NodeProcess.FreePort();
+        var node = Start("--port", $"{NodeProcess.FreePort()}", "--seed", $"127.0.0.1:{silent}");
 
         Assert.Equal(1, await node.ExitCodeAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"not joined to 127.0.0.1:{silent} within 20 s", node.Stderr);
-    }
-
-    /// <summary>One running actortcp process whose stderr is collected line by line.</summary>
-    private sealed class NodeProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public NodeProcess(IEnumerable<string> args)
-        {
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet")
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            info.ArgumentList.Add("exec");
-            info.ArgumentList.Add(ActortcpProcess.Dll);
-            foreach (var arg in args) info.ArgumentList.Add(arg);
-            _process = Process.Start(info) ?? throw new InvalidOperationException("actortcp did not start");
-            _process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null) _lines.Enqueue(e.Data);
-            };
-            _process.OutputDataReceived += (_, _) => { };
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-        }
-
-        public string Stderr => string.Join('\n', _lines);
-
-        public async Task WaitForLineAsync(string text, TimeSpan wait)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
-            {
-                if (clock.Elapsed > wait || _process.HasExited)
-                    throw new TimeoutException($"no line '{text}' (exited: {_process.HasExited})\n{Stderr}");
-                await Task.Delay(50);
-            }
-        }
-
-        /// <summary>SIGTERM, as an init system stops a node.</summary>
-        public void Terminate()
-        {
-            using var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"]);
-            kill.WaitForExit();
-        }
-
-        public async Task<int> ExitCodeAsync(TimeSpan wait)
-        {
-            using var limit = new CancellationTokenSource(wait);
-            try
-            {
-                await _process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"actortcp did not exit within {wait}\n{Stderr}");
-            }
-            _process.WaitForExit(); // the last stderr lines
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.Dispose();
-        }
     }
 }

@@ -27,14 +27,17 @@ public sealed class LineEchoServer : IDisposable
     private readonly bool _echoEverything;
 
     /// <summary>
-    /// Listens on 127.0.0.1 with a free port. With <paramref name="echoEverything"/>, every chunk received is sent back
-    /// until the client closes (for persistent connections) instead of one line.
+    /// Listens on 127.0.0.1 with <paramref name="port"/> (0: a free one; a given port lets a stopped server come back
+    /// where it was). With <paramref name="echoEverything"/>, every chunk received is sent back until the client closes
+    /// (for persistent connections) instead of one line.
     /// </summary>
-    public LineEchoServer(bool echoEverything = false)
+    public LineEchoServer(bool echoEverything = false, int port = 0)
     {
         _echoEverything = echoEverything;
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        // The port's earlier connections may linger in TIME_WAIT when a server comes back on it.
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         _listener.Listen(2048);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _acceptLoop = Task.Run(AcceptLoopAsync);
