@@ -1,31 +1,20 @@
 using System.Globalization;
-using System.Reflection;
-using System.Text;
+using ActorTcp.Actors;
 using Akka.Configuration;
 
 namespace ActorTcp.Hosting;
 
 /// <summary>
-/// ActorTcp's configuration: the defaults of HOCON.conf (repository root, built into this assembly) and what overrides
+/// ActorTcp's configuration: the defaults of HOCON.conf (repository root, built into ActorTcp.Actors) and what overrides
 /// them (a <c>--config</c> file, name servers given on the command line).
 /// </summary>
 public static class HoconLoader
 {
-    private const string ResourceName = "HOCON.conf";
+    /// <summary>Every default: HOCON.conf as built into ActorTcp.Actors (<see cref="ActorTcpDefaults"/>).</summary>
+    public static Config Defaults => ActorTcpDefaults.Config;
 
-    private static readonly Lazy<string> DefaultsText = new(() =>
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"the embedded {ResourceName} is missing");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
-
-    /// <summary>Every default: HOCON.conf as built into the assembly.</summary>
-    public static Config Defaults => ConfigurationFactory.ParseString(DefaultsText.Value);
-
-    /// <summary>The text of HOCON.conf as built into the assembly.</summary>
-    public static string DefaultsHocon => DefaultsText.Value;
+    /// <summary>The text of HOCON.conf as built into ActorTcp.Actors.</summary>
+    public static string DefaultsHocon => ActorTcpDefaults.Hocon;
 
     /// <summary>The defaults with <paramref name="overrideFile"/> (when given) taking precedence.</summary>
     public static Config Load(string? overrideFile)

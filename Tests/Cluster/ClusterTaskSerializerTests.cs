@@ -1,12 +1,11 @@
 using ActorTcp.Cluster.Tasks;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.TestKit.Xunit2;
 using Xunit;
 
 namespace ActorTcp.Tests.Cluster;
 
-public sealed class ClusterTaskSerializerTests : TestKit
+public sealed class ClusterTaskSerializerTests : Akka.TestKit.Xunit2.TestKit
 {
     private ClusterTaskSerializer Serializer => new((ExtendedActorSystem)Sys);
 

@@ -1,7 +1,7 @@
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Dns;
-using ActorTcp.Tests.Dns;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Xunit;
@@ -115,7 +115,7 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     [Fact]
     public async Task Dns_server_answering_SERVFAIL_fails_the_connection_with_unable_to_resolve_host()
     {
-        using var dns = new ScriptedDnsServer((_, _) => ScriptedDnsServer.Reply.ServFail);
+        using var dns = ScriptedDns.Start((_, _) => DnsReply.ServFail);
         var r1 = NextId();
         var conn = await OpenAsync(RequestTo("broken.test", 25, ReadHandler(r1)), manager: ManagerResolvingWith(dns));
 
@@ -127,7 +127,7 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     [Fact]
     public async Task Dns_server_that_never_answers_fails_the_connection_with_unable_to_resolve_host()
     {
-        using var dns = ScriptedDnsServer.Silent();
+        using var dns = ScriptedDns.Silent();
         var r1 = NextId();
         var conn = await OpenAsync(RequestTo("silent.test", 25, ReadHandler(r1)), manager: ManagerResolvingWith(dns));
 
@@ -138,7 +138,7 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     }
 
     /// <summary>A connection manager whose resolver asks only <paramref name="dns"/> (0.5 s per attempt, no retry).</summary>
-    private IActorRef ManagerResolvingWith(ScriptedDnsServer dns)
+    private IActorRef ManagerResolvingWith(ScriptedDns dns)
     {
         var settings = Settings with
         {

@@ -1,4 +1,5 @@
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

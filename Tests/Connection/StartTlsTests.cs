@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

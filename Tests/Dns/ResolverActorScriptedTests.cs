@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
+using ActorTcp.TestKit;
 using Akka.Actor;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorTcp.Tests.Dns.ScriptedDnsServer;
 
 namespace ActorTcp.Tests.Dns;
 
@@ -18,7 +18,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     {
     }
 
-    private IActorRef NewResolver(ScriptedDnsServer server, TimeSpan? timeout = null, int retries = 0) =>
+    private IActorRef NewResolver(ScriptedDns server, TimeSpan? timeout = null, int retries = 0) =>
         Sys.ActorOf(ResolverActor.Props(ActorTcpSettings.Default with
         {
             NameServers = [server.EndPoint],
@@ -27,7 +27,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
             DnsUseCache = false,
         }));
 
-    private async Task<object> AskAsync(ScriptedDnsServer server, string host, long correlation = 3)
+    private async Task<object> AskAsync(ScriptedDns server, string host, long correlation = 3)
     {
         NewResolver(server).Tell(new Resolve(host, correlation), TestActor);
         var reply = await ExpectMsgAsync<object>(Wait);
@@ -43,7 +43,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task SERVFAIL_fails_with_unable_to_resolve_host()
     {
-        using var server = new ScriptedDnsServer((_, _) => Reply.ServFail);
+        using var server = ScriptedDns.Start((_, _) => DnsReply.ServFail);
         var reply = Assert.IsType<ResolveFailed>(await AskAsync(server, "broken.test"));
         Assert.Equal("unable to resolve host: broken.test", reply.Error);
     }
@@ -51,7 +51,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Addresses_keep_the_servers_answer_order_with_IPv4_first()
     {
-        using var server = new ScriptedDnsServer((_, _) => Reply.With("127.0.0.3", "::2", "127.0.0.2", "::3"));
+        using var server = ScriptedDns.Start((_, _) => DnsReply.WithAddresses("127.0.0.3", "::2", "127.0.0.2", "::3"));
         var reply = Assert.IsType<Resolved>(await AskAsync(server, "many.test"));
         Assert.Equal(
             ["127.0.0.3", "127.0.0.2", "::2", "::3"],
@@ -61,7 +61,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_answer_wins_when_AAAA_query_fails()
     {
-        using var server = new ScriptedDnsServer((_, type) => type == TypeA ? Reply.With("127.0.0.5") : Reply.ServFail);
+        using var server = ScriptedDns.Start((_, type) => type == DnsRecordType.A ? DnsReply.WithAddresses("127.0.0.5") : DnsReply.ServFail);
         var reply = Assert.IsType<Resolved>(await AskAsync(server, "half.test"));
         Assert.Equal([IPAddress.Parse("127.0.0.5")], reply.Addresses);
     }
@@ -69,7 +69,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_answer_wins_when_AAAA_query_times_out()
     {
-        using var server = new ScriptedDnsServer((_, type) => type == TypeA ? Reply.With("127.0.0.5") : Reply.Drop);
+        using var server = ScriptedDns.Start((_, type) => type == DnsRecordType.A ? DnsReply.WithAddresses("127.0.0.5") : DnsReply.Silence);
         var reply = Assert.IsType<Resolved>(await AskAsync(server, "slow6.test"));
         Assert.Equal([IPAddress.Parse("127.0.0.5")], reply.Addresses);
     }
@@ -77,7 +77,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task AAAA_answer_is_used_when_A_query_fails()
     {
-        using var server = new ScriptedDnsServer((_, type) => type == TypeA ? Reply.ServFail : Reply.With("::5"));
+        using var server = ScriptedDns.Start((_, type) => type == DnsRecordType.A ? DnsReply.ServFail : DnsReply.WithAddresses("::5"));
         var reply = Assert.IsType<Resolved>(await AskAsync(server, "half6.test"));
         Assert.Equal([IPAddress.Parse("::5")], reply.Addresses);
     }
@@ -85,7 +85,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task No_address_with_one_failed_query_is_unable_to_resolve_not_no_records()
     {
-        using var server = new ScriptedDnsServer((_, type) => type == TypeA ? Reply.With() : Reply.ServFail);
+        using var server = ScriptedDns.Start((_, type) => type == DnsRecordType.A ? DnsReply.WithAddresses() : DnsReply.ServFail);
         var reply = Assert.IsType<ResolveFailed>(await AskAsync(server, "empty.test"));
         Assert.Equal("unable to resolve host: empty.test", reply.Error);
     }
@@ -94,7 +94,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     public async Task CNAME_without_the_targets_addresses_fails_with_unable_to_resolve_host()
     {
         // Records in the answer, none of them an address: still rspamd's plain text, not "; no records with this name".
-        using var server = new ScriptedDnsServer((_, _) => Reply.AliasOnly("target.test"));
+        using var server = ScriptedDns.Start((_, _) => DnsReply.AliasOnly("target.test"));
         var reply = Assert.IsType<ResolveFailed>(await AskAsync(server, "alias.test"));
         Assert.Equal("unable to resolve host: alias.test", reply.Error);
     }
@@ -102,7 +102,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Answer_that_is_not_a_DNS_message_fails_with_unable_to_resolve_host()
     {
-        using var server = new ScriptedDnsServer((_, _) => Reply.Garbage);
+        using var server = ScriptedDns.Start((_, _) => DnsReply.Garbage);
         var reply = Assert.IsType<ResolveFailed>(await AskAsync(server, "garbage.test"));
         Assert.Equal("unable to resolve host: garbage.test", reply.Error);
     }
@@ -110,7 +110,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Silent_name_server_fails_with_unable_to_resolve_host_after_the_dns_timeout()
     {
-        using var server = Silent();
+        using var server = ScriptedDns.Silent();
         var resolver = NewResolver(server, TimeSpan.FromMilliseconds(200), retries: 0);
         var clock = Stopwatch.StartNew();
 
@@ -125,7 +125,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Silent_name_server_is_asked_again_for_each_retry()
     {
-        using var server = Silent();
+        using var server = ScriptedDns.Silent();
         var resolver = NewResolver(server, TimeSpan.FromMilliseconds(200), retries: 1);
 
         resolver.Tell(new Resolve("silent.test", 12), TestActor);
@@ -137,7 +137,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Stopping_the_resolver_fails_queries_in_flight()
     {
-        using var server = Silent();
+        using var server = ScriptedDns.Silent();
         var resolver = NewResolver(server, TimeSpan.FromSeconds(10), retries: 0);
         resolver.Tell(new Resolve("silent.test", 13), TestActor);
         await AwaitConditionAsync(() => Task.FromResult(server.Received == 2), Wait);
@@ -157,7 +157,7 @@ public sealed class ResolverActorScriptedTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("LocalHost", new[] { "127.0.0.1", "::1" })]
     public async Task Literals_and_localhost_are_answered_without_a_dns_query(string host, string[] expected)
     {
-        using var server = Silent();
+        using var server = ScriptedDns.Silent();
         NewResolver(server).Tell(new Resolve(host, 21), TestActor);
 
         var reply = await ExpectMsgAsync<Resolved>(Wait);

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
+using ActorTcp.TestKit;
 using Akka.Actor;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorTcp.Tests.Dns.ScriptedDnsServer;
 
 namespace ActorTcp.Tests.Dns;
 
@@ -20,10 +20,10 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
 
     // Answers SRV queries for Name only: asking another type or another name gets SERVFAIL, so a lookup that asks the
     // wrong question fails instead of passing by accident.
-    private static ScriptedDnsServer ServerFor(Reply reply) =>
-        new((name, type) => name == Name && type == TypeSrv ? reply : Reply.ServFail);
+    private static ScriptedDns ServerFor(DnsReply reply) =>
+        ScriptedDns.Start((name, type) => name == Name && type == DnsRecordType.Srv ? reply : DnsReply.ServFail);
 
-    private IActorRef NewResolver(ScriptedDnsServer server, TimeSpan? timeout = null) =>
+    private IActorRef NewResolver(ScriptedDns server, TimeSpan? timeout = null) =>
         Sys.ActorOf(ResolverActor.Props(ActorTcpSettings.Default with
         {
             NameServers = [server.EndPoint],
@@ -32,7 +32,7 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
             DnsUseCache = false,
         }));
 
-    private async Task<IReadOnlyList<ServiceTarget>> ExpectTargetsAsync(Reply reply, long correlation = 5)
+    private async Task<IReadOnlyList<ServiceTarget>> ExpectTargetsAsync(DnsReply reply, long correlation = 5)
     {
         using var server = ServerFor(reply);
         NewResolver(server).Tell(new ResolveService(Name, correlation), TestActor);
@@ -41,7 +41,7 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
         return resolved.Targets;
     }
 
-    private async Task<string> ExpectFailureAsync(ScriptedDnsServer server, long correlation = 6)
+    private async Task<string> ExpectFailureAsync(ScriptedDns server, long correlation = 6)
     {
         NewResolver(server).Tell(new ResolveService(Name, correlation), TestActor);
         var failed = await ExpectMsgAsync<ResolveFailed>(Wait);
@@ -52,12 +52,12 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Targets_are_sorted_by_priority_then_heavier_weight_first_keeping_answer_order_for_ties()
     {
-        var targets = await ExpectTargetsAsync(Reply.WithServices(
-            new Srv(20, 5, 2001, "a.mail.test."),
-            new Srv(10, 1, 2002, "b.mail.test."),
-            new Srv(10, 50, 2003, "c.mail.test."),
-            new Srv(20, 5, 2004, "d.mail.test."),
-            new Srv(10, 1, 2005, "e.mail.test.")));
+        var targets = await ExpectTargetsAsync(DnsReply.WithServices(
+            new SrvRecord(20, 5, 2001, "a.mail.test."),
+            new SrvRecord(10, 1, 2002, "b.mail.test."),
+            new SrvRecord(10, 50, 2003, "c.mail.test."),
+            new SrvRecord(20, 5, 2004, "d.mail.test."),
+            new SrvRecord(10, 1, 2005, "e.mail.test.")));
 
         Assert.Equal(
         [
@@ -72,30 +72,30 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Single_target_keeps_its_port_priority_and_weight_above_the_signed_16_bit_range()
     {
-        var targets = await ExpectTargetsAsync(Reply.WithServices(new Srv(65535, 40000, 65000, "big.mail.test")));
+        var targets = await ExpectTargetsAsync(DnsReply.WithServices(new SrvRecord(65535, 40000, 65000, "big.mail.test")));
         Assert.Equal([new ServiceTarget("big.mail.test", 65000, 65535, 40000)], targets);
     }
 
     [Fact]
     public async Task Dot_target_is_skipped_even_with_the_best_priority()
     {
-        var targets = await ExpectTargetsAsync(Reply.WithServices(
-            new Srv(0, 100, 25, "."),
-            new Srv(5, 0, 2525, "mx.mail.test")));
+        var targets = await ExpectTargetsAsync(DnsReply.WithServices(
+            new SrvRecord(0, 100, 25, "."),
+            new SrvRecord(5, 0, 2525, "mx.mail.test")));
         Assert.Equal([new ServiceTarget("mx.mail.test", 2525, 5, 0)], targets);
     }
 
     [Fact]
     public async Task Only_dot_targets_fail_with_no_records_with_this_name()
     {
-        using var server = ServerFor(Reply.WithServices(new Srv(0, 0, 0, "."), new Srv(1, 0, 25, ".")));
+        using var server = ServerFor(DnsReply.WithServices(new SrvRecord(0, 0, 0, "."), new SrvRecord(1, 0, 25, ".")));
         Assert.Equal($"unable to resolve host: {Name}; no records with this name", await ExpectFailureAsync(server));
     }
 
     [Fact]
     public async Task NOERROR_without_SRV_records_fails_with_unable_to_resolve_host()
     {
-        using var server = ServerFor(Reply.WithServices());
+        using var server = ServerFor(DnsReply.WithServices());
         Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
     }
 
@@ -103,35 +103,35 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
     public async Task CNAME_without_the_targets_SRV_records_fails_with_unable_to_resolve_host()
     {
         // Records in the answer, none of them SRV: like an empty answer, not "; no records with this name".
-        using var server = ServerFor(Reply.AliasOnly("_smtp._tcp.other.test"));
+        using var server = ServerFor(DnsReply.AliasOnly("_smtp._tcp.other.test"));
         Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
     }
 
     [Fact]
     public async Task NXDOMAIN_fails_with_unable_to_resolve_host()
     {
-        using var server = ServerFor(Reply.NxDomain);
+        using var server = ServerFor(DnsReply.NxDomain);
         Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
     }
 
     [Fact]
     public async Task SERVFAIL_fails_with_unable_to_resolve_host()
     {
-        using var server = new ScriptedDnsServer((_, _) => Reply.ServFail);
+        using var server = ScriptedDns.Start((_, _) => DnsReply.ServFail);
         Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
     }
 
     [Fact]
     public async Task Answer_that_is_not_a_DNS_message_fails_with_unable_to_resolve_host()
     {
-        using var server = new ScriptedDnsServer((_, _) => Reply.Garbage);
+        using var server = ScriptedDns.Start((_, _) => DnsReply.Garbage);
         Assert.Equal($"unable to resolve host: {Name}", await ExpectFailureAsync(server));
     }
 
     [Fact]
     public async Task Silent_name_server_fails_with_unable_to_resolve_host_after_one_query_and_the_dns_timeout()
     {
-        using var server = Silent();
+        using var server = ScriptedDns.Silent();
         var resolver = NewResolver(server, TimeSpan.FromMilliseconds(200));
         var clock = Stopwatch.StartNew();
 
@@ -146,7 +146,7 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Stopping_the_resolver_fails_SRV_queries_in_flight()
     {
-        using var server = Silent();
+        using var server = ScriptedDns.Silent();
         var resolver = NewResolver(server, TimeSpan.FromSeconds(10));
         resolver.Tell(new ResolveService(Name, 32), TestActor);
         await AwaitConditionAsync(() => Task.FromResult(server.Received == 1), Wait);
@@ -162,8 +162,8 @@ public sealed class ResolverServiceScriptedTests : Akka.TestKit.Xunit2.TestKit
     {
         // Two names on one resolver, one failing and one answered: each reply must name its own request.
         const string other = "_imap._tcp.mail.test";
-        using var server = new ScriptedDnsServer((name, type) =>
-            name == Name && type == TypeSrv ? Reply.WithServices(new Srv(1, 1, 25, "mx.mail.test")) : Reply.NxDomain);
+        using var server = ScriptedDns.Start((name, type) =>
+            name == Name && type == DnsRecordType.Srv ? DnsReply.WithServices(new SrvRecord(1, 1, 25, "mx.mail.test")) : DnsReply.NxDomain);
         var resolver = NewResolver(server);
 
         resolver.Tell(new ResolveService(other, 900), TestActor);

@@ -3,6 +3,7 @@ using ActorTcp.Actors.Dns;
 using ActorTcp.Hosting;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Pool;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;

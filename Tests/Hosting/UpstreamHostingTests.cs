@@ -1,5 +1,6 @@
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.Hosting;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Akka.Hosting;

@@ -3,6 +3,7 @@ using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Xunit;

@@ -2,6 +2,7 @@ using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
+using ActorTcp.TestKit;
 using Akka.Actor;
 using Akka.Configuration;
 using ActorTcp.Tests.Support;

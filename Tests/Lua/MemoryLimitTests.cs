@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ActorTcp.LuaApi;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Xunit;

@@ -3,6 +3,7 @@ using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Modules;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Configuration;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.LuaApi;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Akka.TestKit;

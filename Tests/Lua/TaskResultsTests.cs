@@ -1,5 +1,6 @@
 using System.Text;
 using ActorTcp.LuaApi;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Xunit;

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using ActorTcp.TestKit;
 
 namespace ActorTcp.Tests.Support;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Transport;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.TestKit;
 using Xunit;

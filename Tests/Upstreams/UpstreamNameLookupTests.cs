@@ -1,12 +1,11 @@
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
 using ActorTcp.Actors.Upstreams;
-using ActorTcp.Tests.Dns;
+using ActorTcp.TestKit;
 using Akka.Actor;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using Xunit.Abstractions;
-using static ActorTcp.Tests.Dns.ScriptedDnsServer;
 
 namespace ActorTcp.Tests.Upstreams;
 
@@ -22,10 +21,10 @@ public sealed class UpstreamNameLookupTests(ITestOutputHelper output) : Akka.Tes
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
     private volatile string _answer = "127.0.0.1";
 
-    private ScriptedDnsServer Server() =>
-        new((name, type) => name == Name && type == TypeA ? Reply.With(_answer) : Reply.With());
+    private ScriptedDns Server() =>
+        ScriptedDns.Start((name, type) => name == Name && type == DnsRecordType.A ? DnsReply.WithAddresses(_answer) : DnsReply.WithAddresses());
 
-    private IActorRef Owner(ScriptedDnsServer dns, UpstreamLimits limits)
+    private IActorRef Owner(ScriptedDns dns, UpstreamLimits limits)
     {
         var settings = ActorTcpSettings.Default with
         {
@@ -90,8 +89,8 @@ public sealed class UpstreamNameLookupTests(ITestOutputHelper output) : Akka.Tes
     public async Task A_failed_lookup_keeps_the_addresses_already_known()
     {
         var failing = false;
-        using var dns = new ScriptedDnsServer((name, type) =>
-            failing ? Reply.ServFail : name == Name && type == TypeA ? Reply.With("127.0.0.4") : Reply.With());
+        using var dns = ScriptedDns.Start((name, type) =>
+            failing ? DnsReply.ServFail : name == Name && type == DnsRecordType.A ? DnsReply.WithAddresses("127.0.0.4") : DnsReply.WithAddresses());
         var owner = Owner(dns, UpstreamLimits.Default with
         {
             LazyResolveTime = TimeSpan.FromMilliseconds(100),

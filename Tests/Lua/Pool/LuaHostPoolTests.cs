@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Pool;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Akka.TestKit;

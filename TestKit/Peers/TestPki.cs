@@ -2,12 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ActorTcp.Tests.Support;
+namespace ActorTcp.TestKit;
 
 /// <summary>
 /// Certificates generated once per test process with <see cref="CertificateRequest"/> (ECDSA P-256): a private CA,
-/// server certificates it signed, and a self-signed one. <see cref="CaFile"/> holds the CA as PEM for
-/// <c>actortcp.tls.ca-file</c>; it is deleted when the process exits. Nothing touches the system trust store.
+/// server certificates it signed, and a self-signed one, for <see cref="ScriptedPeer"/>'s TLS steps. <see cref="CaFile"/>
+/// holds the CA as PEM for <c>actortcp.tls.ca-file</c> (<see cref="TrustCaHocon"/>); it is deleted when the process
+/// exits. Nothing touches the system trust store.
 /// </summary>
 public sealed class TestPki
 {

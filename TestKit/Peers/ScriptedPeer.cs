@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ActorTcp.TestKit;
+
+/// <summary>
+/// A real TCP server on a loopback address (127.0.0.1 unless told otherwise; the port chosen by the system) whose side
+/// of the dialogue is a <see cref="PeerScript"/>: it expects what the client sends, answers, and misbehaves on cue
+/// (slow sends, half-close, reset, silence, TLS with a certificate of your choice). It records what it received, and
+/// when the client deviates from the script it fails: <see cref="Completion"/> and <see cref="AssertScriptFollowed"/>
+/// throw a <see cref="ScriptedPeerException"/> naming the step and what arrived. Every step and the whole script are
+/// bounded in time (<see cref="ScriptedPeerOptions"/>); <see cref="Dispose"/> closes every socket.
+/// </summary>
+/// <example>
+/// <code>
+/// using var peer = ScriptedPeer.Start(s => s.ExpectLine("HELO x").SendLine("250 ok").Reset());
+/// // ... let the client talk to peer.Host:peer.Port, then:
+/// await peer.Completion;
+/// Assert.Equal("HELO x\r\n", peer.ReceivedText);
+/// </code>
+/// </example>
+public sealed class ScriptedPeer : IDisposable
+{
+    private readonly ScriptedPeerOptions _options;
+    private readonly IReadOnlyList<PeerStep> _steps;
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource? _acceptBound;
+    private readonly ConcurrentQueue<PeerConnection> _connections = new();
+    private readonly ConcurrentQueue<string> _deviations = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _accepted;
+    private int _finished;
+
+    private ScriptedPeer(Socket socket, ScriptedPeerOptions options, IReadOnlyList<PeerStep> steps, bool listening)
+    {
+        _socket = socket;
+        _options = options;
+        _steps = steps;
+        var endPoint = (IPEndPoint)socket.LocalEndPoint!;
+        Address = endPoint.Address;
+        Port = endPoint.Port;
+        if (!listening)
+        {
+            _completion.SetResult();
+            return;
+        }
+        _acceptBound = new CancellationTokenSource(options.ScriptTimeout);
+        _acceptBound.Token.Register(OnAcceptBound);
+        _ = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>Starts a peer that runs the script <paramref name="script"/> builds for every connection it accepts.</summary>
+    public static ScriptedPeer Start(Action<PeerScript> script, ScriptedPeerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var steps = new PeerScript();
+        script(steps);
+        return Listen(steps.Steps, options ?? ScriptedPeerOptions.Default);
+    }
+
+    /// <summary>
+    /// Starts a peer whose script is code: <paramref name="script"/> runs for every connection as one step called
+    /// <c>script</c>; an exception it throws fails the script. Its token is <see cref="PeerConnection.Stopping"/>.
+    /// </summary>
+    public static ScriptedPeer Start(Func<PeerConnection, CancellationToken, Task> script, ScriptedPeerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return Start(s => s.Do("script", c => script(c, c.Stopping)), options);
+    }
+
+    /// <summary>
+    /// A peer that refuses connections: its port on 127.0.0.1 is bound but never listened on, so a connect gets a RST
+    /// (rspamd: "Connection refused"), and nobody else can take the port until the peer is disposed.
+    /// </summary>
+    public static ScriptedPeer Refusing()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return new ScriptedPeer(socket, ScriptedPeerOptions.Default, [], listening: false);
+    }
+
+    /// <summary>The address listened on.</summary>
+    public IPAddress Address { get; }
+
+    /// <summary>The port listened on.</summary>
+    public int Port { get; }
+
+    /// <summary>The host text a request uses: <c>127.0.0.1</c> or <c>::1</c>.</summary>
+    public string Host => Address.ToString();
+
+    /// <summary>The address and port.</summary>
+    public IPEndPoint EndPoint => new(Address, Port);
+
+    /// <summary>Connections accepted so far (including ones beyond <see cref="ScriptedPeerOptions.Connections"/>).</summary>
+    public int AcceptedCount => Volatile.Read(ref _accepted);
+
+    /// <summary>Every byte received so far, over every connection in the order they were accepted (after TLS: the plaintext).</summary>
+    public byte[] Received => _connections.SelectMany(c => c.Received).ToArray();
+
+    /// <summary><see cref="Received"/> as Latin-1 text (one char per byte).</summary>
+    public string ReceivedText => Encoding.Latin1.GetString(Received);
+
+    /// <summary>The deviations so far, each a whole failure message.</summary>
+    public IReadOnlyList<string> Deviations => _deviations.ToArray();
+
+    /// <summary>
+    /// Completes when every expected connection was accepted and ran its script to the end (a hold counts as the end
+    /// once it starts; the graceful close that follows is not waited for). Fails with <see cref="ScriptedPeerException"/>
+    /// at the first deviation, when the connections do not all come within <see cref="ScriptedPeerOptions.ScriptTimeout"/>,
+    /// or when the peer is disposed first.
+    /// </summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Throws a <see cref="ScriptedPeerException"/> with the first deviation so far, if any.</summary>
+    public void AssertScriptFollowed()
+    {
+        if (_deviations.TryPeek(out var first)) throw new ScriptedPeerException(first);
+    }
+
+    /// <summary>Stops accepting, ends every script, closes every socket. Does not wait: the scripts' tasks end on their own.</summary>
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _acceptBound?.Dispose();
+        _socket.Dispose();
+        foreach (var connection in _connections) connection.Abort();
+        _completion.TrySetException(new ScriptedPeerException("ScriptedPeer: disposed before the script ended"));
+    }
+
+    private static ScriptedPeer Listen(IReadOnlyList<PeerStep> steps, ScriptedPeerOptions options)
+    {
+        options.Validate();
+        var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (options.Address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+            socket.Bind(new IPEndPoint(options.Address, 0));
+            socket.Listen(Math.Max(16, options.Connections));
+            return new ScriptedPeer(socket, options, steps, listening: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _socket.AcceptAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                Deviate($"ScriptedPeer: accepting failed: {e.Message}");
+                return;
+            }
+
+            var index = Interlocked.Increment(ref _accepted) - 1;
+            if (index >= _options.Connections)
+            {
+                socket.Dispose();
+                Deviate($"ScriptedPeer: connection {index + 1} was accepted, but the script expects {Connections(_options.Connections)}");
+                continue;
+            }
+            // The script's bound starts at the accept; the connection is listed in accept order (for Received).
+            var bound = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            bound.CancelAfter(_options.ScriptTimeout);
+            var connection = new PeerConnection(socket, index, _options.StepTimeout, bound.Token);
+            _connections.Enqueue(connection);
+            if (stop.IsCancellationRequested) connection.Abort();
+            _ = Task.Run(() => RunAsync(connection, bound));
+        }
+    }
+
+    private async Task RunAsync(PeerConnection connection, CancellationTokenSource bound)
+    {
+        using var _ = bound;
+        var index = connection.Index;
+        var reported = 0;
+        await ScriptRunner.RunAsync(connection, _steps, _options.ScriptTimeout, _stop.Token, deviation =>
+        {
+            if (Interlocked.Exchange(ref reported, 1) == 1) return;
+            if (deviation is not null) Deviate("ScriptedPeer: " + (_options.Connections > 1 ? $"connection {index + 1}: " : "") + deviation);
+            else if (Interlocked.Increment(ref _finished) == _options.Connections) _completion.TrySetResult();
+        }).ConfigureAwait(false);
+    }
+
+    private void OnAcceptBound()
+    {
+        var accepted = Math.Min(AcceptedCount, _options.Connections);
+        if (accepted >= _options.Connections) return;
+        var within = Printable.Duration(_options.ScriptTimeout);
+        Deviate(accepted == 0
+            ? $"ScriptedPeer: no connection within {within} (the script expects {Connections(_options.Connections)})"
+            : $"ScriptedPeer: {accepted} of {Connections(_options.Connections)} accepted within {within}");
+    }
+
+    private void Deviate(string message)
+    {
+        _deviations.Enqueue(message);
+        _completion.TrySetException(new ScriptedPeerException(message));
+    }
+
+    private static string Connections(int count) => count == 1 ? "1 connection" : $"{count} connections";
+}
