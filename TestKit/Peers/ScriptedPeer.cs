@@ -24,7 +24,8 @@ namespace ActorTcp.TestKit;
 public sealed class ScriptedPeer : IDisposable
 {
     private readonly ScriptedPeerOptions _options;
-    private readonly IReadOnlyList<PeerStep> _steps;
+    // One script per connection in accept order; the last one serves the rest.
+    private readonly IReadOnlyList<IReadOnlyList<PeerStep>> _scripts;
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource? _acceptBound;
@@ -34,11 +35,11 @@ public sealed class ScriptedPeer : IDisposable
     private int _accepted;
     private int _finished;
 
-    private ScriptedPeer(Socket socket, ScriptedPeerOptions options, IReadOnlyList<PeerStep> steps, bool listening)
+    private ScriptedPeer(Socket socket, ScriptedPeerOptions options, IReadOnlyList<IReadOnlyList<PeerStep>> scripts, bool listening)
     {
         _socket = socket;
         _options = options;
-        _steps = steps;
+        _scripts = scripts;
         var endPoint = (IPEndPoint)socket.LocalEndPoint!;
         Address = endPoint.Address;
         Port = endPoint.Port;
@@ -58,7 +59,30 @@ public sealed class ScriptedPeer : IDisposable
         ArgumentNullException.ThrowIfNull(script);
         var steps = new PeerScript();
         script(steps);
-        return Listen(steps.Steps, options ?? ScriptedPeerOptions.Default);
+        return Listen([steps.Steps], options ?? ScriptedPeerOptions.Default);
+    }
+
+    /// <summary>
+    /// Starts a peer that expects one connection per script, in turn: the first connection it accepts runs
+    /// <paramref name="scripts"/>[0], the second [1], and so on (<see cref="ScriptedPeerOptions.Connections"/> is their
+    /// count). For a client that retries: the first connection reset, the second answered.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// using var peer = ScriptedPeer.InTurn([s => s.ExpectLine("scan").Reset(), s => s.ExpectLine("scan").SendLine("clean")]);
+    /// </code>
+    /// </example>
+    public static ScriptedPeer InTurn(IReadOnlyList<Action<PeerScript>> scripts, ScriptedPeerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scripts);
+        if (scripts.Count == 0) throw new ArgumentException("a peer needs at least one script", nameof(scripts));
+        var built = scripts.Select(script =>
+        {
+            var steps = new PeerScript();
+            script(steps);
+            return steps.Steps;
+        }).ToArray();
+        return Listen(built, (options ?? ScriptedPeerOptions.Default) with { Connections = scripts.Count });
     }
 
     /// <summary>
@@ -131,7 +155,7 @@ public sealed class ScriptedPeer : IDisposable
         _completion.TrySetException(new ScriptedPeerException("ScriptedPeer: disposed before the script ended"));
     }
 
-    private static ScriptedPeer Listen(IReadOnlyList<PeerStep> steps, ScriptedPeerOptions options)
+    private static ScriptedPeer Listen(IReadOnlyList<IReadOnlyList<PeerStep>> scripts, ScriptedPeerOptions options)
     {
         options.Validate();
         var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -140,7 +164,7 @@ public sealed class ScriptedPeer : IDisposable
             if (options.Address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
             socket.Bind(new IPEndPoint(options.Address, 0));
             socket.Listen(Math.Max(16, options.Connections));
-            return new ScriptedPeer(socket, options, steps, listening: true);
+            return new ScriptedPeer(socket, options, scripts, listening: true);
         }
         catch
         {
@@ -191,7 +215,7 @@ public sealed class ScriptedPeer : IDisposable
         using var _ = bound;
         var index = connection.Index;
         var reported = 0;
-        await ScriptRunner.RunAsync(connection, _steps, _options.ScriptTimeout, _stop.Token, deviation =>
+        await ScriptRunner.RunAsync(connection, _scripts[Math.Min(index, _scripts.Count - 1)], _options.ScriptTimeout, _stop.Token, deviation =>
         {
             if (Interlocked.Exchange(ref reported, 1) == 1) return;
             if (deviation is not null) Deviate("ScriptedPeer: " + (_options.Connections > 1 ? $"connection {index + 1}: " : "") + deviation);

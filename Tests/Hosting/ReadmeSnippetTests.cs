@@ -78,6 +78,20 @@ namespace ActorTcp.Tests.Hosting
         }
 
         [Fact]
+        public void The_testkit_example_in_the_readme_is_the_example_projects_code()
+        {
+            var root = ActortcpProcess.RepositoryRoot;
+            var readme = Between(File.ReadAllText(Path.Combine(root, "README.md")), "<!-- testkit-snippet:begin", "<!-- testkit-snippet:end -->");
+            var shown = Regex.Match(readme, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline).Groups["code"].Value;
+            var example = Between(File.ReadAllText(Path.Combine(root, "examples", "testkit", "ClusterScannerTests.cs")),
+                "// readme-snippet:begin", "// readme-snippet:end");
+
+            Assert.NotEmpty(shown);
+            // The example's method sits in its class, four spaces in.
+            Assert.Equal(Lines(example.TrimEnd()).Select(l => l.StartsWith("    ", StringComparison.Ordinal) ? l[4..] : l), Lines(shown));
+        }
+
+        [Fact]
         public async Task The_snippet_runs_a_plugin_file_then_its_function_for_a_task_that_talks_to_a_server()
         {
             await File.WriteAllTextAsync(_plugin, $$"""
