@@ -18,7 +18,8 @@ namespace ActorTcp.Cluster.Tasks;
 /// last published; the node with the fewest tasks per Lua host wins, ties in turn. Load published this way sees every
 /// submitter's work, unlike a router's round robin, and costs nothing per task. A task whose node does not answer by
 /// its deadline (plus a second for the answer to travel) fails as timed out, and one whose node becomes unreachable
-/// fails at once, so no caller waits past its deadline.
+/// fails at once, so no caller waits past its deadline. The actor system needs <see cref="ClusterTaskSerialization"/>
+/// in its configuration.
 /// </remarks>
 public sealed class TaskGateway : ReceiveActor, IWithTimers
 {
