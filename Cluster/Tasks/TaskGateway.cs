@@ -105,6 +105,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     public static Props Props(IActorRef pool, int hosts, ClusterTaskSettings settings) =>
         Akka.Actor.Props.Create(() => new TaskGateway(pool, hosts, settings));
 
+    /// <inheritdoc/>
     protected override void PreStart()
     {
         _replicator.Tell(Dsl.Subscribe(LoadKey, Self));
@@ -113,6 +114,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         PublishLoad();
     }
 
+    /// <inheritdoc/>
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     // ---- sending: a local caller's task to the node with the most spare capacity ------------------------------------
