@@ -56,6 +56,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         TimeProvider? clock = null, int index = 0) =>
         Akka.Actor.Props.Create(() => new LuaHostActor(manager, output, log, upstreams, clock, index)).WithDispatcher(DispatcherId);
 
+    /// <inheritdoc/>
     protected override void PreStart()
     {
         var settings = ActorTcpSettings.Create(Context.System.Settings.Config);
@@ -74,8 +75,10 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         owner.Tell(new SubscribeUpstreams(Self), Self);
     }
 
+    /// <inheritdoc/>
     protected override void PostStop() => _runtime?.Dispose();
 
+    /// <inheritdoc/>
     protected override void OnReceive(object message)
     {
         switch (message)

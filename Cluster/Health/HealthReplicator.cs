@@ -54,6 +54,7 @@ public sealed class HealthReplicator : ReceiveActor
     /// <summary>Props of a replicator for <paramref name="owner"/> (an <see cref="UpstreamsActor"/>).</summary>
     public static Props Props(IActorRef owner) => Akka.Actor.Props.Create(() => new HealthReplicator(owner));
 
+    /// <inheritdoc/>
     protected override void PreStart()
     {
         _owner.Tell(new SubscribeUpstreams(Self));

@@ -29,9 +29,11 @@ public sealed class MembershipLog : ReceiveActor
     /// <summary>Props of a log writing to <paramref name="report"/>.</summary>
     public static Props Props(Action<string> report) => Akka.Actor.Props.Create(() => new MembershipLog(report));
 
+    /// <inheritdoc/>
     protected override void PreStart() =>
         _cluster.Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
+    /// <inheritdoc/>
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     private static string Describe(Member member) => $"{member.Address} (roles: {string.Join(", ", member.Roles.Order())})";

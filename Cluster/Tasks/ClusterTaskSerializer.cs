@@ -8,7 +8,7 @@ namespace ActorTcp.Cluster.Tasks;
 /// <summary>
 /// The wire form of the task messages gateways exchange: a small binary layout, so a task's fields keep their types
 /// (a byte array stays bytes, an integer stays an integer) where a JSON serializer would guess them. Bound to
-/// <see cref="RunClusterTask"/> (from <c>actortcp submit</c>), <see cref="ClusterTask"/> and <see cref="ClusterTaskResult"/> in HOCON.conf (<c>akka.actor.serialization-bindings</c>).
+/// <see cref="RunClusterTask"/> (from <c>actortcp submit</c>), <see cref="ClusterTask"/> and <see cref="ClusterTaskResult"/> by <see cref="ClusterTaskSerialization"/>.
 /// </summary>
 public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {

@@ -18,7 +18,8 @@ namespace ActorTcp.Cluster.Tasks;
 /// last published; the node with the fewest tasks per Lua host wins, ties in turn. Load published this way sees every
 /// submitter's work, unlike a router's round robin, and costs nothing per task. A task whose node does not answer by
 /// its deadline (plus a second for the answer to travel) fails as timed out, and one whose node becomes unreachable
-/// fails at once, so no caller waits past its deadline.
+/// fails at once, so no caller waits past its deadline. The actor system needs <see cref="ClusterTaskSerialization"/>
+/// in its configuration.
 /// </remarks>
 public sealed class TaskGateway : ReceiveActor, IWithTimers
 {
@@ -104,6 +105,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     public static Props Props(IActorRef pool, int hosts, ClusterTaskSettings settings) =>
         Akka.Actor.Props.Create(() => new TaskGateway(pool, hosts, settings));
 
+    /// <inheritdoc/>
     protected override void PreStart()
     {
         _replicator.Tell(Dsl.Subscribe(LoadKey, Self));
@@ -112,6 +114,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         PublishLoad();
     }
 
+    /// <inheritdoc/>
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     // ---- sending: a local caller's task to the node with the most spare capacity ------------------------------------

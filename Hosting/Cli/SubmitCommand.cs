@@ -45,7 +45,8 @@ public static class SubmitCommand
     /// <summary>Runs the tasks; returns the exit code. One result per task on <paramref name="stdout"/>, or a summary with --repeat (per node, status and symbol).</summary>
     public static async Task<int> RunAsync(SubmitOptions options, Config overrides, TextWriter stdout, TextWriter stderr)
     {
-        var config = ConfigurationFactory.ParseString(ClientHocon).WithFallback(overrides).WithFallback(HoconLoader.Defaults);
+        var config = ConfigurationFactory.ParseString(ClientHocon).WithFallback(overrides).WithFallback(HoconLoader.Defaults)
+            .WithFallback(ClusterTaskSerialization.Config);
         var system = ActorSystem.Create("actortcp-submit", config);
         try
         {

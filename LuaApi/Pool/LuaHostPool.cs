@@ -97,6 +97,7 @@ public sealed class LuaHostPool : UntypedActor
         }
     }
 
+    /// <inheritdoc/>
     protected override void PreStart()
     {
         // One view of backend health for every host (without one given, the pool's own).
@@ -104,6 +105,7 @@ public sealed class LuaHostPool : UntypedActor
         for (var i = 0; i < _hosts.Length; i++) StartHost(i);
     }
 
+    /// <inheritdoc/>
     protected override void OnReceive(object message)
     {
         switch (message)

@@ -32,11 +32,22 @@ public static class ActortcpProcess
     public static string Example(string name) => Path.Combine(RepositoryRoot, "examples", name);
 
     /// <summary>Runs <c>actortcp <paramref name="args"/></c> in <paramref name="workingDirectory"/> (default: the repository root).</summary>
-    public static async Task<ProcessResult> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null,
+    public static Task<ProcessResult> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null,
         string? workingDirectory = null)
     {
         if (!File.Exists(Dll)) throw new InvalidOperationException($"{Dll} is missing: the test project must reference Hosting");
-        var info = new ProcessStartInfo(DotnetHost())
+        return RunProgramAsync(DotnetHost(), ["exec", Dll, .. args], timeout, workingDirectory);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="program"/> with <paramref name="args"/> in <paramref name="workingDirectory"/> (default: the
+    /// repository root), bounded like <see cref="RunAsync"/>; <paramref name="environment"/> sets (or, with null, removes)
+    /// variables of the child's environment.
+    /// </summary>
+    public static async Task<ProcessResult> RunProgramAsync(string program, IReadOnlyList<string> args, TimeSpan? timeout = null,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -46,9 +57,12 @@ public static class ActortcpProcess
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = workingDirectory ?? RepositoryRoot,
         };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(Dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("the process did not start");
         process.StandardInput.Close();
@@ -65,13 +79,13 @@ public static class ActortcpProcess
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
             throw new TimeoutException(
-                $"actortcp {string.Join(' ', args)} did not exit within {timeout ?? DefaultTimeout}\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
+                $"{Path.GetFileName(program)} {string.Join(' ', args)} did not exit within {timeout ?? DefaultTimeout}\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
         }
         return new ProcessResult(process.ExitCode, Normalize(await stdout), Normalize(await stderr), clock.Elapsed);
     }
 
-    // `dotnet test` tells child processes which dotnet runs it; otherwise the one on PATH.
-    private static string DotnetHost() =>
+    /// <summary>The dotnet that runs the tests (<c>dotnet test</c> tells child processes which), or the one on PATH.</summary>
+    public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using ActorTcp.Actors;
 using ActorTcp.Actors.Upstreams;
+using ActorTcp.Cluster.Tasks;
 using ActorTcp.Hosting;
 using Akka.Actor;
 using Akka.Cluster;
@@ -94,6 +96,20 @@ public sealed class ClusterHostingTests : IAsyncLifetime
         await UntilAsync(() => Task.FromResult(ClusterOf(first).State.Members.Count(m => m.Status == MemberStatus.Up) == 2),
             "the second node up in the first one's cluster");
         Assert.Equal(2, ClusterOf(second).State.Members.Count);
+    }
+
+    [Fact]
+    public async Task A_node_binds_the_task_messages_to_their_serializer_which_the_built_in_defaults_do_not_name()
+    {
+        // HOCON.conf is built into ActorTcp.Actors: a type of ActorTcp.Cluster named there would not resolve (and warn) in
+        // a host that has only ActorTcp.Hosting.
+        Assert.False(ActorTcpDefaults.Config.HasPath("akka.actor.serializers.actortcp-tasks"));
+
+        var node = await StartNodeAsync();
+
+        var serialization = node.Services.GetRequiredService<ActorSystem>().Serialization;
+        Assert.All([typeof(ClusterTask), typeof(RunClusterTask), typeof(ClusterTaskResult)],
+            type => Assert.IsType<ClusterTaskSerializer>(serialization.FindSerializerForType(type)));
     }
 
     [Fact]

@@ -44,7 +44,8 @@ public static class ActorTcpClusterHostingExtensions
     /// resolver keeping the majority (Akka's recommendation for a cluster of equal members), everything
     /// <see cref="ActorTcpHostingExtensions.WithActorTcp"/> adds, the node's backend health shared with every member
     /// (<see cref="HealthReplicator"/>) and its door for tasks over the cluster (<see cref="TaskGateway"/>, used by
-    /// <see cref="ClusterTaskService"/>), both registered under their types. Once the system runs it joins the seeds,
+    /// <see cref="ClusterTaskService"/>), both registered under their types, and the task messages' serializer
+    /// (<see cref="ClusterTaskSerialization"/>). Once the system runs it joins the seeds,
     /// those of <c>akka.cluster.seed-nodes</c>, or itself when none is given (see <see cref="ActorTcpClusterOptions.JoinSelfWithoutSeeds"/>).
     /// </summary>
     public static AkkaConfigurationBuilder WithActorTcpCluster(this AkkaConfigurationBuilder builder,
@@ -63,6 +64,7 @@ public static class ActorTcpClusterHostingExtensions
             SplitBrainResolver = new KeepMajorityOption(),
         });
         builder.WithActorTcp(configure);
+        builder.AddHocon(ClusterTaskSerialization.Config, HoconAddMode.Append);
         return builder.WithActors((system, registry) =>
         {
             var replicator = system.ActorOf(HealthReplicator.Props(registry.Get<UpstreamsActor>()), "actortcp-health");

@@ -7,7 +7,7 @@ namespace ActorTcp.Hosting;
 /// <summary>
 /// Runs plugin tasks over the cluster (<see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>): each on the
 /// mail-filter node with the most spare capacity, whichever node calls. Register it with
-/// <see cref="LuaPluginServiceCollectionExtensions.AddClusterTasks"/>. Thread-safe.
+/// <see cref="ClusterTaskServiceCollectionExtensions.AddClusterTasks"/>. Thread-safe.
 /// </summary>
 public sealed class ClusterTaskService(IReadOnlyActorRegistry registry, ActorSystem system)
 {

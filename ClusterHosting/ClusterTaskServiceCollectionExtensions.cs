@@ -3,20 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ActorTcp.Hosting;
 
-/// <summary>Registers <see cref="LuaPluginService"/> and <see cref="ClusterTaskService"/> in a .NET host's services.</summary>
-public static class LuaPluginServiceCollectionExtensions
+/// <summary>Registers <see cref="ClusterTaskService"/> in a .NET host's services.</summary>
+public static class ClusterTaskServiceCollectionExtensions
 {
-    /// <summary>
-    /// Adds <see cref="LuaPluginService"/> as a singleton. It needs the actor system of <c>services.AddAkka(...)</c> with
-    /// <see cref="ActorTcpHostingExtensions.WithActorTcp"/>.
-    /// </summary>
-    public static IServiceCollection AddLuaPlugins(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<LuaPluginService>();
-        return services;
-    }
-
     /// <summary>
     /// Adds <see cref="ClusterTaskService"/> (and <see cref="LuaPluginService"/>) as singletons. They need the actor
     /// system of <c>services.AddAkka(...)</c> with <see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>.
