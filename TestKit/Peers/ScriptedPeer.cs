@@ -6,8 +6,9 @@ using System.Text;
 namespace ActorTcp.TestKit;
 
 /// <summary>
-/// A real TCP server on a loopback address (127.0.0.1 unless told otherwise; the port chosen by the system) whose side
-/// of the dialogue is a <see cref="PeerScript"/>: it expects what the client sends, answers, and misbehaves on cue
+/// A real TCP server on a loopback address (127.0.0.1 unless told otherwise, or both loopback addresses; the port chosen
+/// by the system), or a unix socket server (<see cref="ScriptedPeerOptions"/>), whose side of the dialogue is a
+/// <see cref="PeerScript"/>: it expects what the client sends, answers, and misbehaves on cue
 /// (slow sends, half-close, reset, silence, TLS with a certificate of your choice). It records what it received, and
 /// when the client deviates from the script it fails: <see cref="Completion"/> and <see cref="AssertScriptFollowed"/>
 /// throw a <see cref="ScriptedPeerException"/> naming the step and what arrived. Every step and the whole script are
@@ -25,7 +26,7 @@ public sealed class ScriptedPeer : IDisposable
 {
     private readonly ScriptedPeerOptions _options;
     private readonly IReadOnlyList<PeerStep> _steps;
-    private readonly Socket _socket;
+    private readonly Socket[] _listeners;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource? _acceptBound;
     private readonly ConcurrentQueue<PeerConnection> _connections = new();
@@ -34,14 +35,13 @@ public sealed class ScriptedPeer : IDisposable
     private int _accepted;
     private int _finished;
 
-    private ScriptedPeer(Socket socket, ScriptedPeerOptions options, IReadOnlyList<PeerStep> steps, bool listening)
+    private ScriptedPeer(Socket[] listeners, string? socketPath, ScriptedPeerOptions options, IReadOnlyList<PeerStep> steps, bool listening)
     {
-        _socket = socket;
+        _listeners = listeners;
         _options = options;
         _steps = steps;
-        var endPoint = (IPEndPoint)socket.LocalEndPoint!;
-        Address = endPoint.Address;
-        Port = endPoint.Port;
+        SocketPath = socketPath;
+        (Address, Port) = listeners[0].LocalEndPoint is IPEndPoint ip ? (ip.Address, ip.Port) : (IPAddress.None, 0);
         if (!listening)
         {
             _completion.SetResult();
@@ -49,7 +49,7 @@ public sealed class ScriptedPeer : IDisposable
         }
         _acceptBound = new CancellationTokenSource(options.ScriptTimeout);
         _acceptBound.Token.Register(OnAcceptBound);
-        _ = Task.Run(AcceptLoopAsync);
+        foreach (var listener in listeners) _ = Task.Run(() => AcceptLoopAsync(listener));
     }
 
     /// <summary>Starts a peer that runs the script <paramref name="script"/> builds for every connection it accepts.</summary>
@@ -79,20 +79,23 @@ public sealed class ScriptedPeer : IDisposable
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return new ScriptedPeer(socket, ScriptedPeerOptions.Default, [], listening: false);
+        return new ScriptedPeer([socket], null, ScriptedPeerOptions.Default, [], listening: false);
     }
 
-    /// <summary>The address listened on.</summary>
+    /// <summary>The address listened on (127.0.0.1 when on both loopbacks); <see cref="IPAddress.None"/> for a unix socket.</summary>
     public IPAddress Address { get; }
 
-    /// <summary>The port listened on.</summary>
+    /// <summary>The port listened on; 0 for a unix socket.</summary>
     public int Port { get; }
 
-    /// <summary>The host text a request uses: <c>127.0.0.1</c> or <c>::1</c>.</summary>
-    public string Host => Address.ToString();
+    /// <summary>The unix socket's path (<see cref="ScriptedPeerOptions.UnixSocket"/>); null on TCP.</summary>
+    public string? SocketPath { get; }
 
-    /// <summary>The address and port.</summary>
-    public IPEndPoint EndPoint => new(Address, Port);
+    /// <summary>The host text a request uses: <c>127.0.0.1</c>, <c>::1</c>, or the unix socket's path.</summary>
+    public string Host => SocketPath ?? Address.ToString();
+
+    /// <summary>Where a client connects: an <see cref="IPEndPoint"/>, or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    public EndPoint EndPoint => SocketPath is null ? new IPEndPoint(Address, Port) : new UnixDomainSocketEndPoint(SocketPath);
 
     /// <summary>Connections accepted so far (including ones beyond <see cref="ScriptedPeerOptions.Connections"/>).</summary>
     public int AcceptedCount => Volatile.Read(ref _accepted);
@@ -120,13 +123,17 @@ public sealed class ScriptedPeer : IDisposable
         if (_deviations.TryPeek(out var first)) throw new ScriptedPeerException(first);
     }
 
-    /// <summary>Stops accepting, ends every script, closes every socket. Does not wait: the scripts' tasks end on their own.</summary>
+    /// <summary>
+    /// Stops accepting, ends every script, closes every socket and deletes a unix socket's file. Does not wait: the
+    /// scripts' tasks end on their own.
+    /// </summary>
     public void Dispose()
     {
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         _acceptBound?.Dispose();
-        _socket.Dispose();
+        foreach (var listener in _listeners) listener.Dispose();
+        if (SocketPath is not null) PeerListeners.DeleteSocketFile(SocketPath);
         foreach (var connection in _connections) connection.Abort();
         _completion.TrySetException(new ScriptedPeerException("ScriptedPeer: disposed before the script ended"));
     }
@@ -134,22 +141,11 @@ public sealed class ScriptedPeer : IDisposable
     private static ScriptedPeer Listen(IReadOnlyList<PeerStep> steps, ScriptedPeerOptions options)
     {
         options.Validate();
-        var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (options.Address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
-            socket.Bind(new IPEndPoint(options.Address, 0));
-            socket.Listen(Math.Max(16, options.Connections));
-            return new ScriptedPeer(socket, options, steps, listening: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var (listeners, path) = PeerListeners.Listen(options);
+        return new ScriptedPeer(listeners, path, options, steps, listening: true);
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task AcceptLoopAsync(Socket listener)
     {
         var stop = _stop.Token;
         while (!stop.IsCancellationRequested)
@@ -157,7 +153,7 @@ public sealed class ScriptedPeer : IDisposable
             Socket socket;
             try
             {
-                socket = await _socket.AcceptAsync(stop).ConfigureAwait(false);
+                socket = await listener.AcceptAsync(stop).ConfigureAwait(false);
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {
