@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -79,7 +80,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
     {
         // Every check waits for this backend's answer, which never comes (the request's 2 s timeout): tasks are running
         // on every node when one is killed.
-        using var silent = new LoopbackServer((c, _) => c.SilentAsync(TimeSpan.FromSeconds(20)));
+        using var silent = ScriptedPeer.Start(s => s.NeverAnswer(), new ScriptedPeerOptions { Connections = 9 });
         using var echo = new LineEchoServer();
         var ports = await StartClusterAsync("plugin.lua");
         var (killedPort, survivor) = (ports[victim], ports[victim == 0 ? 1 : 0]);
