@@ -97,6 +97,13 @@ public abstract partial class ActorTcpTestKit : Akka.TestKit.Xunit2.TestKit
     protected ScriptedPeer StartPeer(Action<PeerScript> script, ScriptedPeerOptions? options = null) =>
         Own(ScriptedPeer.Start(script, options));
 
+    /// <summary>
+    /// A <see cref="ScriptedPeer"/> whose script is code (<see cref="ScriptedPeer.Start(Func{PeerConnection, CancellationToken, Task}, ScriptedPeerOptions?)"/>),
+    /// disposed when the test ends.
+    /// </summary>
+    protected ScriptedPeer StartPeer(Func<PeerConnection, CancellationToken, Task> script, ScriptedPeerOptions? options = null) =>
+        Own(ScriptedPeer.Start(script, options));
+
     /// <summary>A <see cref="ScriptedPeer.Refusing"/> peer, disposed when the test ends.</summary>
     protected ScriptedPeer RefusingPeer() => Own(ScriptedPeer.Refusing());
 

@@ -38,6 +38,16 @@ public sealed partial class PeerConnection
         return Take(count, 0);
     }
 
+    /// <summary>
+    /// Reads what has arrived: the bytes buffered by an earlier read, or else what the next receive brings (at least
+    /// one byte, as much as one socket read or one TLS record gives). For a server that answers every chunk it gets.
+    /// </summary>
+    public async Task<byte[]> ReadAnyAsync()
+    {
+        var count = await FillUntilAsync(data => data.Length > 0 ? data.Length : -1).ConfigureAwait(false);
+        return Take(count, 0);
+    }
+
     /// <summary>Reads until the Latin-1 <paramref name="pattern"/>; returns the bytes before it (the pattern is consumed).</summary>
     public Task<byte[]> ReadUntilAsync(string pattern) => ReadUntilAsync(Encoding.Latin1.GetBytes(pattern));
 

@@ -104,6 +104,16 @@ public sealed partial class PeerConnection
         await SendEndAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Over TLS, sends close_notify and nothing else: the client's TLS stream ends while the socket stays open (no FIN),
+    /// as a server that says goodbye and then lingers. Reads still work; sends after it fail.
+    /// </summary>
+    public async Task SendCloseNotifyAsync()
+    {
+        if (_ssl is null) throw new InvalidOperationException("close_notify needs TLS (StartTlsAsync first)");
+        await _ssl.ShutdownAsync().WaitAsync(OperationTimeout, Stopping).ConfigureAwait(false);
+    }
+
     /// <summary>Abortive close: linger 0 then close, so the client gets a RST (rspamd: "Connection reset by peer").</summary>
     public void Reset()
     {

@@ -6,8 +6,9 @@ using System.Text;
 namespace ActorTcp.TestKit;
 
 /// <summary>
-/// A real TCP server on a loopback address (127.0.0.1 unless told otherwise; the port chosen by the system) whose side
-/// of the dialogue is a <see cref="PeerScript"/>: it expects what the client sends, answers, and misbehaves on cue
+/// A real TCP server on a loopback address (127.0.0.1 unless told otherwise, or both loopback addresses; the port chosen
+/// by the system), or a unix socket server (<see cref="ScriptedPeerOptions"/>), whose side of the dialogue is a
+/// <see cref="PeerScript"/>: it expects what the client sends, answers, and misbehaves on cue
 /// (slow sends, half-close, reset, silence, TLS with a certificate of your choice). It records what it received, and
 /// when the client deviates from the script it fails: <see cref="Completion"/> and <see cref="AssertScriptFollowed"/>
 /// throw a <see cref="ScriptedPeerException"/> naming the step and what arrived. Every step and the whole script are
@@ -26,7 +27,7 @@ public sealed class ScriptedPeer : IDisposable
     private readonly ScriptedPeerOptions _options;
     // One script per connection in accept order; the last one serves the rest.
     private readonly IReadOnlyList<IReadOnlyList<PeerStep>> _scripts;
-    private readonly Socket _socket;
+    private readonly Socket[] _listeners;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource? _acceptBound;
     private readonly ConcurrentQueue<PeerConnection> _connections = new();
@@ -35,14 +36,13 @@ public sealed class ScriptedPeer : IDisposable
     private int _accepted;
     private int _finished;
 
-    private ScriptedPeer(Socket socket, ScriptedPeerOptions options, IReadOnlyList<IReadOnlyList<PeerStep>> scripts, bool listening)
+    private ScriptedPeer(Socket[] listeners, string? socketPath, ScriptedPeerOptions options, IReadOnlyList<IReadOnlyList<PeerStep>> scripts, bool listening)
     {
-        _socket = socket;
+        _listeners = listeners;
         _options = options;
         _scripts = scripts;
-        var endPoint = (IPEndPoint)socket.LocalEndPoint!;
-        Address = endPoint.Address;
-        Port = endPoint.Port;
+        SocketPath = socketPath;
+        (Address, Port) = listeners[0].LocalEndPoint is IPEndPoint ip ? (ip.Address, ip.Port) : (IPAddress.None, 0);
         if (!listening)
         {
             _completion.SetResult();
@@ -50,7 +50,7 @@ public sealed class ScriptedPeer : IDisposable
         }
         _acceptBound = new CancellationTokenSource(options.ScriptTimeout);
         _acceptBound.Token.Register(OnAcceptBound);
-        _ = Task.Run(AcceptLoopAsync);
+        foreach (var listener in listeners) _ = Task.Run(() => AcceptLoopAsync(listener));
     }
 
     /// <summary>Starts a peer that runs the script <paramref name="script"/> builds for every connection it accepts.</summary>
@@ -103,20 +103,23 @@ public sealed class ScriptedPeer : IDisposable
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return new ScriptedPeer(socket, ScriptedPeerOptions.Default, [], listening: false);
+        return new ScriptedPeer([socket], null, ScriptedPeerOptions.Default, [], listening: false);
     }
 
-    /// <summary>The address listened on.</summary>
+    /// <summary>The address listened on (127.0.0.1 when on both loopbacks); <see cref="IPAddress.None"/> for a unix socket.</summary>
     public IPAddress Address { get; }
 
-    /// <summary>The port listened on.</summary>
+    /// <summary>The port listened on; 0 for a unix socket.</summary>
     public int Port { get; }
 
-    /// <summary>The host text a request uses: <c>127.0.0.1</c> or <c>::1</c>.</summary>
-    public string Host => Address.ToString();
+    /// <summary>The unix socket's path (<see cref="ScriptedPeerOptions.UnixSocket"/>); null on TCP.</summary>
+    public string? SocketPath { get; }
 
-    /// <summary>The address and port.</summary>
-    public IPEndPoint EndPoint => new(Address, Port);
+    /// <summary>The host text a request uses: <c>127.0.0.1</c>, <c>::1</c>, or the unix socket's path.</summary>
+    public string Host => SocketPath ?? Address.ToString();
+
+    /// <summary>Where a client connects: an <see cref="IPEndPoint"/>, or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    public EndPoint EndPoint => SocketPath is null ? new IPEndPoint(Address, Port) : new UnixDomainSocketEndPoint(SocketPath);
 
     /// <summary>Connections accepted so far (including ones beyond <see cref="ScriptedPeerOptions.Connections"/>).</summary>
     public int AcceptedCount => Volatile.Read(ref _accepted);
@@ -144,13 +147,17 @@ public sealed class ScriptedPeer : IDisposable
         if (_deviations.TryPeek(out var first)) throw new ScriptedPeerException(first);
     }
 
-    /// <summary>Stops accepting, ends every script, closes every socket. Does not wait: the scripts' tasks end on their own.</summary>
+    /// <summary>
+    /// Stops accepting, ends every script, closes every socket and deletes a unix socket's file. Does not wait: the
+    /// scripts' tasks end on their own.
+    /// </summary>
     public void Dispose()
     {
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         _acceptBound?.Dispose();
-        _socket.Dispose();
+        foreach (var listener in _listeners) listener.Dispose();
+        if (SocketPath is not null) PeerListeners.DeleteSocketFile(SocketPath);
         foreach (var connection in _connections) connection.Abort();
         _completion.TrySetException(new ScriptedPeerException("ScriptedPeer: disposed before the script ended"));
     }
@@ -158,22 +165,11 @@ public sealed class ScriptedPeer : IDisposable
     private static ScriptedPeer Listen(IReadOnlyList<IReadOnlyList<PeerStep>> scripts, ScriptedPeerOptions options)
     {
         options.Validate();
-        var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (options.Address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
-            socket.Bind(new IPEndPoint(options.Address, 0));
-            socket.Listen(Math.Max(16, options.Connections));
-            return new ScriptedPeer(socket, options, scripts, listening: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var (listeners, path) = PeerListeners.Listen(options);
+        return new ScriptedPeer(listeners, path, options, scripts, listening: true);
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task AcceptLoopAsync(Socket listener)
     {
         var stop = _stop.Token;
         while (!stop.IsCancellationRequested)
@@ -181,7 +177,7 @@ public sealed class ScriptedPeer : IDisposable
             Socket socket;
             try
             {
-                socket = await _socket.AcceptAsync(stop).ConfigureAwait(false);
+                socket = await listener.AcceptAsync(stop).ConfigureAwait(false);
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {
@@ -215,7 +211,7 @@ public sealed class ScriptedPeer : IDisposable
         using var _ = bound;
         var index = connection.Index;
         var reported = 0;
-        await ScriptRunner.RunAsync(connection, _scripts[Math.Min(index, _scripts.Count - 1)], _options.ScriptTimeout, _stop.Token, deviation =>
+        await ScriptRunner.RunAsync(connection, _scripts[Math.Min(connection.Index, _scripts.Count - 1)], _options.ScriptTimeout, _stop.Token, deviation =>
         {
             if (Interlocked.Exchange(ref reported, 1) == 1) return;
             if (deviation is not null) Deviate("ScriptedPeer: " + (_options.Connections > 1 ? $"connection {index + 1}: " : "") + deviation);

@@ -27,8 +27,22 @@ public sealed record ScriptedPeerOptions
     /// <summary>The loopback address listened on: 127.0.0.1 (default) or ::1.</summary>
     public IPAddress Address { get; init; } = IPAddress.Loopback;
 
+    /// <summary>
+    /// Listens on 127.0.0.1 and on ::1 with one port (<see cref="Address"/> is then not used), so a client that resolves
+    /// <c>localhost</c> to either address reaches the peer; <see cref="ScriptedPeer.Host"/> is 127.0.0.1.
+    /// </summary>
+    public bool BothLoopbacks { get; init; }
+
+    /// <summary>
+    /// Listens on a unix socket of a fresh path in the temporary directory instead of TCP (<see cref="Address"/> is
+    /// then not used): the path is <see cref="ScriptedPeer.SocketPath"/> and <see cref="ScriptedPeer.Host"/>, what a
+    /// request names as its host. The socket file is deleted when the peer is disposed.
+    /// </summary>
+    public bool UnixSocket { get; init; }
+
     internal void Validate()
     {
+        if (UnixSocket && BothLoopbacks) throw new ArgumentException("a scripted peer listens on a unix socket or on both loopbacks, not both");
         if (!IPAddress.IsLoopback(Address)) throw new ArgumentException($"a scripted peer listens on loopback only, not {Address}");
         ArgumentOutOfRangeException.ThrowIfLessThan(Connections, 1, nameof(Connections));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StepTimeout, TimeSpan.Zero, nameof(StepTimeout));

@@ -15,33 +15,23 @@ public class ChunkReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_without_pattern_after_write_returns_the_small_reply_as_sent()
     {
-        var request = NewResult<string>();
-        var server = StartServer(async (c, _) =>
-        {
-            request.TrySetResult(Latin1(await c.ReadUntilAsync("\r\n")));
-            await c.SendAsync("line1\r\nline2\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Expect("hi\r\n").Send("line1\r\nline2\r\n").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)));
 
         await ExpectReadAsync(conn, r1, "line1\r\nline2\r\n");
         Return(conn);
         await ExpectClosedAsync(conn);
-        Assert.Equal("hi", await request.Task.WaitAsync(DefaultWait));
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
     public async Task Read_without_pattern_of_100_kB_reply_returns_exactly_8192_bytes()
     {
         var reply = Payload(100_000, seed: 3);
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(reply);
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send(reply).NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)));
 
         await ExpectReadAsync(conn, r1, reply[..8192]);
         Return(conn);
@@ -52,12 +42,8 @@ public class ChunkReadTests : ConnectionTestKit
     public async Task Reads_without_pattern_hand_over_the_buffered_rest_in_order_in_chunks_of_at_most_8192_bytes()
     {
         var reply = Payload(100_000, seed: 5);
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(reply);
-            await c.SilentAsync();
-        });
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId())));
+        var peer = StartPeer(s => s.Send(reply).NeverAnswer());
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId())));
 
         // Chunks are kept as delivered (not copied) and checked at the end: they must stay valid.
         var chunks = new List<ReadOnlyMemory<byte>>();
@@ -78,13 +64,13 @@ public class ChunkReadTests : ConnectionTestKit
     [Fact]
     public async Task Reads_without_pattern_return_each_chunk_as_it_arrives()
     {
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendSlowlyAsync(["AB", "C\r", "\nDEF"], TimeSpan.FromMilliseconds(250));
-            await c.SilentAsync();
+            await c.DiscardUntilClosedAsync();
         });
         long r1 = NextId(), r2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)));
 
         await ExpectReadAsync(conn, r1, "AB");
         Return(conn, new AddHandler(ReadHandler(r2)));
@@ -98,13 +84,9 @@ public class ChunkReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_after_data_and_eof_gets_the_data_then_the_next_read_fails_with_connection_terminated()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("partial-no-terminator");
-            await c.CloseAsync();
-        });
+        var peer = StartPeer(s => s.Send("partial-no-terminator").Close());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)));
 
         await ExpectReadAsync(conn, r1, "partial-no-terminator");
         Return(conn, new AddHandler(ReadHandler(r2)));
@@ -116,18 +98,14 @@ public class ChunkReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_on_a_peer_that_closes_without_replying_fails_with_connection_terminated()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\r\n");
-            await c.CloseAsync();
-        });
+        var peer = StartPeer(s => s.ExpectUntil("\r\n").Close());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)));
 
         await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 }
 

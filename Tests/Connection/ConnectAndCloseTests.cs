@@ -17,8 +17,8 @@ public class ConnectAndCloseTests : ConnectionTestKit
     [Fact]
     public async Task Empty_request_sends_only_started_and_closed()
     {
-        var server = StartServer(SilentScript);
-        var conn = await OpenAsync(RequestTo(server));
+        var peer = StartPeer(s => s.NeverAnswer());
+        var conn = await OpenAsync(RequestTo(peer));
 
         await ExpectClosedAsync(conn);
     }
@@ -27,13 +27,13 @@ public class ConnectAndCloseTests : ConnectionTestKit
     public async Task Probe_with_NotifyConnected_gets_ConnectionEstablished_then_closes()
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) => peerClosed.TrySetResult(await c.SilentAsync()));
-        var conn = await OpenAsync(RequestTo(server) with { NotifyConnected = true });
+        var peer = StartPeer(async (c, _) => peerClosed.TrySetResult(await c.DiscardUntilClosedAsync()));
+        var conn = await OpenAsync(RequestTo(peer) with { NotifyConnected = true });
 
         var established = await ExpectEstablishedAsync(conn);
         var remote = Assert.IsAssignableFrom<IPEndPoint>(established.Remote);
         Assert.Equal(IPAddress.Loopback, Normalize(remote.Address));
-        Assert.Equal(server.Port, remote.Port);
+        Assert.Equal(peer.Port, remote.Port);
         Return(conn);
         await ExpectClosedAsync(conn);
         Assert.True(await peerClosed.Task.WaitAsync(DefaultWait));
@@ -42,14 +42,9 @@ public class ConnectAndCloseTests : ConnectionTestKit
     [Fact]
     public async Task ConnectionEstablished_comes_before_the_first_read_and_a_read_added_in_it_runs_after_the_queued_read()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\r\n");
-            await c.SendAsync("line1\r\nline2\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.ExpectUntil("\r\n").Send("line1\r\nline2\r\n").NeverAnswer());
         long main = NextId(), added = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(main, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(main, "\r\n")) with
         {
             NotifyConnected = true,
         });
@@ -61,19 +56,15 @@ public class ConnectAndCloseTests : ConnectionTestKit
         await ExpectReadAsync(conn, added, "line2");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Read_only_request_with_NotifyConnected_gets_ConnectionEstablished_before_the_banner()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("220 hello\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("220 hello\r\n").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
 
         await ExpectEstablishedAsync(conn);
         Return(conn);
@@ -85,13 +76,9 @@ public class ConnectAndCloseTests : ConnectionTestKit
     [Fact]
     public async Task Nothing_is_delivered_until_the_callback_returns()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("ready\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("ready\r\n").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
 
         await ExpectEstablishedAsync(conn);
         // The banner is already there, but the on_connect callback is still running.
@@ -106,13 +93,13 @@ public class ConnectAndCloseTests : ConnectionTestKit
     public async Task Close_inside_a_read_callback_delivers_nothing_more_and_closes_the_socket()
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendAsync("line1\r\nline2\r\n");
-            peerClosed.TrySetResult(await c.SilentAsync());
+            peerClosed.TrySetResult(await c.DiscardUntilClosedAsync());
         });
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n"), ReadHandler(r2, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n"), ReadHandler(r2, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, CloseConnection.Instance);
@@ -124,9 +111,9 @@ public class ConnectAndCloseTests : ConnectionTestKit
     public async Task Close_while_waiting_for_data_closes_without_any_error()
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) => peerClosed.TrySetResult(await c.SilentAsync()));
+        var peer = StartPeer(async (c, _) => peerClosed.TrySetResult(await c.DiscardUntilClosedAsync()));
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
 
         await ExpectEstablishedAsync(conn);
         Return(conn);
@@ -140,13 +127,13 @@ public class ConnectAndCloseTests : ConnectionTestKit
     public async Task Connection_closes_automatically_after_the_last_handler_and_the_peer_sees_eof()
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendAsync("line1\r\n");
-            peerClosed.TrySetResult(await c.SilentAsync());
+            peerClosed.TrySetResult(await c.DiscardUntilClosedAsync());
         });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn);
@@ -157,32 +144,24 @@ public class ConnectAndCloseTests : ConnectionTestKit
     [Fact]
     public async Task Connects_to_the_ipv6_loopback_literal()
     {
-        var server = Own(new LoopbackServer(async (c, _) =>
-        {
-            var line = Latin1(await c.ReadUntilAsync("\r\n"));
-            await c.SendAsync("v6:" + line + "\r\n");
-            await c.SilentAsync();
-        }, IPAddress.IPv6Loopback));
-        Assert.Equal("::1", server.Host);
+        var peer = StartPeer(s => s.Expect("hi\r\n").Send("v6:hi\r\n").NeverAnswer(),
+            new ScriptedPeerOptions { Address = IPAddress.IPv6Loopback });
+        Assert.Equal("::1", peer.Host);
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "v6:hi");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Connects_to_localhost()
     {
-        var server = Own(LoopbackServer.OnBothLoopbacks(async (c, _) =>
-        {
-            await c.SendAsync("hello\r\n");
-            await c.SilentAsync();
-        }));
+        var peer = StartPeer(s => s.Send("hello\r\n").NeverAnswer(), new ScriptedPeerOptions { BothLoopbacks = true });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo("localhost", server.Port, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo("localhost", peer.Port, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "hello");
         Return(conn);
@@ -192,13 +171,9 @@ public class ConnectAndCloseTests : ConnectionTestKit
     [Fact]
     public async Task Localhost_reaches_a_server_listening_only_on_127_0_0_1()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("v4\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("v4\r\n").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo("localhost", server.Port, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo("localhost", peer.Port, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "v4");
         Return(conn);
@@ -208,13 +183,9 @@ public class ConnectAndCloseTests : ConnectionTestKit
     [Fact]
     public async Task Localhost_tries_the_next_address_when_the_first_refuses()
     {
-        var server = Own(new LoopbackServer(async (c, _) =>
-        {
-            await c.SendAsync("v6\r\n");
-            await c.SilentAsync();
-        }, IPAddress.IPv6Loopback));
+        var peer = StartPeer(s => s.Send("v6\r\n").NeverAnswer(), new ScriptedPeerOptions { Address = IPAddress.IPv6Loopback });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo("localhost", server.Port, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo("localhost", peer.Port, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "v6");
         Return(conn);
@@ -225,18 +196,18 @@ public class ConnectAndCloseTests : ConnectionTestKit
     public async Task Many_concurrent_connections_each_get_their_own_reply()
     {
         const int count = 20;
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             var line = Latin1(await c.ReadUntilAsync("\r\n"));
             await c.SendAsync("echo:" + line + "\r\n");
-            await c.SilentAsync();
-        });
+            await c.DiscardUntilClosedAsync();
+        }, new ScriptedPeerOptions { Connections = count });
         var connections = new List<(TestConnection Conn, long Read, string Name)>();
         for (var i = 0; i < count; i++)
         {
             var read = NextId();
             var name = $"client-{i}-" + new string((char)('a' + i), i + 1);
-            connections.Add((await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), name + "\r\n"), ReadHandler(read, "\r\n"))), read, name));
+            connections.Add((await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), name + "\r\n"), ReadHandler(read, "\r\n"))), read, name));
         }
 
         foreach (var (conn, read, name) in connections)
@@ -246,7 +217,7 @@ public class ConnectAndCloseTests : ConnectionTestKit
         }
         foreach (var (conn, _, _) in connections) await ExpectClosedAsync(conn);
         await AwaitConnectionCountAsync(0);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 }
 

@@ -27,7 +27,7 @@ public class ConnectErrorTests : ConnectionTestKit
     public async Task Connection_refused_with_data_fails_the_read_with_socket_error_and_no_ConnectionEstablished()
     {
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort(), SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)) with
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)) with
         {
             NotifyConnected = true,
         });
@@ -41,7 +41,7 @@ public class ConnectErrorTests : ConnectionTestKit
     public async Task Connection_refused_read_only_fails_with_socket_error()
     {
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort(), ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), ReadHandler(r1, "\r\n")));
 
         await ExpectFailedAsync(conn, r1, Refused);
         Return(conn);
@@ -52,7 +52,7 @@ public class ConnectErrorTests : ConnectionTestKit
     public async Task Connection_refused_write_only_fails_the_write_handler()
     {
         var w1 = NextId();
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort(), WriteHandler(w1, "a", "b", "c")));
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), WriteHandler(w1, "a", "b", "c")));
 
         await ExpectFailedAsync(conn, w1, Refused);
         Return(conn);
@@ -63,7 +63,7 @@ public class ConnectErrorTests : ConnectionTestKit
     public async Task Connection_refused_is_fanned_out_to_every_handler_with_a_callback()
     {
         long r1 = NextId(), w2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort(),
+        var conn = await OpenAsync(RequestTo(RefusingPeer(),
             SilentWriteHandler(NextId(), "x"), ReadHandler(r1), WriteHandler(w2, "y"), SilentReadHandler(NextId()), ReadHandler(r3, "\n")));
 
         await ExpectFailedAsync(conn, r1, Refused);
@@ -78,7 +78,7 @@ public class ConnectErrorTests : ConnectionTestKit
     [Fact]
     public async Task Connection_refused_with_NotifyConnectError_goes_only_to_ConnectFailed()
     {
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort(), SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(NextId())) with
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(NextId())) with
         {
             NotifyConnectError = true,
             NotifyConnected = true,
@@ -92,7 +92,7 @@ public class ConnectErrorTests : ConnectionTestKit
     [Fact]
     public async Task Refused_probe_with_NotifyConnectError_gets_ConnectFailed()
     {
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort()) with { NotifyConnectError = true });
+        var conn = await OpenAsync(RequestTo(RefusingPeer()) with { NotifyConnectError = true });
 
         await ExpectConnectFailedAsync(conn, Refused);
         await ExpectClosedAsync(conn);
@@ -101,7 +101,7 @@ public class ConnectErrorTests : ConnectionTestKit
     [Fact]
     public async Task Refused_probe_without_handlers_or_error_notification_just_closes()
     {
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort()) with { NotifyConnected = true });
+        var conn = await OpenAsync(RequestTo(RefusingPeer()) with { NotifyConnected = true });
 
         await ExpectClosedAsync(conn);
     }
@@ -109,9 +109,9 @@ public class ConnectErrorTests : ConnectionTestKit
     [Fact]
     public async Task Errors_after_the_connection_is_up_go_to_the_handlers_even_with_NotifyConnectError()
     {
-        var server = StartServer(async (c, _) => await c.CloseAsync());
+        var peer = StartPeer(s => s.Close());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { NotifyConnectError = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { NotifyConnectError = true });
 
         await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
         Return(conn);

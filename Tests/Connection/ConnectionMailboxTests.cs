@@ -18,9 +18,9 @@ public sealed class ConnectionMailboxTests(ITestOutputHelper output) : Connectio
     [Fact]
     public async Task Connection_actors_use_the_small_mailbox_of_HOCON_conf()
     {
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
 
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId())));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId())));
 
         Assert.Equal(typeof(ConnectionMailbox.SmallQueue), QueueOf(conn.Actor));
         // Declared by HOCON.conf itself, not only by the manager's fallback.
@@ -33,17 +33,13 @@ public sealed class ConnectionMailboxTests(ITestOutputHelper output) : Connectio
     [Fact]
     public async Task A_manager_in_an_actor_system_without_HOCON_conf_declares_the_mailbox_itself_and_serves()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("hello\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("hello\r\n").NeverAnswer());
         using var bare = ActorSystem.Create("bare", ConfigurationFactory.Empty);
         var settings = ActorTcpSettings.Default;
         var manager = bare.ActorOf(ConnectionManager.Props(settings, bare.ActorOf(ResolverActor.Props(settings))));
         var r1 = NextId();
 
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")), manager: manager);
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")), manager: manager);
         await ExpectReadAsync(conn, r1, "hello");
 
         Assert.Equal(typeof(ConnectionMailbox.SmallQueue), QueueOf(conn.Actor));

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -10,15 +11,14 @@ namespace ActorTcp.Tests.Connection;
 public sealed class DnsConnectionTests(DnsmasqServer dns, ITestOutputHelper output)
     : ConnectionTestKit(output, $"actortcp.dns.nameservers = [\"{dns.EndPoint}\"]"), IClassFixture<DnsmasqServer>
 {
-    private static Task Reply(ServerConnection connection, CancellationToken _) =>
-        connection.ReadUntilAsync("\n").ContinueWith(_ => connection.SendAsync("hello by name\n")).Unwrap();
+    private static void Reply(PeerScript script) => script.ExpectUntil("\n").Send("hello by name\n");
 
     [Fact]
     public async Task Name_resolved_through_the_dns_server_connects_and_runs_the_queue()
     {
-        var server = StartServer(Reply);
+        var peer = StartPeer(Reply);
         var read = NextId();
-        var conn = await OpenAsync(RequestTo(DnsmasqServer.ARecordName, server.Port,
+        var conn = await OpenAsync(RequestTo(DnsmasqServer.ARecordName, peer.Port,
             SilentWriteHandler(NextId(), "hi\n"), ReadHandler(read, "\n")));
 
         await ExpectReadAsync(conn, read, "hello by name");
@@ -30,9 +30,9 @@ public sealed class DnsConnectionTests(DnsmasqServer dns, ITestOutputHelper outp
     public async Task Refused_first_address_falls_back_to_the_next_resolved_one()
     {
         // dual.fixture.test resolves to 127.0.0.1 then ::1; only ::1 listens.
-        var server = Own(new LoopbackServer(Reply, IPAddress.IPv6Loopback));
+        var peer = StartPeer(Reply, new ScriptedPeerOptions { Address = IPAddress.IPv6Loopback });
         var read = NextId();
-        var conn = await OpenAsync(RequestTo(DnsmasqServer.DualName, server.Port,
+        var conn = await OpenAsync(RequestTo(DnsmasqServer.DualName, peer.Port,
             SilentWriteHandler(NextId(), "hi\n"), ReadHandler(read, "\n")));
 
         await ExpectReadAsync(conn, read, "hello by name");

@@ -16,15 +16,15 @@ public class ErrorFanOutTests : ConnectionTestKit
     public async Task Fatal_error_reaches_every_queued_handler_in_order_including_handlers_added_during_the_fan_out()
     {
         var closeNow = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.ReadUntilAsync("\r\n");
             await c.SendAsync("line1\r\n");
             await closeNow.Task.WaitAsync(DefaultWait);
-            await c.CloseAsync();
+            await c.HalfCloseAsync();
         });
         long main = NextId(), r1 = NextId(), w2 = NextId(), r3 = NextId(), r4 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(main, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(main, "\r\n")));
 
         await ExpectReadAsync(conn, main, "line1");
         Return(conn,
@@ -45,15 +45,15 @@ public class ErrorFanOutTests : ConnectionTestKit
         await ExpectFailedAsync(conn, r4, TcpErrors.ConnectionTerminated);
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Fatal_error_skips_handlers_without_callback()
     {
-        var server = StartServer(async (c, _) => await c.CloseAsync());
+        var peer = StartPeer(s => s.Close());
         long r1 = NextId(), silentRead = NextId(), silentWrite = NextId(), w4 = NextId();
-        var conn = await OpenAsync(RequestTo(server,
+        var conn = await OpenAsync(RequestTo(peer,
             ReadHandler(r1, "\r\n"), SilentReadHandler(silentRead), SilentWriteHandler(silentWrite, "x"), WriteHandler(w4, "y")));
 
         await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
@@ -66,14 +66,9 @@ public class ErrorFanOutTests : ConnectionTestKit
     [Fact]
     public async Task Reset_by_peer_during_a_read_fails_every_handler_with_connection_reset_by_peer()
     {
-        var request = NewResult<string>();
-        var server = StartServer(async (c, _) =>
-        {
-            request.TrySetResult(Latin1(await c.ReadUntilAsync("\r\n")));
-            c.Reset();
-        });
+        var peer = StartPeer(s => s.Expect("hi\r\n").Reset());
         long r1 = NextId(), w2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n"), WriteHandler(w2, "x")));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n"), WriteHandler(w2, "x")));
 
         var error = TcpErrors.ReadError("Connection reset by peer");
         Assert.Equal("IO read error while trying to read data: Connection reset by peer", error);
@@ -82,14 +77,14 @@ public class ErrorFanOutTests : ConnectionTestKit
         await ExpectFailedAsync(conn, w2, error);
         Return(conn);
         await ExpectClosedAsync(conn);
-        Assert.Equal("hi", await request.Task.WaitAsync(DefaultWait));
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
     public async Task Close_during_a_fan_out_turn_stops_the_fan_out()
     {
         long r1 = NextId(), r2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync(RequestTo("127.0.0.1", LoopbackServer.ClosedPort(), ReadHandler(r1), ReadHandler(r2), ReadHandler(r3)));
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), ReadHandler(r1), ReadHandler(r2), ReadHandler(r3)));
 
         await ExpectFailedAsync(conn, r1, TcpErrors.SocketError("Connection refused"));
         Return(conn, CloseConnection.Instance);

@@ -31,13 +31,13 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     [Fact]
     public async Task Reset_by_peer_during_a_large_write_fails_the_write_and_every_queued_handler()
     {
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.ReadExactlyAsync(64 * 1024);
             c.Reset();
         });
         long w1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, BigWrite), ReadHandler(r2, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, BigWrite), ReadHandler(r2, "\r\n")));
 
         var failed = await ExpectTurnAsync<HandlerFailed>(conn, TimeSpan.FromSeconds(10));
         Assert.Equal(w1, failed.HandlerId);
@@ -53,13 +53,13 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     {
         // The peer reads a little and closes its socket (a plain close, not an abortive one): the data it never read
         // makes its kernel answer the rest of our write with a reset.
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.ReadExactlyAsync(64 * 1024);
             c.Abort();
         });
         var w1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, BigWrite)));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, BigWrite)));
 
         var failed = await ExpectTurnAsync<HandlerFailed>(conn, TimeSpan.FromSeconds(10));
         Assert.Equal(w1, failed.HandlerId);
@@ -73,13 +73,13 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     {
         // We send FIN after our write (shutdown = true); the peer reads to the end and then never answers nor closes.
         var received = NewResult<string>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             received.TrySetResult(Latin1(await c.ReadToEndAsync()));
             await c.HoldAsync(TimeSpan.FromSeconds(10));
         });
         long w1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(w1, "QUIT\r\n"), ReadHandler(r2, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(w1, "QUIT\r\n"), ReadHandler(r2, "\r\n")) with
         {
             Shutdown = true,
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1)),
@@ -95,14 +95,9 @@ public sealed class FaultyPeerTests(ITestOutputHelper output) : ConnectionTestKi
     public async Task Half_close_by_the_peer_then_silence_ends_a_read_waiting_for_its_pattern_with_connection_terminated()
     {
         // The peer sends part of a line and FIN, then keeps the socket open: EOF before the pattern.
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("250 no end of li");
-            c.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("250 no end of li").HalfClose().NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(5)),
         });

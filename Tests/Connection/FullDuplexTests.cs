@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -22,7 +23,7 @@ public class FullDuplexTests : ConnectionTestKit
     protected FullDuplexTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
 
     /// <summary>Echoes every byte back until the client's EOF or <paramref name="total"/> bytes.</summary>
-    private static async Task EchoAsync(ServerConnection c, int total, CancellationToken token)
+    private static async Task EchoAsync(PeerConnection c, int total, CancellationToken token)
     {
         var buffer = new byte[64 * 1024];
         for (var echoed = 0; echoed < total;)
@@ -38,9 +39,9 @@ public class FullDuplexTests : ConnectionTestKit
     public async Task A_ten_mebibyte_request_to_an_echo_server_is_read_back_through_its_stop_pattern()
     {
         var body = Encoding.ASCII.GetBytes(new string('x', RequestSize - 2) + "\r\n");
-        var server = StartServer((c, token) => EchoAsync(c, body.Length, token));
+        var peer = StartPeer((c, token) => EchoAsync(c, body.Length, token));
         long w1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, body), ReadHandler(r2, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, body), ReadHandler(r2, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(20)),
         });
@@ -61,17 +62,17 @@ public class FullDuplexTests : ConnectionTestKit
         // clamd's INSTREAM limit: it reads a little, answers, and closes with our upload still coming (its kernel then
         // resets the connection under our write).
         const string answer = "INSTREAM size limit exceeded. ERROR\0";
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.ReadExactlyAsync(64 * 1024);
             await c.SendAsync(answer);
             // A reset discards what the client has not read yet, so the answer gets a moment to be read first (clamd
             // too has sent it well before our upload meets its close).
             await Task.Delay(300);
-            c.Socket.Close();
+            c.Abort();
         });
         long w1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, new byte[32 * 1024 * 1024]), ReadHandler(r2, "\0")));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, new byte[32 * 1024 * 1024]), ReadHandler(r2, "\0")));
 
         // The write has a callback here; it hears its own error, non-fatal, and the read after it gets the answer.
         var failed = await ExpectTurnAsync<HandlerFailed>(conn, TimeSpan.FromSeconds(10));

@@ -19,9 +19,9 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
 {
     private const int ReadBufferLimit = 64 * 1024;
 
-    private async Task<TestConnection> OpenEstablishedAsync(LoopbackServer server)
+    private async Task<TestConnection> OpenEstablishedAsync(ScriptedPeer peer)
     {
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with
         {
             NotifyConnected = true,
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.Zero),
@@ -43,9 +43,9 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Connection_count_tracks_open_connections()
     {
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
         Assert.Equal(0, await ConnectionCountAsync());
-        var conn = await OpenEstablishedAsync(server);
+        var conn = await OpenEstablishedAsync(peer);
         Assert.Equal(1, await ConnectionCountAsync());
 
         conn.Tell(CloseConnection.Instance);
@@ -56,13 +56,14 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Third_connection_past_max_connections_fails_with_too_many_connections()
     {
-        var server = StartServer(SilentScript);
-        var first = await OpenEstablishedAsync(server);
-        var second = await OpenEstablishedAsync(server);
+        // The third never reaches the peer: the manager refuses it.
+        var peer = StartPeer(s => s.NeverAnswer(), new ScriptedPeerOptions { Connections = 3 });
+        var first = await OpenEstablishedAsync(peer);
+        var second = await OpenEstablishedAsync(peer);
         Assert.Equal(2, await ConnectionCountAsync());
 
         var r3 = NextId();
-        var third = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "x"), ReadHandler(r3)));
+        var third = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "x"), ReadHandler(r3)));
         await ExpectFailedAsync(third, r3, TcpErrors.TooManyConnections(2));
         Assert.Equal("cannot connect: too many open connections (actortcp.limits.max-connections = 2)", TcpErrors.TooManyConnections(2));
         Return(third);
@@ -73,7 +74,7 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
         first.Tell(CloseConnection.Instance);
         await ExpectClosedAsync(first);
         await AwaitConnectionCountAsync(1);
-        var fourth = await OpenEstablishedAsync(server);
+        var fourth = await OpenEstablishedAsync(peer);
         Assert.Equal(2, await ConnectionCountAsync());
 
         second.Tell(CloseConnection.Instance);
@@ -86,11 +87,11 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Connection_past_max_connections_with_NotifyConnectError_gets_ConnectFailed()
     {
-        var server = StartServer(SilentScript);
-        var first = await OpenEstablishedAsync(server);
-        var second = await OpenEstablishedAsync(server);
+        var peer = StartPeer(s => s.NeverAnswer(), new ScriptedPeerOptions { Connections = 2 });
+        var first = await OpenEstablishedAsync(peer);
+        var second = await OpenEstablishedAsync(peer);
 
-        var third = await OpenAsync(RequestTo(server, ReadHandler(NextId())) with { NotifyConnectError = true });
+        var third = await OpenAsync(RequestTo(peer, ReadHandler(NextId())) with { NotifyConnectError = true });
         await ExpectConnectFailedAsync(third, TcpErrors.TooManyConnections(2));
         await ExpectClosedAsync(third);
 
@@ -103,20 +104,20 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Stop_pattern_not_found_within_max_read_buffer_fails_the_read()
     {
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             try
             {
                 await c.SendAsync(new byte[200 * 1024].Select(_ => (byte)'x').ToArray());
             }
-            catch (System.Net.Sockets.SocketException)
+            catch (IOException)
             {
                 // The client gave up reading and closed.
             }
-            await c.SilentAsync();
+            await c.DiscardUntilClosedAsync();
         });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectFailedAsync(conn, r1, TcpErrors.ReadBufferLimit(ReadBufferLimit));
         Assert.Equal("IO read error: stop pattern not found within 65536 bytes (actortcp.limits.max-read-buffer)",
@@ -131,15 +132,15 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
         // 70 kB, then the pattern: under io.read-size (512 KiB), so one read usually takes it all.
         var line = Payload(70_000, seed: 23, exclude: (byte)'\n');
         var sent = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendAsync(Concat(line, Bytes("\n")));
             sent.TrySetResult(true);
-            await c.SilentAsync();
+            await c.DiscardUntilClosedAsync();
         });
         var r1 = NextId();
         // The read handler comes after a connect callback held until the whole line is in the kernel's buffer.
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\n")) with { NotifyConnected = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\n")) with { NotifyConnected = true });
         await ExpectEstablishedAsync(conn);
         await sent.Task.WaitAsync(DefaultWait);
         await Task.Delay(TimeSpan.FromMilliseconds(100));
@@ -154,13 +155,9 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     public async Task Line_shorter_than_max_read_buffer_is_delivered()
     {
         var line = Payload(60_000, seed: 19, exclude: (byte)'\n');
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(Concat(line, Bytes("\n")));
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send(Concat(line, Bytes("\n"))).NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\n")));
 
         await ExpectReadAsync(conn, r1, line);
         Return(conn);
@@ -171,13 +168,9 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     public async Task Partial_mode_is_not_bound_by_max_read_buffer()
     {
         var data = Payload(200 * 1024, seed: 23);
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(data);
-            await c.CloseAsync();
-        });
+        var peer = StartPeer(s => s.Send(data).Close());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Partial = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { Partial = true });
 
         using var received = new MemoryStream();
         var ended = false;
@@ -200,14 +193,10 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Queueing_more_handlers_than_max_queued_handlers_fails_the_connection_with_a_clear_error()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("go\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("go\r\n").NeverAnswer());
         var r1 = NextId();
         var added = Enumerable.Range(0, 5).Select(_ => NextId()).ToArray();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "go");
         Return(conn, added.Select(id => (IConnectionCommand)new AddHandler(ReadHandler(id, "NEVER"))).ToArray());
@@ -238,9 +227,9 @@ public sealed class LimitsTests(ITestOutputHelper output) : ConnectionTestKit(ou
     [Fact]
     public async Task Request_with_more_write_bytes_than_max_queued_write_bytes_fails_with_a_clear_error()
     {
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
         var w1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, new byte[2 * 1024 * 1024])));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, new byte[2 * 1024 * 1024])));
 
         await ExpectFailedAsync(conn, w1, TcpErrors.TooManyWriteBytes(1024 * 1024));
         Return(conn);

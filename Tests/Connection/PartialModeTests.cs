@@ -16,13 +16,9 @@ public class PartialModeTests : ConnectionTestKit
     public async Task Batched_partial_delivery_takes_back_what_the_receiver_did_not_consume_and_the_stream_stays_whole()
     {
         var payload = Payload(200_000);
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(payload);
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send(payload).NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true, PartialBatch = 4 });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)) with { Partial = true, PartialBatch = 4 });
 
         var received = new List<byte>();
         var batches = 0;
@@ -53,13 +49,13 @@ public class PartialModeTests : ConnectionTestKit
     public async Task Partial_mode_delivers_each_chunk_to_the_head_read_ignoring_its_pattern_then_fails_at_eof()
     {
         string[] pieces = ["AB", "C\r", "\nDEF", "\r\n", "tail"];
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendSlowlyAsync(pieces, TimeSpan.FromMilliseconds(200));
-            await c.CloseAsync();
+            await c.HalfCloseAsync();
         });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Partial = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { Partial = true });
 
         var chunks = new List<string>();
         for (var turn = 0; turn < 20; turn++)
@@ -88,13 +84,9 @@ public class PartialModeTests : ConnectionTestKit
     public async Task Partial_mode_splits_100_kB_into_chunks_of_at_most_8192_bytes_in_order()
     {
         var data = Payload(100_000, seed: 11);
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(data);
-            await c.CloseAsync();
-        });
+        var peer = StartPeer(s => s.Send(data).Close());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)) with { Partial = true });
 
         using var received = new MemoryStream();
         var failedAtEof = false;
@@ -124,13 +116,9 @@ public class PartialModeTests : ConnectionTestKit
     [Fact]
     public async Task Partial_mode_ends_with_io_timeout_when_the_peer_goes_silent()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("hello");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("hello").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)) with
         {
             Partial = true,
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1)),
@@ -146,7 +134,7 @@ public class PartialModeTests : ConnectionTestKit
     [Fact]
     public async Task Close_inside_a_partial_callback_ends_the_stream_without_further_callbacks()
     {
-        var server = StartServer(async (c, ct) =>
+        var peer = StartPeer(async (c, ct) =>
         {
             try
             {
@@ -156,13 +144,13 @@ public class PartialModeTests : ConnectionTestKit
                     await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
                 }
             }
-            catch (System.Net.Sockets.SocketException)
+            catch (IOException)
             {
                 // The client closed.
             }
         });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)) with { Partial = true });
 
         await ExpectReadAsync(conn, r1, "chunk0;");
         Return(conn, CloseConnection.Instance);

@@ -20,8 +20,11 @@ public class PartialReadAheadTests : ConnectionTestKit
 
     protected PartialReadAheadTests(ITestOutputHelper output, string? hocon) : base(output, hocon) { }
 
-    private static ConnectionRequest Streaming(LoopbackServer server, long handlerId) =>
-        RequestTo(server, ReadHandler(handlerId)) with { Partial = true, PartialBatch = Batch };
+    /// <summary>For the megabyte streams: their sends wait for a reader that holds some turns on purpose.</summary>
+    private static readonly ScriptedPeerOptions SlowReader = new() { StepTimeout = TimeSpan.FromSeconds(10) };
+
+    private static ConnectionRequest Streaming(ScriptedPeer peer, long handlerId) =>
+        RequestTo(peer, ReadHandler(handlerId)) with { Partial = true, PartialBatch = Batch };
 
     /// <summary>Takes turns until the fatal error, holding every <paramref name="holdEvery"/>-th turn a while; returns the bytes and the error.</summary>
     private static async Task<(byte[] Bytes, HandlerFailed End)> DrainAsync(TestConnection conn, int maxTurns, int holdEvery = 0)
@@ -45,13 +48,9 @@ public class PartialReadAheadTests : ConnectionTestKit
     public async Task Peer_close_met_while_a_batch_runs_comes_after_every_byte_sent_before_it()
     {
         var payload = Payload(3_000_000, seed: 3);
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(payload);
-            await c.CloseAsync();
-        });
+        var peer = StartPeer(s => s.Send(payload).Close(), SlowReader);
         var r1 = NextId();
-        var conn = await OpenAsync(Streaming(server, r1));
+        var conn = await OpenAsync(Streaming(peer, r1));
 
         var (bytes, end) = await DrainAsync(conn, maxTurns: 2000, holdEvery: 5);
 
@@ -66,14 +65,14 @@ public class PartialReadAheadTests : ConnectionTestKit
     public async Task Reset_met_while_a_batch_runs_is_reported_once_the_batch_returns()
     {
         var firstTurn = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, ct) =>
         {
             await c.SendAsync("first bytes");
-            await firstTurn.Task;
+            await firstTurn.Task.WaitAsync(ct);
             c.Reset();
         });
         var r1 = NextId();
-        var conn = await OpenAsync(Streaming(server, r1));
+        var conn = await OpenAsync(Streaming(peer, r1));
 
         await ExpectReadAsync(conn, r1, "first bytes");
         // The callback still runs when the reset arrives; the error waits for it to return.
@@ -91,14 +90,14 @@ public class PartialReadAheadTests : ConnectionTestKit
     public async Task Write_queued_by_the_callback_a_reset_arrived_during_gets_the_reset_as_its_error()
     {
         var firstTurn = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, ct) =>
         {
             await c.SendAsync("first bytes");
-            await firstTurn.Task;
+            await firstTurn.Task.WaitAsync(ct);
             c.Reset();
         });
         long r1 = NextId(), w2 = NextId();
-        var conn = await OpenAsync(Streaming(server, r1));
+        var conn = await OpenAsync(Streaming(peer, r1));
 
         await ExpectReadAsync(conn, r1, "first bytes");
         firstTurn.SetResult(true);
@@ -116,14 +115,14 @@ public class PartialReadAheadTests : ConnectionTestKit
     {
         var payload = Payload(100_000, seed: 5);
         var closeNow = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, ct) =>
         {
             await c.SendAsync(payload);
-            await closeNow.Task;
-            await c.CloseAsync();
+            await closeNow.Task.WaitAsync(ct);
+            await c.HalfCloseAsync();
         });
         var r1 = NextId();
-        var conn = await OpenAsync(Streaming(server, r1));
+        var conn = await OpenAsync(Streaming(peer, r1));
 
         var received = new List<byte>();
         var gaveBack = false;
@@ -160,13 +159,9 @@ public class PartialReadAheadTests : ConnectionTestKit
         var connections = new List<(TestConnection Conn, long Handler, byte[] Payload)>();
         foreach (var (payload, _) in servers)
         {
-            var server = StartServer(async (c, _) =>
-            {
-                await c.SendAsync(payload);
-                await c.CloseAsync();
-            });
+            var peer = StartPeer(s => s.Send(payload).Close(), SlowReader);
             var handler = NextId();
-            connections.Add((await OpenAsync(Streaming(server, handler)), handler, payload));
+            connections.Add((await OpenAsync(Streaming(peer, handler)), handler, payload));
         }
 
         // Each drains at its own pace, so pooled buffers are taken and given back by all four interleaved.
@@ -202,22 +197,18 @@ public sealed class PooledReadTests(ITestOutputHelper output) : ConnectionTestKi
     {
         var payload = Payload(600_000, seed: 9);
         var greeted = NewResult<bool>();
-        var streamServer = StartServer(async (c, _) =>
+        var streamPeer = StartPeer(async (c, ct) =>
         {
             await c.SendAsync("hello");
-            await greeted.Task;
+            await greeted.Task.WaitAsync(ct);
             await c.SendAsync(payload);
-            await c.SilentAsync();
+            await c.DiscardUntilClosedAsync();
         });
-        var replyServer = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("hello");
-            await c.SilentAsync();
-        });
+        var replyPeer = StartPeer(s => s.Send("hello").NeverAnswer());
         var streamed = NextId();
-        var stream = await OpenAsync(RequestTo(streamServer, ReadHandler(streamed)) with { Partial = true, PartialBatch = 32 });
+        var stream = await OpenAsync(RequestTo(streamPeer, ReadHandler(streamed)) with { Partial = true, PartialBatch = 32 });
         var plain = NextId();
-        var single = await OpenAsync(RequestTo(replyServer, ReadHandler(plain)));
+        var single = await OpenAsync(RequestTo(replyPeer, ReadHandler(plain)));
 
         // A small read of a stream is copied out, so a slow stream holds no pooled buffer.
         var small = await ExpectReadAsync(stream, streamed, "hello");

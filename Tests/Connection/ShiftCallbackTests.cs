@@ -15,15 +15,15 @@ public sealed class ShiftCallbackTests(ITestOutputHelper output) : ConnectionTes
     public async Task Shift_in_partial_mode_hands_the_stream_to_the_next_handler()
     {
         var shifted = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendAsync("first");
             await shifted.Task.WaitAsync(DefaultWait);
             await c.SendAsync("second");
-            await c.CloseAsync();
+            await c.HalfCloseAsync();
         });
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1), ReadHandler(r2)) with { Partial = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1), ReadHandler(r2)) with { Partial = true });
 
         await ExpectReadAsync(conn, r1, "first");
         Return(conn, new ShiftCallback(r1));
@@ -35,20 +35,20 @@ public sealed class ShiftCallbackTests(ITestOutputHelper output) : ConnectionTes
         await ExpectFailedAsync(conn, r2, TcpErrors.ConnectionTerminated);
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Shift_of_the_only_partial_handler_empties_the_queue_and_closes()
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendAsync("first");
-            peerClosed.TrySetResult(await c.SilentAsync());
+            peerClosed.TrySetResult(await c.DiscardUntilClosedAsync());
         });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)) with { Partial = true });
 
         await ExpectReadAsync(conn, r1, "first");
         Return(conn, new ShiftCallback(r1));
@@ -59,13 +59,9 @@ public sealed class ShiftCallbackTests(ITestOutputHelper output) : ConnectionTes
     [Fact]
     public async Task Shift_in_non_partial_mode_does_not_drop_the_next_read()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("line1\r\nline2\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("line1\r\nline2\r\n").NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n"), ReadHandler(r2, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n"), ReadHandler(r2, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, new ShiftCallback(r1));
@@ -78,20 +74,15 @@ public sealed class ShiftCallbackTests(ITestOutputHelper output) : ConnectionTes
     [Fact]
     public async Task Shift_during_a_write_callback_keeps_the_next_handler()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            var line = Latin1(await c.ReadUntilAsync("\r\n"));
-            await c.SendAsync("re:" + line + "\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Expect("ping\r\n").Send("re:ping\r\n").NeverAnswer());
         long w1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "ping\r\n"), ReadHandler(r2, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, "ping\r\n"), ReadHandler(r2, "\r\n")));
 
         await ExpectWrittenAsync(conn, w1);
         Return(conn, new ShiftCallback(w1));
         await ExpectReadAsync(conn, r2, "re:ping");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 }

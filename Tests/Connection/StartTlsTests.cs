@@ -31,9 +31,9 @@ public class StartTlsTests : ConnectionTestKit
     /// the same send) and a TLS handshake; over TLS, <paramref name="greeting"/> first if any, then <c>secure:X</c> for
     /// each line X. <see cref="SmtpLog.AfterGoAhead"/> gets "tls" once the handshake succeeded, or what happened instead.
     /// </summary>
-    private LoopbackServer StartSmtp(X509Certificate2 certificate, SmtpLog log, string? greeting = null, string inject = "",
+    private ScriptedPeer StartSmtp(X509Certificate2 certificate, SmtpLog log, string? greeting = null, string inject = "",
         bool silentAfterGoAhead = false) =>
-        StartServer(async (c, _) =>
+        StartPeer(async (c, _) =>
         {
             await c.SendAsync("220 hello\r\n");
             var command = Latin1(await c.ReadUntilAsync("\r\n"));
@@ -46,43 +46,39 @@ public class StartTlsTests : ConnectionTestKit
             if (silentAfterGoAhead)
             {
                 log.AfterGoAhead.TrySetResult("silent");
-                await c.SilentAsync(TimeSpan.FromSeconds(5));
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(5));
                 return;
             }
-            TlsServerStream tls;
             try
             {
-                tls = await TlsServerStream.AcceptAsync(c, certificate);
+                await c.StartTlsAsync(certificate);
             }
             catch (Exception e)
             {
                 log.AfterGoAhead.TrySetResult("handshake failed: " + e.GetType().Name);
                 return;
             }
-            await using (tls)
+            log.AfterGoAhead.TrySetResult("tls");
+            if (greeting is not null) await c.SendAsync(greeting);
+            try
             {
-                log.AfterGoAhead.TrySetResult("tls");
-                if (greeting is not null) await tls.SendAsync(greeting);
-                try
+                while (true)
                 {
-                    while (true)
-                    {
-                        var line = Latin1(await tls.ReadUntilAsync("\r\n"));
-                        await tls.SendAsync("secure:" + line + "\r\n");
-                    }
+                    var line = Latin1(await c.ReadUntilAsync("\r\n"));
+                    await c.SendAsync("secure:" + line + "\r\n");
                 }
-                catch (Exception e) when (e is EndOfStreamException or IOException)
-                {
-                    // The client closed.
-                }
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException)
+            {
+                // The client closed.
             }
         });
 
     /// <summary>Banner read, STARTTLS written, go-ahead read: returns the connection inside the go-ahead's callback.</summary>
-    private async Task<TestConnection> UpToGoAheadAsync(LoopbackServer server, ConnectionRequest? request = null)
+    private async Task<TestConnection> UpToGoAheadAsync(ScriptedPeer peer, ConnectionRequest? request = null)
     {
         long r1 = NextId(), w2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync((request ?? RequestTo(server)) with { Handlers = [ReadHandler(r1, "\r\n")] });
+        var conn = await OpenAsync((request ?? RequestTo(peer)) with { Handlers = [ReadHandler(r1, "\r\n")] });
         await ExpectReadAsync(conn, r1, "220 hello");
         Return(conn, new AddHandler(WriteHandler(w2, "STARTTLS\r\n")), new AddHandler(ReadHandler(r3, "\r\n")));
         await ExpectWrittenAsync(conn, w2);
@@ -95,8 +91,8 @@ public class StartTlsTests : ConnectionTestKit
     public async Task Starttls_then_write_proceeds_over_tls_after_the_handshake()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log);
-        var conn = await UpToGoAheadAsync(server);
+        var peer = StartSmtp(Pki.Localhost, log);
+        var conn = await UpToGoAheadAsync(peer);
         long w4 = NextId(), r5 = NextId();
 
         Return(conn, new StartTls(NoVerify: false), new AddHandler(WriteHandler(w4, "ping\r\n")), new AddHandler(ReadHandler(r5, "\r\n")));
@@ -106,32 +102,32 @@ public class StartTlsTests : ConnectionTestKit
         Return(conn);
         await ExpectClosedAsync(conn);
         Assert.Equal("tls", await log.AfterGoAhead.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Starttls_then_read_proceeds_over_tls_after_the_handshake()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log, greeting: "220 secure hello\r\n");
-        var conn = await UpToGoAheadAsync(server);
+        var peer = StartSmtp(Pki.Localhost, log, greeting: "220 secure hello\r\n");
+        var conn = await UpToGoAheadAsync(peer);
         var r4 = NextId();
 
         Return(conn, new StartTls(NoVerify: false), new AddHandler(ReadHandler(r4, "\r\n")));
         await ExpectReadAsync(conn, r4, "220 secure hello");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Starttls_from_a_partial_stream_callback_takes_the_read_already_asked_ahead_as_ciphertext()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log);
+        var peer = StartSmtp(Pki.Localhost, log);
         long r1 = NextId(), w2 = NextId(), r3 = NextId(), w4 = NextId(), r5 = NextId();
         // Partial mode with a batching receiver: the next socket read is asked for while each callback runs.
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)) with { Partial = true, PartialBatch = 32 });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)) with { Partial = true, PartialBatch = 32 });
 
         await ExpectReadAsync(conn, r1, "220 hello\r\n");
         Return(conn, new ShiftCallback(r1), new AddHandler(WriteHandler(w2, "STARTTLS\r\n")), new AddHandler(ReadHandler(r3)));
@@ -147,15 +143,15 @@ public class StartTlsTests : ConnectionTestKit
         Return(conn, CloseConnection.Instance);
         await ExpectClosedAsync(conn);
         Assert.Equal("tls", await log.AfterGoAhead.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Plaintext_after_the_go_ahead_fails_the_connection_and_reaches_neither_tls_nor_a_handler()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log, inject: "250 injected\r\n");
-        var conn = await UpToGoAheadAsync(server);
+        var peer = StartSmtp(Pki.Localhost, log, inject: "250 injected\r\n");
+        var conn = await UpToGoAheadAsync(peer);
         long w4 = NextId(), r5 = NextId();
 
         Return(conn, new StartTls(NoVerify: false), new AddHandler(WriteHandler(w4, "EHLO me\r\n")), new AddHandler(ReadHandler(r5, "\r\n")));
@@ -173,9 +169,9 @@ public class StartTlsTests : ConnectionTestKit
     public async Task Starttls_verifies_by_default_and_the_error_goes_to_the_queued_handlers()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.SelfSigned, log);
+        var peer = StartSmtp(Pki.SelfSigned, log);
         // on_error is given but the connection is established: rspamd sends STARTTLS errors to the queue.
-        var conn = await UpToGoAheadAsync(server, RequestTo(server) with { NotifyConnectError = true });
+        var conn = await UpToGoAheadAsync(peer, RequestTo(peer) with { NotifyConnectError = true });
         var w4 = NextId();
 
         Return(conn, new StartTls(NoVerify: false), new AddHandler(WriteHandler(w4, "ping\r\n")));
@@ -190,8 +186,8 @@ public class StartTlsTests : ConnectionTestKit
     public async Task Starttls_no_verify_accepts_an_untrusted_certificate()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.SelfSigned, log);
-        var conn = await UpToGoAheadAsync(server);
+        var peer = StartSmtp(Pki.SelfSigned, log);
+        var conn = await UpToGoAheadAsync(peer);
         long w4 = NextId(), r5 = NextId();
 
         Return(conn, new StartTls(NoVerify: true), new AddHandler(WriteHandler(w4, "ping\r\n")), new AddHandler(ReadHandler(r5, "\r\n")));
@@ -206,8 +202,8 @@ public class StartTlsTests : ConnectionTestKit
     public async Task A_second_starttls_command_is_refused_as_lua_refuses_it_and_changes_nothing()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log);
-        var conn = await UpToGoAheadAsync(server);
+        var peer = StartSmtp(Pki.Localhost, log);
+        var conn = await UpToGoAheadAsync(peer);
         long w4 = NextId(), r5 = NextId(), w6 = NextId(), r7 = NextId();
 
         var second = new StartTls(NoVerify: true);
@@ -231,8 +227,8 @@ public class StartTlsTests : ConnectionTestKit
     public async Task Starttls_handshake_against_a_server_that_never_answers_times_out_as_an_ssl_error()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log, silentAfterGoAhead: true);
-        var conn = await UpToGoAheadAsync(server, RequestTo(server) with
+        var peer = StartSmtp(Pki.Localhost, log, silentAfterGoAhead: true);
+        var conn = await UpToGoAheadAsync(peer, RequestTo(peer) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(5), Connect: TimeSpan.FromMilliseconds(500),
                 Read: TimeSpan.FromSeconds(5)),
@@ -249,8 +245,8 @@ public class StartTlsTests : ConnectionTestKit
     public async Task Queued_upgrade_on_a_sync_connection_completes_with_TlsStarted_then_talks_tls()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.Localhost, log);
-        var conn = await OpenAsync(RequestTo(server) with { Synchronous = true, NotifyConnected = true, NotifyConnectError = true });
+        var peer = StartSmtp(Pki.Localhost, log);
+        var conn = await OpenAsync(RequestTo(peer) with { Synchronous = true, NotifyConnected = true, NotifyConnectError = true });
         await ExpectEstablishedAsync(conn);
         long r1 = NextId(), w2 = NextId(), r3 = NextId(), t4 = NextId(), w5 = NextId(), r6 = NextId();
 
@@ -275,8 +271,8 @@ public class StartTlsTests : ConnectionTestKit
     public async Task Failed_queued_upgrade_on_a_sync_connection_fails_that_operation_and_leaves_the_connection_at_eof()
     {
         var log = new SmtpLog();
-        var server = StartSmtp(Pki.WrongName, log);
-        var conn = await OpenAsync(RequestTo(server) with { Synchronous = true, NotifyConnected = true, NotifyConnectError = true });
+        var peer = StartSmtp(Pki.WrongName, log);
+        var conn = await OpenAsync(RequestTo(peer) with { Synchronous = true, NotifyConnected = true, NotifyConnectError = true });
         await ExpectEstablishedAsync(conn);
         long r1 = NextId(), w2 = NextId(), r3 = NextId(), t4 = NextId(), w5 = NextId();
 

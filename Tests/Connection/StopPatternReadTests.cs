@@ -15,15 +15,9 @@ public class StopPatternReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_with_stop_pattern_returns_bytes_before_pattern_and_next_read_gets_the_leftover()
     {
-        var request = NewResult<string>();
-        var server = StartServer(async (c, _) =>
-        {
-            request.TrySetResult(Latin1(await c.ReadUntilAsync("\r\n")));
-            await c.SendAsync("line1\r\nline2\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Expect("hi\r\n").Send("line1\r\nline2\r\n").NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, new AddHandler(ReadHandler(r2, "\r\n")));
@@ -31,20 +25,19 @@ public class StopPatternReadTests : ConnectionTestKit
         Return(conn);
         await ExpectClosedAsync(conn);
 
-        Assert.Equal("hi", await request.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
     public async Task Read_with_stop_pattern_split_across_packets_returns_whole_line()
     {
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             await c.SendSlowlyAsync(["AB", "C\r", "\nDEF", "\r\n", "tail"], TimeSpan.FromMilliseconds(100));
-            await c.CloseAsync();
+            await c.HalfCloseAsync();
         });
         long r1 = NextId(), r2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "ABC");
         Return(conn, new AddHandler(ReadHandler(r2, "\r\n")));
@@ -54,21 +47,15 @@ public class StopPatternReadTests : ConnectionTestKit
         await ExpectFailedAsync(conn, r3, TcpErrors.ConnectionTerminated);
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Read_with_pattern_longer_than_leftover_keeps_reading_instead_of_stalling()
     {
-        var server = StartServer(async (c, ct) =>
-        {
-            await c.SendAsync("line1\r\nX");
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            await c.SendAsync("YZ\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("line1\r\nX").Wait(TimeSpan.FromSeconds(1)).Send("YZ\r\n").NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(4)),
         });
@@ -79,21 +66,15 @@ public class StopPatternReadTests : ConnectionTestKit
         await ExpectReadAsync(conn, r2, "XYZ", TimeSpan.FromSeconds(4));
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Read_with_leftover_longer_than_pattern_but_no_match_waits_for_more_data()
     {
-        var server = StartServer(async (c, ct) =>
-        {
-            await c.SendAsync("line1\r\nXYZ");
-            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
-            await c.SendAsync("W\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("line1\r\nXYZ").Wait(TimeSpan.FromMilliseconds(500)).Send("W\r\n").NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, new AddHandler(ReadHandler(r2, "\r\n")));
@@ -106,13 +87,9 @@ public class StopPatternReadTests : ConnectionTestKit
     public async Task Read_of_100_kB_line_with_newline_pattern_is_delivered_whole()
     {
         var line = Payload(100_000, exclude: (byte)'\n');
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync(Concat(line, Bytes("\n")));
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send(Concat(line, Bytes("\n"))).NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\n")));
 
         var read = await ExpectReadAsync(conn, r1, line);
         Assert.Equal(100_000, read.Data.Length);
@@ -123,13 +100,9 @@ public class StopPatternReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_at_eof_before_pattern_fails_with_connection_terminated()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("partial-no-terminator");
-            await c.CloseAsync();
-        });
+        var peer = StartPeer(s => s.Send("partial-no-terminator").Close());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
         Return(conn);
@@ -139,13 +112,9 @@ public class StopPatternReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_without_callback_consumes_its_line_silently_and_the_next_read_gets_the_following_line()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("line1\r\nline2\r\nline3\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("line1\r\nline2\r\nline3\r\n").NeverAnswer());
         long r1 = NextId(), silent = NextId(), r3 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, new AddHandler(SilentReadHandler(silent, "\r\n")), new AddHandler(ReadHandler(r3, "\r\n")));
@@ -158,13 +127,9 @@ public class StopPatternReadTests : ConnectionTestKit
     [Fact]
     public async Task Read_without_pattern_after_a_pattern_read_gets_the_whole_leftover()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("line1\r\nline2\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("line1\r\nline2\r\n").NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, new AddHandler(ReadHandler(r2)));
@@ -179,15 +144,9 @@ public class StopPatternReadTests : ConnectionTestKit
         byte[] sent = [0x00, 0xFF, 0x80, 0x00, 0x0D, 0x0A, 0x7F];
         // The pattern 00 FE 00 first occurs at index 4; index 3 starts a false partial match (00 00 ...).
         byte[] reply = [0xFF, 0x00, 0x01, 0x00, 0x00, 0xFE, 0x00, 0x7F, 0x80];
-        var received = NewResult<byte[]>();
-        var server = StartServer(async (c, _) =>
-        {
-            received.TrySetResult(await c.ReadExactlyAsync(sent.Length));
-            await c.SendAsync(reply);
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Expect(sent).Send(reply).NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), sent), ReadHandler(r1, [0x00, 0xFE, 0x00])));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), sent), ReadHandler(r1, [0x00, 0xFE, 0x00])));
 
         await ExpectReadAsync(conn, r1, [0xFF, 0x00, 0x01, 0x00]);
         Return(conn, new AddHandler(ReadHandler(r2)));
@@ -195,24 +154,24 @@ public class StopPatternReadTests : ConnectionTestKit
         Return(conn);
         await ExpectClosedAsync(conn);
 
-        var serverGot = await received.Task.WaitAsync(DefaultWait);
-        AssertBytes(sent, serverGot);
-        server.AssertNoScriptErrors();
+        // The peer received exactly the bytes sent.
+        await peer.Completion.WaitAsync(DefaultWait);
+        AssertBytes(sent, peer.Received);
     }
 
     [Fact]
     public async Task Delivered_data_stays_unchanged_after_later_reads()
     {
         var lines = Enumerable.Range(0, 40).Select(i => $"line-{i}-" + new string((char)('A' + i % 26), 500 + 37 * i)).ToArray();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             // Lines straddle the packets, so the buffer both hands out views and compacts.
             var all = Bytes(string.Concat(lines.Select(l => l + "\r\n")));
             for (var at = 0; at < all.Length; at += 3000)
                 await c.SendAsync(all.AsMemory(at, Math.Min(3000, all.Length - at)));
-            await c.SilentAsync();
+            await c.DiscardUntilClosedAsync();
         });
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")));
 
         var kept = new List<ReadOnlyMemory<byte>>();
         for (var i = 0; i < lines.Length; i++)

@@ -1,5 +1,6 @@
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Xunit;
@@ -14,9 +15,9 @@ public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestK
     public async Task Killed_connection_actor_is_stopped_fails_its_queued_handlers_and_releases_its_socket()
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) => peerClosed.TrySetResult(await c.SilentAsync()));
+        var peer = StartPeer(async (c, _) => peerClosed.TrySetResult(await c.DiscardUntilClosedAsync()));
         long r1 = NextId(), w2 = NextId(), r4 = NextId(), added = NextId();
-        var conn = await OpenAsync(RequestTo(server,
+        var conn = await OpenAsync(RequestTo(peer,
             ReadHandler(r1, "\r\n"), WriteHandler(w2, "x"), SilentReadHandler(NextId()), ReadHandler(r4)) with
         {
             NotifyConnected = true,
@@ -47,12 +48,8 @@ public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestK
     [Fact]
     public async Task Manager_keeps_serving_after_a_connection_actor_was_killed()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("hello\r\n");
-            await c.SilentAsync();
-        });
-        var victim = await OpenAsync(RequestTo(server, ReadHandler(NextId(), "NEVER")) with { NotifyConnected = true });
+        var peer = StartPeer(s => s.Send("hello\r\n").NeverAnswer(), new ScriptedPeerOptions { Connections = 2 });
+        var victim = await OpenAsync(RequestTo(peer, ReadHandler(NextId(), "NEVER")) with { NotifyConnected = true });
         await ExpectEstablishedAsync(victim);
         Return(victim);
         victim.Actor.Tell(Kill.Instance);
@@ -60,7 +57,7 @@ public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestK
         await ExpectClosedAsync(victim);
 
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
         await ExpectReadAsync(conn, r1, "hello");
         Return(conn);
         await ExpectClosedAsync(conn);
@@ -71,9 +68,9 @@ public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestK
     public async Task Connection_actors_run_on_the_configured_connection_dispatcher()
     {
         var manager = Sys.ActorOf(ConnectionManager.Props(Settings with { ConnectionDispatcher = "actortcp.lua-dispatcher" }, Resolver));
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
 
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId())), manager: manager);
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId())), manager: manager);
 
         var cell = Assert.IsAssignableFrom<Akka.Actor.ActorRefWithCell>(conn.Actor).Underlying;
         Assert.Equal("actortcp.lua-dispatcher", cell.Props.Dispatcher);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -22,7 +22,7 @@ public class TimeoutTests : ConnectionTestKit
     private const int DripCount = 7; // "\r\n" comes after 7 x 0.3 s = 2.1 s
 
     /// <summary>One "." every 0.3 s, seven times, then "\r\n" (after 2.1 s).</summary>
-    private static async Task DripAsync(ServerConnection c, CancellationToken ct)
+    private static async Task DripAsync(PeerConnection c, CancellationToken ct)
     {
         try
         {
@@ -32,9 +32,9 @@ public class TimeoutTests : ConnectionTestKit
                 await Task.Delay(DripInterval, ct);
             }
             await c.SendAsync("\r\n");
-            await c.SilentAsync();
+            await c.DiscardUntilClosedAsync();
         }
-        catch (SocketException)
+        catch (IOException)
         {
             // The client gave up (timeout tests).
         }
@@ -43,10 +43,10 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Budget_timeout_on_a_silent_peer_fails_the_read_with_io_timeout()
     {
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
         var r1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)) with
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "hi\r\n"), ReadHandler(r1)) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1)),
         });
@@ -60,10 +60,10 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Budget_is_one_allowance_for_the_whole_connection_so_a_slow_drip_times_out()
     {
-        var server = StartServer(DripAsync);
+        var peer = StartPeer(DripAsync);
         var r1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1)),
         });
@@ -77,9 +77,9 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Phased_read_timeout_is_an_idle_timeout_so_the_same_slow_drip_succeeds()
     {
-        var server = StartServer(DripAsync);
+        var peer = StartPeer(DripAsync);
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Read: TimeSpan.FromSeconds(1)),
         });
@@ -92,9 +92,9 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Unset_read_phase_falls_back_to_the_budget_as_an_idle_timer_when_another_phase_is_set()
     {
-        var server = StartServer(DripAsync);
+        var peer = StartPeer(DripAsync);
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             // Phased because Write is set; Read falls back to the 1 s budget, re-armed after each byte.
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1), Write: TimeSpan.FromSeconds(1)),
@@ -108,14 +108,10 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Phased_read_timeout_fires_when_the_peer_stays_idle_and_goes_to_handlers_even_with_NotifyConnectError()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("a");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("a").NeverAnswer());
         var r1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             NotifyConnectError = true,
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(10), Read: TimeSpan.FromSeconds(0.5)),
@@ -131,15 +127,9 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Time_spent_in_callbacks_does_not_count_against_the_budget()
     {
-        var server = StartServer(async (c, ct) =>
-        {
-            await c.SendAsync("line1\r\n");
-            await Task.Delay(TimeSpan.FromSeconds(1.6), ct);
-            await c.SendAsync("line2\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Send("line1\r\n").Wait(TimeSpan.FromSeconds(1.6)).Send("line2\r\n").NeverAnswer());
         long r1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1)),
         });
@@ -156,10 +146,10 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Write_timeout_fires_when_the_peer_never_reads()
     {
-        var server = StartServer(async (c, _) => await c.HoldAsync());
+        var peer = StartPeer(s => s.StopReading());
         var w1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, new byte[64 * 1024 * 1024])) with
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, new byte[64 * 1024 * 1024])) with
         {
             Timeouts = new ConnectionTimeouts(Write: TimeSpan.FromSeconds(1)),
         });
@@ -173,10 +163,10 @@ public class TimeoutTests : ConnectionTestKit
     [Fact]
     public async Task Budget_also_bounds_a_write_the_peer_never_reads()
     {
-        var server = StartServer(async (c, _) => await c.HoldAsync());
+        var peer = StartPeer(s => s.StopReading());
         var w1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, new byte[64 * 1024 * 1024])) with
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, new byte[64 * 1024 * 1024])) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1.5)),
         });
@@ -244,10 +234,10 @@ public sealed class DefaultTimeoutTests(ITestOutputHelper output)
     public async Task Request_without_timeout_uses_the_configured_default_budget()
     {
         Assert.Equal(TimeSpan.FromSeconds(1), Settings.DefaultTimeout);
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
         var r1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1)));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1)));
 
         await ExpectFailedAsync(conn, r1, TcpErrors.IoTimeout, TimeSpan.FromSeconds(4));
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
@@ -261,8 +251,8 @@ public sealed class DefaultTimeoutTests(ITestOutputHelper output)
     public async Task Zero_or_negative_budget_arms_no_timer(double seconds)
     {
         var peerClosed = NewResult<bool>();
-        var server = StartServer(async (c, _) => peerClosed.TrySetResult(await c.SilentAsync()));
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(NextId())) with
+        var peer = StartPeer(async (c, _) => peerClosed.TrySetResult(await c.DiscardUntilClosedAsync()));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId())) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(seconds)),
         });

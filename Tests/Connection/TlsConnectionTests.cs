@@ -20,8 +20,8 @@ public class TlsConnectionTests : ConnectionTestKit
 
     private static TestPki Pki => TestPki.Instance;
 
-    private static ConnectionRequest TlsRequestTo(LoopbackServer server, params HandlerSpec[] handlers) =>
-        RequestTo(server, handlers) with { Tls = new TlsOptions() };
+    private static ConnectionRequest TlsRequestTo(ScriptedPeer peer, params HandlerSpec[] handlers) =>
+        RequestTo(peer, handlers) with { Tls = new TlsOptions() };
 
     [Theory]
     [InlineData(SslProtocols.Tls12)]
@@ -29,58 +29,58 @@ public class TlsConnectionTests : ConnectionTestKit
     public async Task Tls_request_verified_through_the_configured_ca_exchanges_data(SslProtocols protocol)
     {
         var negotiated = NewResult<SslProtocols>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost, protocol);
-            negotiated.TrySetResult(tls.Protocol);
-            var line = Latin1(await tls.ReadUntilAsync("\r\n"));
-            await tls.SendAsync("tls:" + line + "\r\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(3));
+            await c.StartTlsAsync(Pki.Localhost, protocol);
+            negotiated.TrySetResult(c.TlsProtocol);
+            var line = Latin1(await c.ReadUntilAsync("\r\n"));
+            await c.SendAsync("tls:" + line + "\r\n");
+            await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
         });
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, SilentWriteHandler(NextId(), "hello\r\n"), ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(TlsRequestTo(peer, SilentWriteHandler(NextId(), "hello\r\n"), ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "tls:hello");
         Return(conn);
         await ExpectClosedAsync(conn);
         Assert.Equal(protocol, await negotiated.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Tls_request_to_localhost_sends_the_name_as_sni_and_matches_the_dns_san()
     {
         var sni = NewResult<string?>();
-        using var server = LoopbackServer.OnBothLoopbacks(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            sni.TrySetResult(tls.ServerName);
-            await tls.SendAsync("greeting\r\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(3));
-        });
+            await c.StartTlsAsync(Pki.Localhost);
+            sni.TrySetResult(c.TlsServerName);
+            await c.SendAsync("greeting\r\n");
+            await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
+        }, new ScriptedPeerOptions { BothLoopbacks = true });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo("localhost", server.Port, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
+        var conn = await OpenAsync(RequestTo("localhost", peer.Port, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
 
         await ExpectReadAsync(conn, r1, "greeting");
         Return(conn);
         await ExpectClosedAsync(conn);
         Assert.Equal("localhost", await sni.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Tls_request_to_an_ip_literal_sends_no_sni()
     {
         var sni = NewResult<string?>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            sni.TrySetResult(tls.ServerName);
-            await tls.SendAsync("greeting\r\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(3));
+            await c.StartTlsAsync(Pki.Localhost);
+            sni.TrySetResult(c.TlsServerName);
+            await c.SendAsync("greeting\r\n");
+            await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
         });
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "greeting");
         Return(conn);
@@ -91,16 +91,10 @@ public class TlsConnectionTests : ConnectionTestKit
     [Fact]
     public async Task On_connect_fires_only_after_the_handshake_and_a_read_only_request_reads_the_greeting()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            // The TCP connect completes at once; the handshake only after this pause.
-            await Task.Delay(TimeSpan.FromMilliseconds(600));
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            await tls.SendAsync("220 secure\r\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(3));
-        });
+        // The TCP connect completes at once; the handshake only after this pause.
+        var peer = StartPeer(s => s.Wait(TimeSpan.FromMilliseconds(600)).StartTls(Pki.Localhost).Send("220 secure\r\n").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1, "\r\n")) with { NotifyConnected = true });
 
         await ExpectNothingAsync(conn, TimeSpan.FromMilliseconds(400));
         await ExpectEstablishedAsync(conn);
@@ -108,22 +102,20 @@ public class TlsConnectionTests : ConnectionTestKit
         await ExpectReadAsync(conn, r1, "220 secure");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Stop_patterns_leftovers_and_a_pattern_less_read_work_over_tls()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            await tls.SendAsync("line1\r\nli");
-            await Task.Delay(100);
-            await tls.SendAsync("ne2\r\ntail");
-            await c.SilentAsync(TimeSpan.FromSeconds(3));
-        });
+        var peer = StartPeer(s => s
+            .StartTls(Pki.Localhost)
+            .Send("line1\r\nli")
+            .Wait(TimeSpan.FromMilliseconds(100))
+            .Send("ne2\r\ntail")
+            .NeverAnswer());
         long r1 = NextId(), r2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "line1");
         Return(conn, new AddHandler(ReadHandler(r2, "\r\n")));
@@ -132,25 +124,17 @@ public class TlsConnectionTests : ConnectionTestKit
         await ExpectReadAsync(conn, r3, "tail");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Partial_mode_streams_decrypted_chunks_then_the_peer_close_is_connection_terminated()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            foreach (var piece in new[] { "AB", "CD", "EF" })
-            {
-                await tls.SendAsync(piece);
-                await Task.Delay(100);
-            }
-            await tls.ShutdownAsync();
-            await c.CloseAsync();
-        });
+        var gap = TimeSpan.FromMilliseconds(100);
+        // Close: close_notify, then FIN.
+        var peer = StartPeer(s => s.StartTls(Pki.Localhost).Send("AB").Wait(gap).Send("CD").Wait(gap).Send("EF").Wait(gap).Close());
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1)) with { Partial = true });
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1)) with { Partial = true });
 
         var received = "";
         for (var turn = 0; turn < 10 && received.Length < 6; turn++)
@@ -162,7 +146,7 @@ public class TlsConnectionTests : ConnectionTestKit
         await ExpectFailedAsync(conn, r1, TcpErrors.ConnectionTerminated);
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
@@ -170,18 +154,11 @@ public class TlsConnectionTests : ConnectionTestKit
     {
         var request = Payload(3 * 1024 * 1024, seed: 3);
         var reply = Payload(3 * 1024 * 1024, seed: 5, exclude: (byte)'\n');
-        var requestOk = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
-        {
-            c.OperationTimeout = TimeSpan.FromSeconds(30);
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            var got = await tls.ReadExactlyAsync(request.Length);
-            requestOk.TrySetResult(got.AsSpan().SequenceEqual(request));
-            await tls.SendAsync(Concat(reply, Bytes("\n")));
-            await c.SilentAsync(TimeSpan.FromSeconds(5));
-        });
+        // Megabytes each way on a loaded machine: a longer bound per step than the default 5 s.
+        var peer = StartPeer(s => s.StartTls(Pki.Localhost).Expect(request).Send(Concat(reply, Bytes("\n"))).NeverAnswer(),
+            new ScriptedPeerOptions { StepTimeout = TimeSpan.FromSeconds(30) });
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, SilentWriteHandler(NextId(), request), ReadHandler(r1, "\n")) with
+        var conn = await OpenAsync(TlsRequestTo(peer, SilentWriteHandler(NextId(), request), ReadHandler(r1, "\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(30)),
         });
@@ -189,8 +166,8 @@ public class TlsConnectionTests : ConnectionTestKit
         await ExpectReadAsync(conn, r1, reply, TimeSpan.FromSeconds(30));
         Return(conn);
         await ExpectClosedAsync(conn);
-        Assert.True(await requestOk.Task.WaitAsync(DefaultWait), "the server received other bytes than sent");
-        server.AssertNoScriptErrors();
+        // The peer received exactly the bytes sent.
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
@@ -198,28 +175,29 @@ public class TlsConnectionTests : ConnectionTestKit
     {
         var body = Payload(300_000, seed: 9);
         var checks = NewResult<string>();
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, ct) =>
         {
             // TLS 1.2: alert records are visible on the wire (TLS 1.3 hides their type).
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost, SslProtocols.Tls12, record: true);
-            var all = await tls.ReadToEndAsync();
-            var records = TlsServerStream.Records(tls.RawReceived);
+            await using var tls = await RecordingTlsServer.AcceptAsync(c.Socket, Pki.Localhost, SslProtocols.Tls12, ct);
+            var all = await tls.ReadToEndAsync(ct);
+            var records = RecordingTlsServer.Records(tls.RawReceived);
             // After the TLS stream ended, the socket itself must be at EOF: the FIN came after close_notify.
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(TimeSpan.FromSeconds(5));
             var fin = await c.Socket.ReceiveAsync(new byte[16], SocketFlags.None, limit.Token) == 0;
             checks.TrySetResult($"bytes ok: {all.AsSpan().SequenceEqual(body)}, last record: {records[^1].Type}, fin: {fin}");
-            await tls.SendAsync($"got {all.Length}\n");
-            await c.CloseAsync();
+            await tls.SendAsync($"got {all.Length}\n", ct);
+            await c.HalfCloseAsync();
         });
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, SilentWriteHandler(NextId(), body), ReadHandler(r1, "\n")) with { Shutdown = true });
+        var conn = await OpenAsync(TlsRequestTo(peer, SilentWriteHandler(NextId(), body), ReadHandler(r1, "\n")) with { Shutdown = true });
 
         await ExpectReadAsync(conn, r1, "got 300000");
         Return(conn);
         await ExpectClosedAsync(conn);
         // 21: alert (close_notify), after every application-data record.
         Assert.Equal("bytes ok: True, last record: 21, fin: True", await checks.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
@@ -228,16 +206,16 @@ public class TlsConnectionTests : ConnectionTestKit
         const int total = 32 * 1024 * 1024;
         var sent = 0L;
         var finished = NewResult<bool>();
-        var server = StartServer(async (c, stop) =>
+        var peer = StartPeer(async (c, stop) =>
         {
             c.OperationTimeout = TimeSpan.FromSeconds(30);
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
+            await c.StartTlsAsync(Pki.Localhost);
             var chunk = Payload(64 * 1024, seed: 1);
             try
             {
                 while (Interlocked.Read(ref sent) < total)
                 {
-                    await tls.SendAsync(chunk);
+                    await c.SendAsync(chunk);
                     Interlocked.Add(ref sent, chunk.Length);
                 }
                 finished.TrySetResult(true);
@@ -248,7 +226,7 @@ public class TlsConnectionTests : ConnectionTestKit
             }
         });
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1)) with
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1)) with
         {
             Partial = true,
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(30)),
@@ -268,13 +246,9 @@ public class TlsConnectionTests : ConnectionTestKit
     [Fact]
     public async Task Timer_expiry_after_the_handshake_is_ssl_connection_timed_out()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            await c.SilentAsync(TimeSpan.FromSeconds(5));
-        });
+        var peer = StartPeer(s => s.StartTls(Pki.Localhost).NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1, "\r\n")) with
         {
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(1)),
         });
@@ -287,14 +261,9 @@ public class TlsConnectionTests : ConnectionTestKit
     [Fact]
     public async Task Peer_reset_under_tls_is_an_ssl_read_error()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            await tls.ReadUntilAsync("\r\n");
-            c.Reset();
-        });
+        var peer = StartPeer(s => s.StartTls(Pki.Localhost).ExpectUntil("\r\n").Reset());
         var r1 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, SilentWriteHandler(NextId(), "go\r\n"), ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(TlsRequestTo(peer, SilentWriteHandler(NextId(), "go\r\n"), ReadHandler(r1, "\r\n")));
 
         var failed = await ExpectTurnAsync<HandlerFailed>(conn);
         Assert.Equal(r1, failed.HandlerId);
@@ -307,17 +276,10 @@ public class TlsConnectionTests : ConnectionTestKit
     [Fact]
     public async Task Writes_added_in_callbacks_and_eof_behave_as_on_plain_connections()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await using var tls = await TlsServerStream.AcceptAsync(c, Pki.Localhost);
-            await tls.SendAsync("ready\r\n");
-            var line = Latin1(await tls.ReadUntilAsync("\r\n"));
-            await tls.SendAsync("echo:" + line + "\r\n");
-            await tls.ShutdownAsync();
-            await c.CloseAsync();
-        });
+        // Close: close_notify, then FIN.
+        var peer = StartPeer(s => s.StartTls(Pki.Localhost).Send("ready\r\n").Expect("ping\r\n").Send("echo:ping\r\n").Close());
         long r1 = NextId(), w2 = NextId(), r3 = NextId(), r4 = NextId();
-        var conn = await OpenAsync(TlsRequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(TlsRequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "ready");
         Return(conn, new AddHandler(WriteHandler(w2, "ping\r\n")), new AddHandler(ReadHandler(r3, "\r\n")));
@@ -328,7 +290,7 @@ public class TlsConnectionTests : ConnectionTestKit
         await ExpectFailedAsync(conn, r4, TcpErrors.ConnectionTerminated);
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 }
 

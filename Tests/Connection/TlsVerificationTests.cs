@@ -15,14 +15,14 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
 {
     private static TestPki Pki => TestPki.Instance;
 
-    private LoopbackServer TlsGreeter(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
-        StartServer(async (c, _) =>
+    private ScriptedPeer TlsGreeter(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        StartPeer(async (c, _) =>
         {
             try
             {
-                await using var tls = await TlsServerStream.AcceptAsync(c, certificate);
-                await tls.SendAsync("hello\r\n");
-                await c.SilentAsync(TimeSpan.FromSeconds(3));
+                await c.StartTlsAsync(certificate);
+                await c.SendAsync("hello\r\n");
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
             }
             catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
             {
@@ -45,8 +45,8 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Self_signed_certificate_fails_with_certificate_verify_failed()
     {
-        var server = TlsGreeter(Pki.SelfSigned);
-        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+        var peer = TlsGreeter(Pki.SelfSigned);
+        var error = await HandshakeErrorAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
 
         Assert.StartsWith("ssl error: ssl connect error: certificate verify failed: ", error);
     }
@@ -54,8 +54,8 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Trusted_certificate_for_another_name_fails_hostname_verification_for_the_ip()
     {
-        var server = TlsGreeter(Pki.WrongName);
-        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+        var peer = TlsGreeter(Pki.WrongName);
+        var error = await HandshakeErrorAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
 
         Assert.Equal("ssl error: peer certificate fails hostname verification for 127.0.0.1", error);
     }
@@ -63,19 +63,19 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Trusted_certificate_for_another_name_fails_hostname_verification_for_a_dns_name()
     {
-        using var server = LoopbackServer.OnBothLoopbacks(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             try
             {
-                await using var tls = await TlsServerStream.AcceptAsync(c, Pki.WrongName);
-                await c.SilentAsync(TimeSpan.FromSeconds(3));
+                await c.StartTlsAsync(Pki.WrongName);
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
             }
             catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
             {
                 // The client refused the certificate.
             }
-        });
-        var error = await HandshakeErrorAsync(RequestTo("localhost", server.Port, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+        }, new ScriptedPeerOptions { BothLoopbacks = true });
+        var error = await HandshakeErrorAsync(RequestTo("localhost", peer.Port, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
 
         Assert.Equal(TcpErrors.SslHostnameMismatch("localhost"), error);
     }
@@ -85,9 +85,9 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     {
         foreach (var certificate in new[] { Pki.SelfSigned, Pki.WrongName })
         {
-            var server = TlsGreeter(certificate);
+            var peer = TlsGreeter(certificate);
             var r1 = NextId();
-            var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions(NoVerify: true) });
+            var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions(NoVerify: true) });
 
             await ExpectReadAsync(conn, r1, "hello");
             Return(conn);
@@ -98,12 +98,8 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Plain_text_server_fails_the_handshake()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("220 hello\r\n");
-            await c.SilentAsync(TimeSpan.FromSeconds(3));
-        });
-        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+        var peer = StartPeer(s => s.Send("220 hello\r\n").NeverAnswer());
+        var error = await HandshakeErrorAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
 
         Assert.StartsWith("ssl error: ssl connect error: handshake failed: ", error);
     }
@@ -111,8 +107,9 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Server_closing_during_the_handshake_fails_the_handshake()
     {
-        var server = StartServer(async (c, _) => await c.ReadUntilAsync("\u0016"));
-        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
+        // The first byte of the ClientHello's record, then the script's end: FIN.
+        var peer = StartPeer(s => s.ExpectUntil("\u0016"));
+        var error = await HandshakeErrorAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with { Tls = new TlsOptions() });
 
         Assert.StartsWith("ssl error: ssl connect error: ", error);
     }
@@ -120,9 +117,9 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Silent_server_times_out_the_handshake_with_ssl_connection_timed_out()
     {
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
         var clock = Stopwatch.StartNew();
-        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with
+        var error = await HandshakeErrorAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with
         {
             Tls = new TlsOptions(),
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromMilliseconds(500)),
@@ -135,9 +132,9 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Phased_connect_timeout_bounds_the_handshake()
     {
-        var server = StartServer(SilentScript);
+        var peer = StartPeer(s => s.NeverAnswer());
         var clock = Stopwatch.StartNew();
-        var error = await HandshakeErrorAsync(RequestTo(server, ReadHandler(NextId(), "\r\n")) with
+        var error = await HandshakeErrorAsync(RequestTo(peer, ReadHandler(NextId(), "\r\n")) with
         {
             Tls = new TlsOptions(),
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(10), Connect: TimeSpan.FromMilliseconds(500),
@@ -151,8 +148,8 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Handshake_failure_goes_only_to_on_error_because_the_connection_is_not_established()
     {
-        var server = TlsGreeter(Pki.WrongName);
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "x"), ReadHandler(NextId(), "\r\n")) with
+        var peer = TlsGreeter(Pki.WrongName);
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "x"), ReadHandler(NextId(), "\r\n")) with
         {
             Tls = new TlsOptions(),
             NotifyConnected = true,
@@ -166,9 +163,9 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     [Fact]
     public async Task Handshake_failure_without_on_error_goes_to_every_handler_in_order()
     {
-        var server = TlsGreeter(Pki.SelfSigned);
+        var peer = TlsGreeter(Pki.SelfSigned);
         long w1 = NextId(), r2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "x"), ReadHandler(r2, "\r\n")) with { Tls = new TlsOptions() });
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, "x"), ReadHandler(r2, "\r\n")) with { Tls = new TlsOptions() });
 
         var first = await ExpectTurnAsync<HandlerFailed>(conn);
         Assert.Equal(w1, first.HandlerId);
@@ -186,7 +183,7 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
     {
         // 40 handshakes stall at once; if any held a thread, the pool (2 cores here) would starve the verified exchange.
         const int stalled = 40;
-        var silent = StartServer(SilentScript);
+        var silent = StartPeer(s => s.NeverAnswer(), new ScriptedPeerOptions { Connections = stalled });
         var stalledConnections = new List<TestConnection>();
         for (var i = 0; i < stalled; i++)
             stalledConnections.Add(await OpenAsync(RequestTo(silent, ReadHandler(NextId(), "\r\n")) with
@@ -195,10 +192,10 @@ public sealed class TlsVerificationTests(ITestOutputHelper output) : ConnectionT
                 Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(4)),
             }));
 
-        var server = TlsGreeter(Pki.Localhost);
+        var peer = TlsGreeter(Pki.Localhost);
         var r1 = NextId();
         var clock = Stopwatch.StartNew();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
         await ExpectReadAsync(conn, r1, "hello", TimeSpan.FromSeconds(3));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the exchange took {clock.Elapsed}");
         Return(conn);
@@ -220,12 +217,12 @@ public sealed class TlsWithoutCaTests(ITestOutputHelper output) : ConnectionTest
     [Fact]
     public async Task Certificate_of_a_ca_that_is_not_configured_fails_with_certificate_verify_failed()
     {
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             try
             {
-                await using var tls = await TlsServerStream.AcceptAsync(c, TestPki.Instance.Localhost);
-                await c.SilentAsync(TimeSpan.FromSeconds(3));
+                await c.StartTlsAsync(TestPki.Instance.Localhost);
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
             }
             catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
             {
@@ -233,7 +230,7 @@ public sealed class TlsWithoutCaTests(ITestOutputHelper output) : ConnectionTest
             }
         });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
 
         var failed = await ExpectTurnAsync<HandlerFailed>(conn);
         Assert.Equal("ssl error: ssl connect error: certificate verify failed: unable to get local issuer certificate", failed.Error);

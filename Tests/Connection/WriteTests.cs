@@ -1,5 +1,6 @@
 using System.Text;
 using ActorTcp.Actors.Connection;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -16,16 +17,14 @@ public class WriteTests : ConnectionTestKit
     [Fact]
     public async Task Write_only_request_gets_WriteCompleted_then_closes_and_the_server_gets_every_piece()
     {
-        var received = NewResult<string>();
-        var server = StartServer(async (c, _) => received.TrySetResult(Latin1(await c.ReadToEndAsync())));
+        var peer = StartPeer(s => s.Expect("abc").ExpectClose());
         var w1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "a", "b", "c")));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, "a", "b", "c")));
 
         await ExpectWrittenAsync(conn, w1);
         Return(conn);
         await ExpectClosedAsync(conn);
-        Assert.Equal("abc", await received.Task.WaitAsync(DefaultWait));
-        server.AssertNoScriptErrors();
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
@@ -33,15 +32,16 @@ public class WriteTests : ConnectionTestKit
     {
         var big = Payload(3 * 1024 * 1024, seed: 13);
         var contentOk = NewResult<bool>();
-        var server = StartServer(async (c, _) =>
+        // The request's budget: 3 MiB may come slowly.
+        var peer = StartPeer(async (c, _) =>
         {
             var all = await c.ReadToEndAsync();
             contentOk.TrySetResult(all.Length == big.Length + 1 && all.AsSpan(0, big.Length).SequenceEqual(big) && all[^1] == (byte)'z');
             await c.SendAsync($"got {all.Length}");
-            await c.CloseAsync();
-        });
+            await c.HalfCloseAsync();
+        }, new ScriptedPeerOptions { StepTimeout = TimeSpan.FromSeconds(20) });
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), big, Bytes("z")), ReadHandler(r1)) with
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), big, Bytes("z")), ReadHandler(r1)) with
         {
             Shutdown = true,
             Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(20)),
@@ -51,20 +51,15 @@ public class WriteTests : ConnectionTestKit
         Return(conn);
         await ExpectClosedAsync(conn);
         Assert.True(await contentOk.Task.WaitAsync(DefaultWait), "the server received other bytes than sent");
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Shutdown_sends_fin_after_the_first_write_and_reading_continues()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            var request = await c.ReadToEndAsync();
-            await c.SendAsync("reply:" + Latin1(request) + "\r\n");
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Expect("request").ExpectClose().Send("reply:request\r\n").NeverAnswer());
         var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "req", "uest"), ReadHandler(r1, "\r\n")) with
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "req", "uest"), ReadHandler(r1, "\r\n")) with
         {
             Shutdown = true,
         });
@@ -72,39 +67,33 @@ public class WriteTests : ConnectionTestKit
         await ExpectReadAsync(conn, r1, "reply:request");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Writes_added_in_callbacks_are_sent_after_earlier_ones_in_order()
     {
-        var received = NewResult<string>();
-        var server = StartServer(async (c, _) => received.TrySetResult(Latin1(await c.ReadToEndAsync())));
+        var peer = StartPeer(s => s.Expect("first;second;third").ExpectClose());
         long w1 = NextId(), w2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "first;")));
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, "first;")));
 
         await ExpectWrittenAsync(conn, w1);
         Return(conn, new AddHandler(WriteHandler(w2, "second;", "third")));
         await ExpectWrittenAsync(conn, w2);
         Return(conn);
         await ExpectClosedAsync(conn);
-        Assert.Equal("first;second;third", await received.Task.WaitAsync(DefaultWait));
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
     public async Task Write_and_read_handlers_chain_over_one_connection()
     {
-        var server = StartServer(async (c, _) =>
-        {
-            for (var i = 0; i < 2; i++)
-            {
-                var line = Latin1(await c.ReadUntilAsync("\r\n"));
-                await c.SendAsync("echo:" + line + "\r\n");
-            }
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s
+            .Expect("ping1\r\n").Send("echo:ping1\r\n")
+            .Expect("ping2\r\n").Send("echo:ping2\r\n")
+            .NeverAnswer());
         long r1 = NextId(), w2 = NextId(), r3 = NextId();
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), "ping1\r\n"), ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "ping1\r\n"), ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "echo:ping1");
         Return(conn, new AddHandler(WriteHandler(w2, "ping2\r\n")));
@@ -113,20 +102,15 @@ public class WriteTests : ConnectionTestKit
         await ExpectReadAsync(conn, r3, "echo:ping2");
         Return(conn);
         await ExpectClosedAsync(conn);
-        server.AssertNoScriptErrors();
+        peer.AssertScriptFollowed();
     }
 
     [Fact]
     public async Task Zero_byte_writes_complete_at_once_with_success()
     {
-        var received = NewResult<string>();
-        var server = StartServer(async (c, _) =>
-        {
-            await c.SendAsync("go\r\n");
-            received.TrySetResult(Latin1(await c.ReadToEndAsync()));
-        });
+        var peer = StartPeer(s => s.Send("go\r\n").Expect("after").ExpectClose());
         long r1 = NextId(), empty1 = NextId(), empty2 = NextId(), w3 = NextId();
-        var conn = await OpenAsync(RequestTo(server, ReadHandler(r1, "\r\n")));
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
 
         await ExpectReadAsync(conn, r1, "go");
         Return(conn,
@@ -140,35 +124,29 @@ public class WriteTests : ConnectionTestKit
         await ExpectWrittenAsync(conn, w3);
         Return(conn);
         await ExpectClosedAsync(conn);
-        Assert.Equal("after", await received.Task.WaitAsync(DefaultWait));
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
     public async Task Callback_less_write_alone_completes_silently_and_closes()
     {
-        var received = NewResult<string>();
-        var server = StartServer(async (c, _) => received.TrySetResult(Latin1(await c.ReadToEndAsync())));
-        var conn = await OpenAsync(RequestTo(server, SilentWriteHandler(NextId(), Encoding.ASCII.GetBytes("bye"))));
+        var peer = StartPeer(s => s.Expect("bye").ExpectClose());
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), Encoding.ASCII.GetBytes("bye"))));
 
         await ExpectClosedAsync(conn);
-        Assert.Equal("bye", await received.Task.WaitAsync(DefaultWait));
+        await peer.Completion.WaitAsync(DefaultWait);
     }
 
     [Fact]
     public async Task Write_after_the_shutdown_fails_with_broken_pipe_because_shutdown_applies_after_the_first_write()
     {
-        var received = NewResult<string>();
-        var server = StartServer(async (c, _) =>
-        {
-            received.TrySetResult(Latin1(await c.ReadToEndAsync()));
-            await c.SilentAsync();
-        });
+        var peer = StartPeer(s => s.Expect("first").ExpectClose().NeverAnswer());
         long w1 = NextId(), w2 = NextId();
-        var conn = await OpenAsync(RequestTo(server, WriteHandler(w1, "first")) with { Shutdown = true });
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, "first")) with { Shutdown = true });
 
         await ExpectWrittenAsync(conn, w1);
         // The server sees FIN right after the first write.
-        Assert.Equal("first", await received.Task.WaitAsync(DefaultWait));
+        await peer.Completion.WaitAsync(DefaultWait);
         Return(conn, new AddHandler(WriteHandler(w2, "second")));
         await ExpectFailedAsync(conn, w2, TcpErrors.WriteError("Broken pipe"));
         Assert.Equal("IO write error while trying to write 0 bytes: Broken pipe", TcpErrors.WriteError("Broken pipe"));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorTcp.Cluster.Tasks;
 using ActorTcp.Hosting;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
 using Akka.Cluster;
@@ -114,12 +115,8 @@ public sealed class ClusterTaskTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_leaving_node_takes_no_more_tasks_and_finishes_the_ones_it_runs_before_it_leaves()
     {
-        using var slow = new LoopbackServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\n");
-            await Task.Delay(3000);
-            await c.SendAsync("late\n");
-        });
+        using var slow = ScriptedPeer.Start(s => s.ExpectUntil("\n").Wait(TimeSpan.FromSeconds(3)).Send("late\n"),
+            new ScriptedPeerOptions { Connections = 4 });
         var nodes = await ClusterAsync(2);
         var (stays, leaves) = (nodes[0], nodes[1]);
         var staysAt = $"127.0.0.1:{ClusterOf(stays).SelfAddress.Port}";
@@ -166,12 +163,8 @@ public sealed class ClusterTaskTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_leaving_node_waits_for_the_tasks_it_sent_to_other_nodes_before_it_leaves()
     {
-        using var slow = new LoopbackServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\n");
-            await Task.Delay(2000);
-            await c.SendAsync("late\n");
-        });
+        using var slow = ScriptedPeer.Start(s => s.ExpectUntil("\n").Wait(TimeSpan.FromSeconds(2)).Send("late\n"),
+            new ScriptedPeerOptions { Connections = 2 });
         var nodes = await ClusterAsync(2);
         var (stays, leaves) = (nodes[0], nodes[1]);
         var staysAt = $"127.0.0.1:{ClusterOf(stays).SelfAddress.Port}";
@@ -204,7 +197,7 @@ public sealed class ClusterTaskTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_task_whose_node_is_downed_fails_to_its_submitter_at_once_not_at_its_deadline()
     {
-        using var silent = new LoopbackServer((c, _) => c.SilentAsync());
+        using var silent = ScriptedPeer.Start(s => s.NeverAnswer(), new ScriptedPeerOptions { Connections = 6 });
         var nodes = await ClusterAsync(2);
         var submitter = Tasks(nodes[0]);
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ActorTcp.Hosting.Fixtures;
-using ActorTcp.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -100,7 +99,8 @@ public sealed class FixtureServerTests : IAsyncLifetime
     /// <summary>A plain socket client; every read is bounded.</summary>
     private sealed class Client(Socket socket) : IDisposable
     {
-        private byte[] _pending = [];
+        private const int MaxReads = 1000;
+        private string _pending = "";
 
         public async Task<string> AskAsync(string line)
         {
@@ -112,28 +112,42 @@ public sealed class FixtureServerTests : IAsyncLifetime
         public async Task<string> ReadAsync(string terminator)
         {
             using var limit = new CancellationTokenSource(Bound);
-            var (before, rest) = await PatternReads.ReadUntilAsync(_pending, Encoding.Latin1.GetBytes(terminator),
-                (chunk, token) => socket.ReceiveAsync(chunk, SocketFlags.None, token), limit.Token, "fixture server");
-            _pending = rest;
-            return Encoding.Latin1.GetString(before) + terminator;
+            for (var i = 0; i < MaxReads; i++)
+            {
+                var end = _pending.IndexOf(terminator, StringComparison.Ordinal);
+                if (end >= 0) return Take(end + terminator.Length);
+                if (!await ReceiveAsync(limit.Token))
+                    throw new EndOfStreamException($"the fixture server closed before the terminator; pending: {_pending}");
+            }
+            throw new InvalidOperationException("too many reads");
         }
 
         public async Task<string> ReadToEndAsync()
         {
             using var limit = new CancellationTokenSource(Bound);
-            var all = new MemoryStream();
-            all.Write(_pending);
-            _pending = [];
-            var buffer = new byte[4096];
-            for (var i = 0; i < 1000; i++)
+            for (var i = 0; i < MaxReads; i++)
             {
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
-                if (n == 0) return Encoding.Latin1.GetString(all.GetBuffer(), 0, (int)all.Length);
-                all.Write(buffer, 0, n);
+                if (!await ReceiveAsync(limit.Token)) return Take(_pending.Length);
             }
             throw new InvalidOperationException("too many reads");
         }
 
         public void Dispose() => socket.Dispose();
+
+        /// <summary>Appends what one receive brings to the pending text (Latin-1); false at the end of the stream.</summary>
+        private async Task<bool> ReceiveAsync(CancellationToken token)
+        {
+            var buffer = new byte[4096];
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, token);
+            _pending += Encoding.Latin1.GetString(buffer, 0, n);
+            return n > 0;
+        }
+
+        private string Take(int length)
+        {
+            var taken = _pending[..length];
+            _pending = _pending[length..];
+            return taken;
+        }
     }
 }

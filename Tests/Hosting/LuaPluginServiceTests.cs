@@ -25,11 +25,6 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
 {
     private readonly CapturingLoggerProvider _logs = new();
     private readonly PrintedLines _printed = new();
-    private readonly LoopbackServer _echo = new(async (connection, _) =>
-    {
-        var line = await connection.ReadUntilAsync("\n");
-        await connection.SendAsync([.. line, (byte)'\n']);
-    });
     private IHost _host = null!;
 
     public async Task InitializeAsync()
@@ -49,17 +44,25 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
     {
         await _host.StopAsync();
         _host.Dispose();
-        _echo.Dispose();
     }
+
+    /// <summary>A peer that sends back the line it gets, on each of <paramref name="connections"/> connections.</summary>
+    private static ScriptedPeer StartEcho(int connections = 1) => ScriptedPeer.Start(async (connection, _) =>
+    {
+        var line = await connection.ReadUntilAsync("\n");
+        await connection.SendAsync([.. line, (byte)'\n']);
+    }, new ScriptedPeerOptions { Connections = connections });
 
     [Fact]
     public async Task A_plugin_function_runs_for_a_task_in_a_session_and_a_passed_deadline_destroys_it()
     {
+        // The task that gets its reply, and the one whose deadline passes.
+        using var echo = StartEcho(connections: 2);
         var plugins = _host.Services.GetRequiredService<LuaPluginService>();
         (await plugins.LoadPluginChunkAsync("define.lua", $$"""
             local tcp = require 'rspamd_tcp'
             function hosted_task(task)
-              tcp.request{task = task, host = '127.0.0.1', port = {{_echo.Port}}, data = task.message, stop_pattern = '\n',
+              tcp.request{task = task, host = '127.0.0.1', port = {{echo.Port}}, data = task.message, stop_pattern = '\n',
                 timeout = 20, callback = function(err, data) print('task reply', err, tostring(data)) end}
             end
             """)).EnsureSucceeded();
@@ -87,14 +90,15 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
               callback = function(err, data) print('reply', err, tostring(data)) end}
             print('body', arg[1], arg[2] == port)
             """, "plugin.lua");
+        using var echo = StartEcho();
         var plugins = _host.Services.GetRequiredService<LuaPluginService>();
 
-        var result = await plugins.RunFileAsync(plugin.Path, ["127.0.0.1", $"{_echo.Port}"]).WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await plugins.RunFileAsync(plugin.Path, ["127.0.0.1", $"{echo.Port}"]).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal(plugin.Path, result.Name);
         Assert.Equal(["body\t127.0.0.1\ttrue", "reply\tnil\thello hosted"], _printed.Lines);
-        _echo.AssertNoScriptErrors();
+        echo.AssertScriptFollowed();
     }
 
     [Fact]
@@ -128,7 +132,7 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
     {
         // max-connections = 1 (InitializeAsync): while the first connection waits for a reply that never comes, a
         // second request fails at once with ActorTcp's limit error.
-        using var silent = new LoopbackServer((connection, _) => connection.SilentAsync(TimeSpan.FromSeconds(10)));
+        using var silent = ScriptedPeer.Start(s => s.NeverAnswer());
         var plugins = _host.Services.GetRequiredService<LuaPluginService>();
 
         var result = await plugins.RunChunkAsync("limit", $$"""
@@ -148,10 +152,11 @@ public sealed class LuaPluginServiceTests : IAsyncLifetime
     [Fact]
     public async Task Lua_host_logs_and_akka_logs_flow_through_microsoft_extensions_logging()
     {
+        using var echo = StartEcho();
         var plugins = _host.Services.GetRequiredService<LuaPluginService>();
 
         var result = await plugins.RunChunkAsync("logging", $$"""
-            require('rspamd_tcp').request{host = '127.0.0.1', port = {{_echo.Port}}, data = 'x\n', stop_pattern = '\n',
+            require('rspamd_tcp').request{host = '127.0.0.1', port = {{echo.Port}}, data = 'x\n', stop_pattern = '\n',
               callback = function() error('plugin callback failed on purpose') end}
             """).WaitAsync(TimeSpan.FromSeconds(30));
 

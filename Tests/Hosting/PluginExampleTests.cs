@@ -1,4 +1,5 @@
 using ActorTcp.Hosting;
+using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public sealed class PluginExampleTests
     public async Task The_example_plugin_reports_a_live_backend_and_a_refusing_one_as_task_symbols()
     {
         using var echo = new LineEchoServer();
+        using var refusingPeer = ScriptedPeer.Refusing();
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAkka("node", (akka, _) => akka.WithActorTcp());
         builder.Services.AddLuaPlugins();
@@ -27,7 +29,7 @@ public sealed class PluginExampleTests
         var live = await plugins.RunTaskAsync("check_backend",
             new Dictionary<string, object?> { ["host"] = "127.0.0.1", ["port"] = echo.Port }, Wait).WaitAsync(Wait);
         var refusing = await plugins.RunTaskAsync("check_backend",
-            new Dictionary<string, object?> { ["host"] = "127.0.0.1", ["port"] = LoopbackServer.ClosedPort() }, Wait).WaitAsync(Wait);
+            new Dictionary<string, object?> { ["host"] = "127.0.0.1", ["port"] = refusingPeer.Port }, Wait).WaitAsync(Wait);
         await host.StopAsync().WaitAsync(Wait);
 
         Assert.Equal("BACKEND_OK 0 [ping]", Assert.Single(live.EnsureSucceeded().InsertedSymbols).ToString());

@@ -42,7 +42,7 @@ public static class PluginHost
 namespace ActorTcp.Tests.Hosting
 {
     using System.Text.RegularExpressions;
-    using ActorTcp.Tests.Support;
+    using ActorTcp.TestKit;
     using Xunit;
 
     /// <summary>
@@ -51,7 +51,7 @@ namespace ActorTcp.Tests.Hosting
     /// </summary>
     public sealed class ReadmeSnippetTests : IDisposable
     {
-        private readonly LoopbackServer _echo = new(async (connection, _) =>
+        private readonly ScriptedPeer _echo = ScriptedPeer.Start(async (connection, _) =>
         {
             var line = await connection.ReadUntilAsync("\n");
             await connection.SendAsync([.. line, (byte)'\n']);

@@ -64,7 +64,8 @@ public sealed class ChurnTests : Akka.TestKit.Xunit2.TestKit
         using var pong = new ChurnServer(ChurnMode.Pong);
         using var silent = new ChurnServer(ChurnMode.Silent);
         using var reset = new ChurnServer(ChurnMode.Reset);
-        var refused = LoopbackServer.ClosedPort();
+        using var refusing = ScriptedPeer.Refusing();
+        var refused = refusing.Port;
         var settings = ActorTcpSettings.Create(Sys.Settings.Config);
         var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();

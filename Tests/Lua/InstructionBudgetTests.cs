@@ -25,23 +25,20 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
           callback = function(err, data) print(arg[2], err, tostring(data)) end}
         """;
 
-    /// <summary>A server that answers one line with "pong", then stays silent a while.</summary>
-    private LoopbackServer StartPongServer() => StartServer(async (c, _) =>
-    {
-        await c.ReadUntilAsync("\n");
-        await c.SendAsync("pong\n");
-        await c.SilentAsync(TimeSpan.FromSeconds(2));
-    });
+    /// <summary>A peer that answers one line with "pong" on each of <paramref name="connections"/> connections, then stays silent.</summary>
+    private ScriptedPeer StartPongPeer(int connections) =>
+        StartPeer(s => s.ExpectUntil("\n").Send("pong\n").NeverAnswer(), new ScriptedPeerOptions { Connections = connections });
 
     [Fact]
     public async Task Endless_script_bodies_fail_with_the_budget_error_and_the_host_keeps_serving()
     {
-        var server = StartPongServer();
+        const int rounds = 3;
+        var peer = StartPongPeer(connections: rounds);
         var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
-        var port = server.Port.ToString(CultureInfo.InvariantCulture);
+        var port = peer.Port.ToString(CultureInfo.InvariantCulture);
 
-        for (var round = 1; round <= 3; round++)
+        for (var round = 1; round <= rounds; round++)
         {
             var loop = await RunAsync(host, "while true do end", []);
             Assert.Contains("instruction budget exceeded (actortcp.lua.instruction-budget = 1000000)", loop.Error, StringComparison.Ordinal);
@@ -57,7 +54,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
     [Fact]
     public async Task A_runaway_body_with_an_endless_close_handler_fails_and_the_handler_never_runs()
     {
-        var server = StartPongServer();
+        var peer = StartPongPeer(connections: 1);
         var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
 
@@ -66,7 +63,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             local guard <close> = setmetatable({}, {__close = function() print('closed') while true do end end})
             while true do end
             """, []);
-        var ok = await RunAsync(host, PingRequest, [server.Port.ToString(CultureInfo.InvariantCulture), "after"]);
+        var ok = await RunAsync(host, PingRequest, [peer.Port.ToString(CultureInfo.InvariantCulture), "after"]);
 
         Assert.Contains("instruction budget exceeded (actortcp.lua.instruction-budget = 1000000)", loop.Error, StringComparison.Ordinal);
         Assert.Null(ok.Error);
@@ -76,14 +73,14 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
     [Fact]
     public async Task A_body_doing_sync_requests_in_a_loop_gets_a_fresh_budget_after_each_wait()
     {
-        var server = StartServer(async (c, _) =>
+        var peer = StartPeer(async (c, _) =>
         {
             for (var i = 0; i < 20; i++)
             {
                 await c.ReadUntilAsync("\n");
                 await c.SendAsync("pong\n");
             }
-            await c.SilentAsync(TimeSpan.FromSeconds(2));
+            await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(2));
         });
         var lines = new PrintedLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines));
@@ -100,7 +97,7 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             conn:close()
             print('done', n)
             """;
-        var finished = await RunAsync(host, script, [server.Port.ToString(CultureInfo.InvariantCulture)]);
+        var finished = await RunAsync(host, script, [peer.Port.ToString(CultureInfo.InvariantCulture)]);
         Assert.Null(finished.Error);
         Assert.Equal(["done\t1000000"], lines.Lines);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Modules;
+using ActorTcp.TestKit;
 using Xunit;
 
 namespace ActorTcp.Tests.Lua;
@@ -12,32 +13,12 @@ namespace ActorTcp.Tests.Lua;
 /// </summary>
 public class LoggerTests
 {
-    private sealed class CapturedOutput : ILuaOutput
-    {
-        public List<string> Lines { get; } = [];
-
-        public void WriteLine(ReadOnlySpan<byte> line) => Lines.Add(Encoding.Latin1.GetString(line));
-    }
-
-    private sealed class CapturedLog : ILuaLog
-    {
-        public List<string> Lines { get; } = [];
-
-        public void Info(string message) => Lines.Add("info: " + message);
-
-        public void Warning(string message) => Lines.Add("warning: " + message);
-
-        public void Error(string message) => Lines.Add("error: " + message);
-
-        public void Debug(string message) => Lines.Add("debug: " + message);
-    }
-
     /// <summary>Runs <paramref name="code"/> as the chunk <paramref name="chunkName"/>: the log and what it printed.</summary>
-    private static (List<string> Log, List<string> Printed) Run(string code, string chunkName = "plugin.lua",
+    private static (IReadOnlyList<string> Log, IReadOnlyList<string> Printed) Run(string code, string chunkName = "plugin.lua",
         LuaSandboxSettings? sandbox = null)
     {
-        var output = new CapturedOutput();
-        var log = new CapturedLog();
+        var output = new PrintedLines();
+        var log = new LuaLogLines();
         using var runtime =
             new LuaRuntime(output, log, [new BaseModule(), new TextModule(), new LoggerModule()], sandbox);
         Assert.Null(runtime.RunChunk(Encoding.UTF8.GetBytes(code), chunkName));
@@ -236,8 +217,8 @@ public class LoggerTests
     [Fact]
     public void Get_ticks_is_monotonic_seconds()
     {
-        var output = new CapturedOutput();
-        using var runtime = new LuaRuntime(output, new CapturedLog(), [new BaseModule(), new LoggerModule()]);
+        var output = new PrintedLines();
+        using var runtime = new LuaRuntime(output, new LuaLogLines(), [new BaseModule(), new LoggerModule()]);
         Assert.Null(runtime.RunChunk("""
             local util = require 'rspamd_util'
             local previous, backwards = util.get_ticks(), false

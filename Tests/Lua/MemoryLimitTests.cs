@@ -23,22 +23,22 @@ public sealed class MemoryLimitTests(ITestOutputHelper output)
     /// <summary>The issue's runaway: a table of strings that would grow to gigabytes without a limit.</summary>
     private const string Fill = "local t = {} for i = 1, 1e7 do t[i] = ('x'):rep(100) .. i end";
 
-    /// <summary>A server that answers every line with "pong", until the client closes.</summary>
-    private LoopbackServer StartPongServer() => StartServer(async (c, _) =>
+    /// <summary>A peer that answers up to two lines with "pong" on each of two connections.</summary>
+    private ScriptedPeer StartPongPeer() => StartPeer(async (c, _) =>
     {
         for (var i = 0; i < 2; i++)
         {
             await c.ReadUntilAsync("\n");
             await c.SendAsync("pong\n");
         }
-        await c.SilentAsync(TimeSpan.FromSeconds(2));
-    });
+        await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(2));
+    }, new ScriptedPeerOptions { Connections = 2 });
 
     [Fact]
     public async Task A_script_past_the_limit_fails_with_not_enough_memory_and_the_host_serves_on()
     {
         var lines = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines, new CapturedLog()));
+        var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines, new LuaLogLines()));
 
         for (var round = 1; round <= 3; round++)
         {
@@ -58,7 +58,7 @@ public sealed class MemoryLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task A_ten_gib_string_fails_at_once_and_the_process_does_not_grow()
     {
-        var host = Sys.ActorOf(LuaHostActor.Props(Manager, new PrintedLines(), new CapturedLog()));
+        var host = Sys.ActorOf(LuaHostActor.Props(Manager, new PrintedLines(), new LuaLogLines()));
         Assert.Null((await RunAsync(host, "print('warm')")).Error);
         var before = Environment.WorkingSet;
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -80,11 +80,11 @@ public sealed class MemoryLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task A_callback_past_the_limit_is_logged_and_its_connection_and_the_host_go_on()
     {
-        var server = StartPongServer();
+        var peer = StartPongPeer();
         var lines = new PrintedLines();
-        var log = new CapturedLog();
+        var log = new LuaLogLines();
         var host = Sys.ActorOf(LuaHostActor.Props(Manager, lines, log));
-        var port = server.Port.ToString(CultureInfo.InvariantCulture);
+        var port = peer.Port.ToString(CultureInfo.InvariantCulture);
 
         // The callback queues a second exchange on its connection, then runs out of memory.
         var first = await RunAsync(host, $$"""
@@ -106,7 +106,7 @@ public sealed class MemoryLimitTests(ITestOutputHelper output)
         Assert.Null(later.Error);
         Assert.Equal(["first\tnil\tpong", "second\tnil\tpong", "later\tnil\tpong"], lines.Lines);
         var failure = Assert.Single(log.Lines, l => l.Contains("failed", StringComparison.Ordinal));
-        Assert.StartsWith("callback call failed: not enough memory\nstack traceback:", failure);
+        Assert.StartsWith("error: callback call failed: not enough memory\nstack traceback:", failure);
         var stats = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal((0, 0), (stats.OpenConnections, stats.SuspendedCoroutines));
         Assert.True(stats.LuaMemoryBytes < 2 << 20, $"{stats.LuaMemoryBytes} bytes in use after the failure");
@@ -115,31 +115,4 @@ public sealed class MemoryLimitTests(ITestOutputHelper output)
     private static Task<ScriptFinished> RunAsync(IActorRef host, string code) =>
         host.Ask<ScriptFinished>(replyTo => new RunScript("memory.lua", Encoding.UTF8.GetBytes(code), [], replyTo),
             TimeSpan.FromSeconds(30), CancellationToken.None);
-
-    /// <summary>The host's log lines, read from the test's thread.</summary>
-    private sealed class CapturedLog : ILuaLog
-    {
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lines) return [.. _lines];
-            }
-        }
-
-        public void Info(string message) => Add(message);
-
-        public void Warning(string message) => Add(message);
-
-        public void Error(string message) => Add(message);
-
-        public void Debug(string message) => Add(message);
-
-        private void Add(string message)
-        {
-            lock (_lines) _lines.Add(message);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.LuaApi;
@@ -15,21 +16,20 @@ namespace ActorTcp.Tests.Lua;
 /// servers on 127.0.0.1. A destroyed session's connections end without callbacks, with their sockets and actors gone
 /// and their Lua references released; other sessions are untouched.
 /// </summary>
-public sealed class SessionTests : ConnectionTestKit
+public sealed class SessionTests : ActorTcpTestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
-    private static readonly Lazy<SilentDnsServer> s_silentDns = new(() => new SilentDnsServer());
 
     private readonly PrintedLines _printed = new();
     private readonly IActorRef _host;
     private readonly TestProbe _probe;
 
+    // Names are asked of a name server that never answers.
     public SessionTests(ITestOutputHelper output)
-        : base(output, $"""
-            actortcp.dns.nameservers = ["{s_silentDns.Value.EndPoint}"]
+        : base(output, """
             actortcp.dns.timeout = 10s
             actortcp.dns.retries = 0
-            """)
+            """, ScriptedDns.Silent())
     {
         _host = Sys.ActorOf(LuaHostActor.Props(Manager, _printed), "lua");
         _probe = CreateTestProbe();
@@ -67,7 +67,7 @@ public sealed class SessionTests : ConnectionTestKit
     [Fact]
     public async Task Deadline_mid_read_and_inside_a_sync_read_destroys_the_session_without_callbacks()
     {
-        using var holding = new HoldingServer();
+        var holding = StartHolding(connections: 2);
         await DefineAsync($$"""
             local tcp = require 'rspamd_tcp'
             function hold(task)
@@ -85,7 +85,7 @@ public sealed class SessionTests : ConnectionTestKit
 
         Assert.True(finished.TimedOut, finished.Error);
         Assert.Equal("session deadline of 0.5 s passed", finished.Error);
-        Assert.True(await holding.WaitClosedAsync(2, TimeSpan.FromSeconds(5)), $"{holding.Closed} of 2 sockets closed");
+        await holding.AwaitClosedAsync(2);
         await AssertNothingLeftAsync(before);
         Assert.Equal("sync connected\ttrue\n", _printed.Text);
     }
@@ -93,7 +93,8 @@ public sealed class SessionTests : ConnectionTestKit
     [Fact]
     public async Task A_close_handler_that_starts_a_request_while_its_session_is_destroyed_leaves_the_host_serving()
     {
-        using var holding = new HoldingServer();
+        // The sync connection, and the request the handler opens.
+        var holding = StartHolding(connections: 2);
         // Abandoning the coroutine at the deadline runs the handler, which opens a connection meanwhile.
         var (held, after) = await DestroyWithCloseHandlerAsync(holding, $$"""
             tcp.request{host = '127.0.0.1', port = {{holding.Port}}, data = 'x\n', timeout = 0.2,
@@ -109,7 +110,7 @@ public sealed class SessionTests : ConnectionTestKit
     [Fact]
     public async Task An_endless_close_handler_run_when_its_session_is_destroyed_is_stopped_by_the_instruction_budget()
     {
-        using var holding = new HoldingServer();
+        var holding = StartHolding(connections: 1);
         // Abandoning the coroutine at the deadline closes it, which runs the handler outside any callback run.
         var (held, after) = await DestroyWithCloseHandlerAsync(holding, "print('closing') while true do end");
 
@@ -123,7 +124,7 @@ public sealed class SessionTests : ConnectionTestKit
     /// Runs <c>hold</c>: a sync read on <paramref name="holding"/> with a <c>&lt;close&gt;</c> handler of body
     /// <paramref name="closeBody"/>, until its 300 ms deadline destroys the session; then <c>alive</c>, which prints "alive".
     /// </summary>
-    private async Task<(ScriptFinished Held, ScriptFinished After)> DestroyWithCloseHandlerAsync(HoldingServer holding, string closeBody)
+    private async Task<(ScriptFinished Held, ScriptFinished After)> DestroyWithCloseHandlerAsync(Holding holding, string closeBody)
     {
         await DefineAsync($$"""
             local tcp = require 'rspamd_tcp'
@@ -144,7 +145,7 @@ public sealed class SessionTests : ConnectionTestKit
     [Fact]
     public async Task Deadline_mid_connect_aborts_the_pending_connect()
     {
-        using var full = new FullBacklogListener();
+        var full = Own(await ConnectBlackhole.CreateAsync(TimeSpan.FromMilliseconds(300)));
         await DefineAsync($$"""
             local tcp = require 'rspamd_tcp'
             function connect(task)
@@ -185,7 +186,8 @@ public sealed class SessionTests : ConnectionTestKit
     [Fact]
     public async Task Destroyed_session_refuses_requests_with_rspamds_errors()
     {
-        using var holding = new HoldingServer();
+        // The kept task's request, and the one of the task that still works; the others are refused before connecting.
+        var holding = StartHolding(connections: 2);
         await DefineAsync($$"""
             local tcp = require 'rspamd_tcp'
             function keep(task)
@@ -223,7 +225,7 @@ public sealed class SessionTests : ConnectionTestKit
     [Fact]
     public async Task Destroying_one_session_touches_no_other_and_a_lua_error_fails_only_its_invocation()
     {
-        using var holding = new HoldingServer();
+        var holding = StartHolding(connections: 3);
         await DefineAsync($$"""
             local tcp = require 'rspamd_tcp'
             local function hold(task, tag, timeout)
@@ -253,7 +255,7 @@ public sealed class SessionTests : ConnectionTestKit
         Assert.False(ends["broken"].TimedOut);
         Assert.Contains("plugin bug", ends["broken"].Error);
         Assert.Equal("survivor\tIO timeout\n", _printed.Text);
-        Assert.True(await holding.WaitClosedAsync(3, TimeSpan.FromSeconds(5)), $"{holding.Closed} of 3 sockets closed");
+        await holding.AwaitClosedAsync(3);
     }
 
     [Fact]
@@ -325,5 +327,36 @@ public sealed class SessionTests : ConnectionTestKit
             await Task.Delay(50);
         }
         Assert.Fail($"left after the session was destroyed: {open} connection actors; Lua host {stats} (before: {before})");
+    }
+
+    /// <summary>A <see cref="Holding"/> peer for <paramref name="connections"/> connections, disposed when the test ends.</summary>
+    private Holding StartHolding(int connections) =>
+        new(script => StartPeer(script, new ScriptedPeerOptions { Connections = connections }));
+
+    /// <summary>
+    /// A peer that holds its connections, sending nothing, and counts the clients' closes (a reset is a close too):
+    /// proof that a destroyed session really closed its sockets.
+    /// </summary>
+    private sealed class Holding
+    {
+        private int _closed;
+
+        public Holding(Func<Func<PeerConnection, CancellationToken, Task>, ScriptedPeer> start) =>
+            Peer = start(async (c, _) =>
+            {
+                if (await c.DiscardUntilClosedAsync()) Interlocked.Increment(ref _closed);
+            });
+
+        public ScriptedPeer Peer { get; }
+
+        public int Port => Peer.Port;
+
+        /// <summary>Waits (5 s at most) until <paramref name="count"/> clients closed.</summary>
+        public async Task AwaitClosedAsync(int count)
+        {
+            for (var clock = Stopwatch.StartNew(); Volatile.Read(ref _closed) < count && clock.Elapsed < TimeSpan.FromSeconds(5);)
+                await Task.Delay(20);
+            Assert.True(Volatile.Read(ref _closed) >= count, $"{Volatile.Read(ref _closed)} of {count} sockets closed");
+        }
     }
 }

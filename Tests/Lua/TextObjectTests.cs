@@ -1,6 +1,7 @@
 using System.Text;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Modules;
+using ActorTcp.TestKit;
 using Xunit;
 
 namespace ActorTcp.Tests.Lua;
@@ -15,21 +16,8 @@ public partial class TextObjectTests
         public void WriteLine(ReadOnlySpan<byte> line) => Lines.Add(line.ToArray());
     }
 
-    private sealed class CapturedLog : ILuaLog
-    {
-        public List<string> Lines { get; } = [];
-
-        public void Info(string message) => Lines.Add("info: " + message);
-
-        public void Warning(string message) => Lines.Add("warning: " + message);
-
-        public void Error(string message) => Lines.Add("error: " + message);
-
-        public void Debug(string message) => Lines.Add("debug: " + message);
-    }
-
     private static LuaRuntime NewRuntime(CapturedOutput output) =>
-        new(output, new CapturedLog(), [new BaseModule(), new TextModule()]);
+        new(output, new LuaLogLines(), [new BaseModule(), new TextModule()]);
 
     /// <summary>Runs <paramref name="code"/> in a fresh runtime; returns what it printed, one Latin-1 string per line.</summary>
     private static List<string> Run(string code)

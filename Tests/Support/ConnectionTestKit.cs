@@ -7,8 +7,8 @@ namespace ActorTcp.Tests.Support;
 
 /// <summary>
 /// Base of the connection actor tests: <see cref="ActorTcpTestKit"/> (the actor system from HOCON.conf with test
-/// overrides, a resolver, a connection manager, and the helpers that drive one connection turn by turn) plus the
-/// helpers these tests share for the servers of Tests/Support and for payloads.
+/// overrides, a resolver, a connection manager, the helpers that drive one connection turn by turn, and the
+/// <see cref="ScriptedPeer"/>s the tests talk to) plus the helpers these tests share for payloads and results.
 /// </summary>
 public abstract class ConnectionTestKit : ActorTcpTestKit
 {
@@ -48,26 +48,7 @@ public abstract class ConnectionTestKit : ActorTcpTestKit
         return data;
     }
 
-    // ---- requests and servers -----------------------------------------------------------------------------------
-
-    /// <summary>A request to <paramref name="server"/> with a fresh id.</summary>
-    protected static ConnectionRequest RequestTo(LoopbackServer server, params HandlerSpec[] handlers) =>
-        RequestTo(server.Host, server.Port, handlers);
-
-    /// <summary>A request to the unix socket of <paramref name="server"/> with a fresh id.</summary>
-    protected static ConnectionRequest RequestTo(UnixServer server, params HandlerSpec[] handlers) =>
-        RequestTo(server.SocketPath, 0, handlers);
-
-    /// <summary>A scripted server on 127.0.0.1, disposed when the test ends.</summary>
-    protected LoopbackServer StartServer(Func<ServerConnection, CancellationToken, Task> script) =>
-        Own(new LoopbackServer(script));
-
-    /// <summary>A scripted unix socket server, disposed when the test ends.</summary>
-    protected UnixServer StartUnixServer(Func<ServerConnection, CancellationToken, Task> script) =>
-        Own(new UnixServer(script));
-
-    /// <summary>A script that keeps every connection open, reading and dropping what arrives.</summary>
-    protected static Task SilentScript(ServerConnection connection, CancellationToken _) => connection.SilentAsync();
+    // ---- results ------------------------------------------------------------------------------------------------
 
     /// <summary>A task source whose continuations run asynchronously (for server results).</summary>
     protected static TaskCompletionSource<T> NewResult<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,16 +1,18 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
+using ActorTcp.TestKit;
 
 namespace ActorTcp.Tests.Support;
 
 /// <summary>
-/// The servers the Lua scenarios (Tests/Lua/Scenarios) talk to: named loopback TCP servers on 127.0.0.1 with
-/// ephemeral ports, a unix socket server, a closed port, a missing unix socket path and a dnsmasq for DNS names. Meant
+/// The servers the Lua scenarios (Tests/Lua/Scenarios) talk to: named <see cref="ScriptedPeer"/>s on 127.0.0.1 with
+/// ephemeral ports, a unix socket peer, a refusing port, a missing unix socket path and a dnsmasq for DNS names. Meant
 /// as an xunit class fixture: everything is started once for the test class and disposed after it. Every server is
-/// bounded: no operation waits longer than <see cref="ServerConnection.DefaultOperationTimeout"/>, idle holds last a
-/// few seconds at most, and the servers stop when disposed.
+/// bounded: each serves at most <see cref="MaxConnections"/> connections, no operation waits longer than 10 s, idle
+/// holds last a few seconds at most, and the servers stop when disposed.
+/// Their scripts are code that treats the client going away as their end: the fixture never checks them.
 /// </summary>
 /// <remarks>
 /// Each server's behaviour is part of the scenarios' expected output, so it is documented here and nowhere else:
@@ -48,6 +50,8 @@ namespace ActorTcp.Tests.Support;
 /// <item><term>many</term><description>for the concurrency scenario (not limited to 256 connections): per
 /// connection reads one line up to <c>\n</c> and sends it back with its <c>\n</c>, then waits for the client to
 /// close.</description></item>
+/// <item><term>count</term><description>reads until FIN without keeping the bytes (for 100 MB writes), answers
+/// <c>got N\n</c>, closes.</description></item>
 /// <item><term>closed</term><description>a port on 127.0.0.1 where nothing listens (connect is refused).</description></item>
 /// <item><term>unix</term><description>a unix socket server behaving like <c>banner</c> but greeting
 /// <c>220 unix\r\n</c>.</description></item>
@@ -59,6 +63,9 @@ public sealed partial class ScenarioServers : IDisposable
     /// <summary>A unix socket path where no socket exists (fixed, so expected outputs can name it).</summary>
     public const string MissingUnixPath = "/tmp/actortcp-scenario-missing.sock";
 
+    /// <summary>Most connections one server takes over the fixture's life (every scenario naming it connects again).</summary>
+    public const int MaxConnections = 256;
+
     /// <summary>The 8 MiB body of <c>big_body</c>: <c>"0123456789abcdef"</c> 524288 times.</summary>
     public static readonly byte[] BigBody = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef", 524_288)));
 
@@ -66,6 +73,9 @@ public sealed partial class ScenarioServers : IDisposable
     public static readonly byte[] BigPayload = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789", 10_000)));
 
     private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How every server listens: many connections, each operation bounded by 10 s.</summary>
+    private static readonly ScriptedPeerOptions Peers = new() { Connections = MaxConnections, StepTimeout = TimeSpan.FromSeconds(10) };
 
     private readonly List<IDisposable> _owned = [];
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
@@ -80,9 +90,9 @@ public sealed partial class ScenarioServers : IDisposable
 
             Add("lines", async c =>
             {
-                if (await ReadChunkAsync(c) == 0) return;
+                await c.ReadAnyAsync();
                 await c.SendAsync("line1\r\nline2\r\n");
-                await c.SilentAsync(TimeSpan.FromSeconds(1));
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(1));
             });
             Add("chunked", c => c.SendSlowlyAsync(["AB", "C\r", "\nDEF", "\r\n", "tail"], Gap));
             Add("banner", c => BannerAsync(c, "220 hello\r\n"));
@@ -98,22 +108,22 @@ public sealed partial class ScenarioServers : IDisposable
                 var data = await c.ReadToEndAsync();
                 await c.SendAsync(Convert.ToHexStringLower(data) + "\n");
             });
-            Add("silent", c => c.SilentAsync());
+            Add("silent", c => c.DiscardUntilClosedAsync());
             Add("close_now", _ => Task.CompletedTask);
-            Add("close_after_read", async c => await ReadChunkAsync(c));
+            Add("close_after_read", c => c.ReadAnyAsync());
             Add("close_later", c => c.HoldAsync(TimeSpan.FromSeconds(1)));
             Add("noterm", c => c.SendAsync("partial-no-terminator"));
             Add("drip", async c =>
             {
                 await c.SendSlowlyAsync(["." , ".", ".", ".", ".", ".", "\r\n"], TimeSpan.FromMilliseconds(400));
-                await c.SilentAsync(TimeSpan.FromSeconds(3));
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
             });
             Add("leftover", c => SendThenLaterAsync(c, "line1\r\nX", "YZ\r\n"));
             Add("leftover_ge", c => SendThenLaterAsync(c, "line1\r\nXYZ", "W\r\n"));
             Add("big_line", async c =>
             {
                 await c.SendAsync([.. BigPayload, (byte)'\n']);
-                await c.SilentAsync(TimeSpan.FromSeconds(5));
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(5));
             });
             Add("big_noline", c => c.SendAsync(BigPayload));
             Add("big_body", async c =>
@@ -124,17 +134,17 @@ public sealed partial class ScenarioServers : IDisposable
             });
             Add("binary", async c =>
             {
-                if (await ReadChunkAsync(c) == 0) return;
+                await c.ReadAnyAsync();
                 var reply = new byte[258];
                 for (var i = 0; i < 256; i++) reply[i] = (byte)i;
                 reply[256] = (byte)'\r';
                 reply[257] = (byte)'\n';
                 await c.SendAsync(reply);
-                await c.SilentAsync(TimeSpan.FromSeconds(3));
+                await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
             });
             Add("reset", async c =>
             {
-                if (await ReadChunkAsync(c) == 0) return;
+                await c.ReadAnyAsync();
                 c.Reset();
             });
 
@@ -143,9 +153,9 @@ public sealed partial class ScenarioServers : IDisposable
             var many = Own(new LineEchoServer());
             _ports["many"] = many.Port;
             _ports["many_echo"] = Own(new LineEchoServer(echoEverything: true)).Port;
-            _ports["closed"] = LoopbackServer.ClosedPort();
+            _ports["closed"] = Own(ScriptedPeer.Refusing()).Port;
 
-            Unix = Own(new UnixServer((c, _) => Guarded(u => BannerAsync(u, "220 unix\r\n"), c)));
+            Unix = Own(ScriptedPeer.Start((c, _) => Guarded(u => BannerAsync(u, "220 unix\r\n"), c), Peers with { UnixSocket = true }));
             Dns = Own(new DnsmasqServer());
         }
         catch
@@ -159,7 +169,7 @@ public sealed partial class ScenarioServers : IDisposable
     public IReadOnlyDictionary<string, int> Ports => _ports;
 
     /// <summary>The unix socket server.</summary>
-    public UnixServer Unix { get; } = null!;
+    public ScriptedPeer Unix { get; } = null!;
 
     /// <summary>The DNS server scenarios resolve names with (<c>a.fixture.test</c> is 127.0.0.1).</summary>
     public DnsmasqServer Dns { get; } = null!;
@@ -250,37 +260,30 @@ public sealed partial class ScenarioServers : IDisposable
         return disposable;
     }
 
-    private void Add(string name, Func<ServerConnection, Task> script)
+    private void Add(string name, Func<PeerConnection, Task> script)
     {
-        var server = Own(new LoopbackServer((c, _) => Guarded(script, c)));
-        _ports[name] = server.Port;
+        var peer = Own(ScriptedPeer.Start((c, _) => Guarded(script, c), Peers));
+        _ports[name] = peer.Port;
     }
 
     /// <summary>
-    /// Runs a server script, treating the client going away (reset, EOF, timeout) as the end of the script, not as an
-    /// error: scenarios close connections whenever their queue empties.
+    /// Runs a server script, treating the client going away (reset, EOF, timeout, a refused certificate) as the end of
+    /// the script, not as an error: scenarios close connections whenever their queue empties.
     /// </summary>
-    private static async Task Guarded(Func<ServerConnection, Task> script, ServerConnection connection)
+    private static async Task Guarded(Func<PeerConnection, Task> script, PeerConnection connection)
     {
         try
         {
             await script(connection);
         }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or AuthenticationException
+                                      or ObjectDisposedException or OperationCanceledException)
         {
             // The client closed or reset first.
         }
     }
 
-    /// <summary>Reads one chunk (whatever arrives first); 0 when the client closed.</summary>
-    private static async Task<int> ReadChunkAsync(ServerConnection c)
-    {
-        var buffer = new byte[64 * 1024];
-        using var limit = new CancellationTokenSource(c.OperationTimeout);
-        return await c.Socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
-    }
-
-    private static async Task BannerAsync(ServerConnection c, string banner)
+    private static async Task BannerAsync(PeerConnection c, string banner)
     {
         await c.SendAsync(banner);
         while (true)
@@ -291,7 +294,7 @@ public sealed partial class ScenarioServers : IDisposable
     }
 
     /// <summary>Counts what arrives until FIN without keeping it (for 100 MB writes), then answers "got N\n".</summary>
-    private static async Task CountAsync(ServerConnection c)
+    private static async Task CountAsync(PeerConnection c)
     {
         var buffer = new byte[64 * 1024];
         long total = 0;
@@ -305,23 +308,17 @@ public sealed partial class ScenarioServers : IDisposable
         await c.SendAsync($"got {total.ToString(CultureInfo.InvariantCulture)}\n");
     }
 
-    private static async Task EchoAsync(ServerConnection c)
+    /// <summary>Sends back every chunk until the client closes (its end of stream ends the script).</summary>
+    private static async Task EchoAsync(PeerConnection c)
     {
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            using var limit = new CancellationTokenSource(c.OperationTimeout);
-            var n = await c.Socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
-            if (n == 0) return;
-            await c.SendAsync(buffer.AsMemory(0, n));
-        }
+        while (true) await c.SendAsync(await c.ReadAnyAsync());
     }
 
-    private static async Task SendThenLaterAsync(ServerConnection c, string first, string second)
+    private static async Task SendThenLaterAsync(PeerConnection c, string first, string second)
     {
         await c.SendAsync(first);
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await Task.Delay(TimeSpan.FromMilliseconds(500), c.Stopping);
         await c.SendAsync(second);
-        await c.SilentAsync(TimeSpan.FromSeconds(3));
+        await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(3));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ActorTcp.TestKit;
@@ -34,19 +32,17 @@ public sealed partial class ScenarioServers
         Add("starttls_inject", c => StartTlsAsync(c, pki.Localhost, inject: true));
     }
 
-    private static async Task HelloPerChunkAsync(ServerConnection c, X509Certificate2 certificate)
+    private static async Task HelloPerChunkAsync(PeerConnection c, X509Certificate2 certificate)
     {
-        await using var tls = await AcceptTlsAsync(c, certificate);
-        var chunk = new byte[64 * 1024];
+        await c.StartTlsAsync(certificate);
         while (true)
         {
-            using var limit = new CancellationTokenSource(c.OperationTimeout);
-            if (await tls.Ssl.ReadAsync(chunk, limit.Token) == 0) return;
-            await tls.SendAsync("hello\n");
+            await c.ReadAnyAsync();
+            await c.SendAsync("hello\n");
         }
     }
 
-    private static async Task StartTlsAsync(ServerConnection c, X509Certificate2 certificate, bool inject)
+    private static async Task StartTlsAsync(PeerConnection c, X509Certificate2 certificate, bool inject)
     {
         await c.SendAsync("220 hello\r\n");
         while (true)
@@ -60,25 +56,12 @@ public sealed partial class ScenarioServers
             await c.SendAsync(inject ? "220 go ahead\r\n250 injected\r\n" : "220 go ahead\r\n");
             break;
         }
-        await using var tls = await AcceptTlsAsync(c, certificate);
-        await tls.SendAsync("220 secure hello\r\n");
+        await c.StartTlsAsync(certificate);
+        await c.SendAsync("220 secure hello\r\n");
         while (true)
         {
-            var line = Encoding.Latin1.GetString(await tls.ReadUntilAsync("\r\n"));
-            await tls.SendAsync("secure:" + line + "\r\n");
-        }
-    }
-
-    // A failed handshake (the client rejected the certificate) ends the script like a client going away.
-    private static async Task<TlsServerStream> AcceptTlsAsync(ServerConnection c, X509Certificate2 certificate)
-    {
-        try
-        {
-            return await TlsServerStream.AcceptAsync(c, certificate);
-        }
-        catch (AuthenticationException e)
-        {
-            throw new IOException("TLS handshake failed", e);
+            var line = Encoding.Latin1.GetString(await c.ReadUntilAsync("\r\n"));
+            await c.SendAsync("secure:" + line + "\r\n");
         }
     }
 }

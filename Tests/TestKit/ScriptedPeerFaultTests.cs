@@ -139,6 +139,24 @@ public class ScriptedPeerFaultTests : ActorTcpTestKit
     }
 
     [Fact]
+    public async Task A_close_notify_without_fin_ends_the_read_waiting_for_its_pattern_with_connection_terminated()
+    {
+        var peer = StartPeer(async (c, _) =>
+        {
+            await c.StartTlsAsync(TestPki.Instance.Localhost);
+            await c.SendAsync("250 no line end");
+            await c.SendCloseNotifyAsync();
+            // The socket stays open: only TLS said goodbye.
+            await c.HoldAsync();
+        });
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")) with { Tls = new TlsOptions() });
+
+        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.ConnectionTerminated);
+        peer.AssertScriptFollowed();
+    }
+
+    [Fact]
     public async Task A_starttls_peer_switches_to_tls_after_its_plaintext_go_ahead()
     {
         var peer = StartPeer(s => s

@@ -169,6 +169,34 @@ public sealed class ScriptedPeerScriptTests
     }
 
     [Fact]
+    public async Task ReadAny_takes_each_chunk_as_it_arrives_and_fails_at_the_end_of_the_stream()
+    {
+        var end = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var peer = ScriptedPeer.Start(async (connection, _) =>
+        {
+            for (var i = 0; i < 2; i++) await connection.SendAsync($"got {Encoding.Latin1.GetString(await connection.ReadAnyAsync())}\n");
+            try
+            {
+                end.TrySetResult("more: " + Encoding.Latin1.GetString(await connection.ReadAnyAsync()));
+            }
+            catch (EndOfStreamException e)
+            {
+                end.TrySetResult(e.Message);
+            }
+        });
+        using var client = await ConnectAsync(peer);
+
+        await SendAsync(client, "AB");
+        Assert.Equal("got AB\n", await ReceiveAsync(client, "\n"));
+        await SendAsync(client, "CDE");
+        Assert.Equal("got CDE\n", await ReceiveAsync(client, "\n"));
+        client.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("the client closed the connection", await end.Task.WaitAsync(Wait));
+        await peer.Completion.WaitAsync(Wait);
+    }
+
+    [Fact]
     public async Task Disposing_the_peer_before_the_client_came_fails_its_completion_and_frees_the_port()
     {
         var peer = ScriptedPeer.Start(s => s.ExpectLine("HELO x"));
@@ -184,7 +212,7 @@ public sealed class ScriptedPeerScriptTests
 
     private static async Task<Socket> ConnectAsync(ScriptedPeer peer)
     {
-        var socket = new Socket(peer.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(peer.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var limit = new CancellationTokenSource(Wait);
         await socket.ConnectAsync(peer.EndPoint, limit.Token);
         return socket;

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using ActorTcp.Actors.Transport;
-using ActorTcp.Tests.Support;
+using ActorTcp.TestKit;
 using Akka.TestKit;
 using Xunit;
 
@@ -62,10 +62,11 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Connecting_to_a_port_nobody_listens_on_reports_failed_with_connection_refused()
     {
+        using var refusing = ScriptedPeer.Refusing();
         var owner = CreateTestProbe();
         var transport = new SocketTransport(owner.Ref, 4096, AddressFamily.InterNetwork);
 
-        transport.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, LoopbackServer.ClosedPort()));
+        transport.Connect(refusing.EndPoint);
 
         var failed = owner.ExpectMsg<TransportEvent.Failed>(Wait);
         Assert.Equal(SocketError.ConnectionRefused, Assert.IsAssignableFrom<SocketException>(failed.Cause).SocketErrorCode);
@@ -237,7 +238,7 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
         var (transport, connection) = await peer.ConnectAsync(owner);
 
         await connection.SendAsync("bye");
-        await connection.CloseAsync();
+        await connection.HalfCloseAsync();
 
         Assert.Equal("bye", Latin1(Joined(ReadChunks(transport, owner, 3))));
         transport.RequestRead();
@@ -253,7 +254,7 @@ public sealed class SocketTransportTests : Akka.TestKit.Xunit2.TestKit
         var (transport, connection) = await peer.ConnectAsync(owner);
 
         transport.RequestRead();
-        await connection.CloseAsync();
+        await connection.HalfCloseAsync();
 
         owner.ExpectMsg<TransportEvent.PeerClosed>(Wait);
         transport.Close();

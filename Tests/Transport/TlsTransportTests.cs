@@ -5,7 +5,6 @@ using System.Text;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Transport;
 using ActorTcp.TestKit;
-using ActorTcp.Tests.Support;
 using Akka.TestKit;
 using Xunit;
 
@@ -85,13 +84,17 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
     /// Connects to <paramref name="peer"/>, starts the client handshake towards <paramref name="host"/> and the server's
     /// with <paramref name="certificate"/>; returns both sides and the handshake's outcome.
     /// </summary>
-    private async Task<(Client Client, TlsOutcome Handshake, Task<TlsServerStream> Server)> HandshakeAsync(
+    private async Task<(Client Client, TlsOutcome Handshake, Task<PeerConnection> Server)> HandshakeAsync(
         TransportPeer peer, X509Certificate2 certificate, string host = "localhost", TlsOptions? options = null,
         int maxCipherInFlight = 256 * 1024)
     {
         var owner = CreateTestProbe();
         var (socket, connection) = await peer.ConnectAsync(owner);
-        var server = Task.Run(() => TlsServerStream.AcceptAsync(connection, certificate));
+        var server = Task.Run(async () =>
+        {
+            await connection.StartTlsAsync(certificate);
+            return connection;
+        });
         var tls = new TlsTransport(socket, owner.Ref, host, options ?? new TlsOptions(), [TestPki.Instance.Ca],
             readSize: 16 * 1024, maxCipherInFlight, innerReadPending: false);
         var client = new Client(socket, tls, owner);
@@ -109,8 +112,8 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(TlsOutcomeKind.HandshakeDone, handshake.Kind);
         Assert.Contains(client.Tls.Protocol, new[] { SslProtocols.Tls12, SslProtocols.Tls13 });
         var tls = await server.WaitAsync(Wait);
-        Assert.Equal("localhost", tls.ServerName);
-        Assert.Equal(tls.Protocol, client.Tls.Protocol);
+        Assert.Equal("localhost", tls.TlsServerName);
+        Assert.Equal(tls.TlsProtocol, client.Tls.Protocol);
         client.Tls.Close();
     }
 
@@ -122,7 +125,7 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
         var (client, handshake, server) = await HandshakeAsync(peer, TestPki.Instance.Localhost, host: "127.0.0.1");
 
         Assert.Equal(TlsOutcomeKind.HandshakeDone, handshake.Kind);
-        Assert.True(string.IsNullOrEmpty((await server.WaitAsync(Wait)).ServerName));
+        Assert.True(string.IsNullOrEmpty((await server.WaitAsync(Wait)).TlsServerName));
         client.Tls.Close();
     }
 
@@ -184,7 +187,7 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
             options: new TlsOptions(ServerName: "example.com"));
 
         Assert.Equal(TlsOutcomeKind.HandshakeDone, handshake.Kind);
-        Assert.Equal("example.com", (await server.WaitAsync(Wait)).ServerName);
+        Assert.Equal("example.com", (await server.WaitAsync(Wait)).TlsServerName);
         client.Tls.Close();
     }
 
@@ -243,7 +246,7 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
         var (client, _, server) = await HandshakeAsync(peer, TestPki.Instance.Localhost);
         var tls = await server.WaitAsync(Wait);
 
-        await tls.ShutdownAsync();
+        await tls.SendCloseNotifyAsync();
         client.Tls.RequestRead();
 
         Assert.Equal(TlsOutcomeKind.Eof, client.Next().Kind);
@@ -258,7 +261,8 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
         await server.WaitAsync(Wait);
         var connection = await peer.AcceptedAsync();
 
-        await connection.CloseAsync();
+        // FIN alone: HalfCloseAsync would send close_notify first.
+        connection.Socket.Shutdown(SocketShutdown.Send);
         client.Tls.RequestRead();
 
         Assert.Equal(TlsOutcomeKind.Eof, client.Next().Kind);

@@ -139,14 +139,8 @@ public sealed class LuaHostPoolTests : ConnectionTestKit
     [Fact]
     public async Task A_destroyed_session_on_one_host_leaves_the_other_hosts_connections_alone()
     {
-        using var silent = new LoopbackServer(SilentScript);
-        var slow = new LoopbackServer(async (c, _) =>
-        {
-            await c.ReadUntilAsync("\n");
-            await Task.Delay(600);
-            await c.SendAsync("late\n");
-        });
-        using var _ = slow;
+        var silent = StartPeer(s => s.NeverAnswer());
+        var slow = StartPeer(s => s.ExpectUntil("\n").Wait(TimeSpan.FromMilliseconds(600)).Send("late\n"));
         Assert.Null((await LoadAsync(Plugins)).Error);
 
         var (doomed, _) = Start("ask", new() { ["port"] = silent.Port, ["line"] = "doomed" }, TimeSpan.FromMilliseconds(200));
@@ -164,7 +158,7 @@ public sealed class LuaHostPoolTests : ConnectionTestKit
     [Fact]
     public async Task A_host_that_fails_ends_its_sessions_with_an_error_and_a_new_host_with_the_plugins_takes_its_place()
     {
-        using var silent = new LoopbackServer(SilentScript);
+        var silent = StartPeer(s => s.NeverAnswer());
         using var echo = new LineEchoServer();
         Assert.Null((await LoadAsync(Plugins)).Error);
         var (waiting, _) = Start("ask", new() { ["port"] = silent.Port, ["line"] = "lost" });
