@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text;
+using ActorTcp.Cluster.Tasks;
 using ActorTcp.Hosting;
 using ActorTcp.Hosting.Cli;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,9 @@ namespace ActorTcp.Benchmarks.LuaHost;
 /// ActorTcp as a .NET host runs it: a generic host with Akka.Hosting and <see cref="ActorTcpHostingExtensions.WithActorTcp"/>,
 /// built as <c>actortcp run</c> builds it (<see cref="RunCommand"/>), with the workloads' Lua scripts run through
 /// <see cref="LuaPluginService"/>. Started once, before any measurement; W6S and W6 each start one more of their own,
-/// with the Lua host pool size they measure (<c>actortcp.lua.hosts</c>), before their first run.
+/// with the Lua host pool size they measure (<c>actortcp.lua.hosts</c>), before their first run. A cluster node
+/// (<see cref="StartNodeAsync"/>, W7's) is built as <c>actortcp node</c> builds one, with
+/// <see cref="ActorTcpClusterHostingExtensions.WithActorTcpCluster"/>, and runs tasks through <see cref="ClusterTaskService"/>.
 /// </summary>
 public sealed class LuaBenchHost : IAsyncDisposable
 {
@@ -29,19 +33,39 @@ public sealed class LuaBenchHost : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly LuaPluginService _plugins;
+    private readonly ClusterTaskService? _clusterTasks;
 
     private LuaBenchHost(IHost host, CapturingOutput output)
     {
         _host = host;
         Output = output;
         _plugins = host.Services.GetRequiredService<LuaPluginService>();
+        _clusterTasks = host.Services.GetService<ClusterTaskService>();
     }
 
     /// <summary>What the scripts printed.</summary>
     public CapturingOutput Output { get; }
 
+    /// <summary>The host's actor system.</summary>
+    public ActorSystem ActorSystem => _host.Services.GetRequiredService<ActorSystem>();
+
     /// <summary>Builds and starts the host; <paramref name="hocon"/> (may be empty) overrides any setting.</summary>
-    public static async Task<LuaBenchHost> StartAsync(string hocon, CancellationToken cancellationToken)
+    public static Task<LuaBenchHost> StartAsync(string hocon, CancellationToken cancellationToken) =>
+        StartAsync(hocon, cluster: null, cancellationToken);
+
+    /// <summary>
+    /// Builds and starts a cluster node on 127.0.0.1 (a free port) that joins <paramref name="seed"/> (<c>host:port</c>),
+    /// or itself when it is null; <paramref name="hocon"/> (may be empty) overrides any setting.
+    /// </summary>
+    public static Task<LuaBenchHost> StartNodeAsync(string hocon, string? seed, CancellationToken cancellationToken) =>
+        StartAsync(hocon, cluster =>
+        {
+            cluster.Host = "127.0.0.1";
+            if (seed is not null) cluster.Seeds.Add(seed);
+        }, cancellationToken);
+
+    private static async Task<LuaBenchHost> StartAsync(string hocon, Action<ActorTcpClusterOptions>? cluster,
+        CancellationToken cancellationToken)
     {
         var output = new CapturingOutput();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actortcp-bench" });
@@ -54,13 +78,16 @@ public sealed class LuaBenchHost : IAsyncDisposable
         {
             akka.AddHocon(ConfigurationFactory.ParseString(BenchHocon), HoconAddMode.Prepend);
             if (hocon.Length > 0) akka.AddHocon(ConfigurationFactory.ParseString(hocon), HoconAddMode.Prepend);
-            akka.WithActorTcp(o =>
+            void Configure(ActorTcpOptions o)
             {
                 o.Output = output;
                 o.AkkaLogLevel = AkkaLogLevel.WarningLevel;
-            });
+            }
+            if (cluster is null) akka.WithActorTcp(Configure);
+            else akka.WithActorTcpCluster(cluster, Configure);
         });
-        builder.Services.AddLuaPlugins();
+        if (cluster is null) builder.Services.AddLuaPlugins();
+        else builder.Services.AddClusterTasks();
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         if (host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
@@ -95,6 +122,15 @@ public sealed class LuaBenchHost : IAsyncDisposable
     public Task<LuaPluginResult> RunTaskAsync(string function, IReadOnlyDictionary<string, object?> fields,
         TimeSpan deadline, CancellationToken cancellationToken) =>
         _plugins.RunTaskAsync(function, fields, deadline, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="function"/> for one task holding <paramref name="fields"/> on the cluster's node with the most
+    /// spare capacity (a node started with <see cref="StartNodeAsync"/> only), within <paramref name="deadline"/>.
+    /// </summary>
+    public Task<ClusterTaskResult> RunClusterTaskAsync(string function, IReadOnlyDictionary<string, object?> fields,
+        TimeSpan deadline, CancellationToken cancellationToken) =>
+        (_clusterTasks ?? throw new InvalidOperationException("not a cluster node"))
+        .RunTaskAsync(function, fields, deadline, cancellationToken);
 
     /// <summary>The bytes of the embedded script <c>Lua/<paramref name="name"/></c>.</summary>
     public static byte[] Script(string name)

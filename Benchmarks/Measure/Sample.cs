@@ -4,9 +4,10 @@ namespace ActorTcp.Benchmarks.Measure;
 /// <param name="Operations">Units of work done.</param>
 /// <param name="ManagedBytesPerConnection">W4 only: growth of the managed heap per open connection.</param>
 /// <param name="ResidentBytesPerConnection">W4 only: growth of the process's resident memory per open connection.</param>
-/// <param name="Note">Shown after the run's figures in the progress output (W6: tasks per Lua host), or null.</param>
+/// <param name="Note">Shown after the run's figures in the progress output (task rows: tasks per Lua host or node), or null.</param>
+/// <param name="Latency">Per-operation latency percentiles (the task rows), or null.</param>
 public sealed record Outcome(double Operations, double? ManagedBytesPerConnection = null,
-    double? ResidentBytesPerConnection = null, string? Note = null);
+    double? ResidentBytesPerConnection = null, string? Note = null, Latency? Latency = null);
 
 /// <summary>One measured run: the outcome and what it cost this process and the server.</summary>
 /// <param name="Outcome">What the workload reported.</param>

@@ -6,7 +6,7 @@ namespace ActorTcp.Benchmarks.Report;
 /// <summary>
 /// The one table of the benchmark, in Markdown (pasted as is into BENCHMARKS.md): per row ActorTcp's and the raw
 /// client's median [min-max], their ratio, the target and whether it is met, then what each side cost per operation
-/// and how busy the server was. A target relative to another workload (W1U's, W6's) shows its own ratio with the
+/// and how busy the server was. A target relative to another workload (W1U's, W6's, W7's) shows its own ratio with the
 /// verdict.
 /// </summary>
 public static class ResultTable

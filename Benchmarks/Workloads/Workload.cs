@@ -8,7 +8,7 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W6S, W6).</summary>
+    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W6S, W6, W7).</summary>
     public abstract string Id { get; }
 
     /// <summary>What it does, with its sizes after scaling.</summary>
@@ -30,8 +30,8 @@ public abstract class Workload
     public abstract Task<Outcome> RunRawAsync(BenchContext context, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Prepares what every run needs, unmeasured, once before the first run (W6: its own ActorTcp host); a failure here
-    /// fails the workload.
+    /// Prepares what every run needs, unmeasured, once before the first run (W6: its own ActorTcp host; W7: its
+    /// cluster); a failure here fails the workload.
     /// </summary>
     public virtual Task SetUpAsync(BenchContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
