@@ -31,7 +31,13 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
     /// <inheritdoc/>
     public override byte[] ToBinary(object obj)
     {
-        using var stream = new MemoryStream();
+        // Sized for the whole message, so a task's fields (a mail of megabytes) are not copied while the buffer grows.
+        using var stream = new MemoryStream(obj switch
+        {
+            ClusterTask task => (int)Math.Min(int.MaxValue, 256 + FieldsSize(task.Fields)),
+            RunClusterTask submit => (int)Math.Min(int.MaxValue, 256 + FieldsSize(submit.Fields)),
+            _ => 256,
+        });
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             switch (obj)

@@ -70,8 +70,9 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _drainWaiters = [];
     private bool _draining;
     private readonly Dictionary<Address, int> _sentSincePublished = new();
-    // Each node's gateway, made once per node rather than per task.
-    private readonly Dictionary<Address, ActorSelection> _gateways = new();
+    // Each other node's gateway: a selection until its reference is known (asked once with Identify), then the
+    // reference, which skips resolving the path on every task.
+    private readonly Dictionary<Address, ICanTell> _gateways = new();
     private long _lastId;
     private int _turn;
 
@@ -93,6 +94,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(unreachable => FailSentTo(unreachable.Member.Address, "became unreachable"));
         Receive<ClusterEvent.MemberRemoved>(removed => FailSentTo(removed.Member.Address, "left the cluster"));
         Receive<Publish>(_ => PublishLoad());
+        Receive<ActorIdentity>(OnGatewayIdentified);
         Receive<Drain>(_ => StartDraining());
         Receive<IUpdateResponse>(_ => { });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
@@ -134,7 +136,10 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         }
         _sent[id] = new Sent(Sender, node, Stopwatch.GetTimestamp());
         _sentSincePublished[node] = _sentSincePublished.GetValueOrDefault(node) + 1;
-        GatewayOf(node).Tell(new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self));
+        var clusterTask = new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self);
+        // This node's own share runs without a message to itself.
+        if (node == _cluster.SelfAddress) RunHere(clusterTask);
+        else GatewayOf(node).Tell(clusterTask, Self);
         Timers.StartSingleTimer(id, new NoAnswer(id, task.Deadline), task.Deadline + AnswerGrace);
     }
 
@@ -269,11 +274,20 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         }
     }
 
-    private ActorSelection GatewayOf(Address node)
+    private ICanTell GatewayOf(Address node)
     {
-        if (!_gateways.TryGetValue(node, out var gateway))
-            _gateways[node] = gateway = Context.ActorSelection(new RootActorPath(node) / "user" / Name);
-        return gateway;
+        if (_gateways.TryGetValue(node, out var gateway)) return gateway;
+        var selection = Context.ActorSelection(new RootActorPath(node) / "user" / Name);
+        selection.Tell(new Identify(node.ToString()), Self);
+        return _gateways[node] = selection;
+    }
+
+    private void OnGatewayIdentified(ActorIdentity identity)
+    {
+        // Only while the node is still known: one that went away meanwhile was forgotten on purpose.
+        if (identity is not { MessageId: string id, Subject: { } gateway }) return;
+        var node = Address.Parse(id);
+        if (_gateways.ContainsKey(node)) _gateways[node] = gateway;
     }
 
     private static string HostPort(Address address) => $"{address.Host}:{address.Port}";
