@@ -1,4 +1,5 @@
 using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Metrics;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
@@ -29,6 +30,7 @@ public sealed class ConnectionManager : ReceiveActor
     private readonly ActorTcpSettings _settings;
     private readonly IActorRef _resolver;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ActorTcpMetrics _metrics = ActorTcpMetrics.Get(Context.System);
     private readonly HashSet<IActorRef> _counted = [];
     private IActorRef _tcp = ActorRefs.Nobody;
 
@@ -69,7 +71,7 @@ public sealed class ConnectionManager : ReceiveActor
         var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
         if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
 
-        var props = ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error).WithMailbox(MailboxPath);
+        var props = ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error, _metrics).WithMailbox(MailboxPath);
         if (_settings.ConnectionDispatcher.Length > 0) props = props.WithDispatcher(_settings.ConnectionDispatcher);
         var child = Context.ActorOf(props);
         if (counted) _counted.Add(child);

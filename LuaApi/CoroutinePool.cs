@@ -107,6 +107,8 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         }
 
         int nres;
+        var kind = LuaMeasurements.KindOf(co);
+        var started = LuaMeasurements.RunStarting(runtime.Metrics);
         var sessions = runtime.Sessions;
         var outer = sessions.Current;
         sessions.Current = co.Session;
@@ -121,6 +123,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
         runtime.Budget.End(interrupted);
         sessions.Current = outer;
         var outcome = Finish(co, status, tripped, out error);
+        LuaMeasurements.RunEnded(runtime.Metrics, kind, outcome, tripped, started);
         // Lua ran out of memory in this run (caught by the plugin or not): what it held is given back now, once the
         // failed thread is reset, not at the collector's leisure.
         if (memory.Refusals != refusals) runtime.CollectGarbage();

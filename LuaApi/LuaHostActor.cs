@@ -1,5 +1,6 @@
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Metrics;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.LuaApi.Modules;
 using ActorTcp.LuaApi.Sessions;
@@ -27,6 +28,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
     private readonly TimeProvider _clock;
     private readonly int _index;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ActorTcpMetrics _metrics = ActorTcpMetrics.Get(Context.System);
     private LuaRuntime _runtime = null!;
     private TcpModule _tcp = null!;
     private UpstreamModule _upstreams = null!;
@@ -66,10 +68,10 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
             ChunksPerDelivery = PartialBatch.ChunksPerDelivery(settings),
         };
         var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
-        _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self };
+        _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self, Metrics = _metrics };
         _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
             [new BaseModule(), new TextModule(), new LoggerModule(), new TaskResults(), _tcp, _upstreams],
-            LuaSandboxSettings.Create(Context.System.Settings.Config));
+            LuaSandboxSettings.Create(Context.System.Settings.Config), _metrics);
         _runtime.Coroutines.Finished += OnCoroutineFinished;
         _upstreams.Log = _runtime.Log;
         owner.Tell(new SubscribeUpstreams(Self), Self);
@@ -124,7 +126,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
 
     private void Run(RunTask run)
     {
-        var session = Open(run.Function, run.ReplyTo, run.Deadline, run.Correlation);
+        var session = Open(run.Function, run.ReplyTo, run.Deadline, run.Correlation, isTask: true);
         var co = _runtime.Coroutines.Rent();
         co.BodyOf = session;
         co.Session = session;
@@ -144,9 +146,10 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         _runtime.Coroutines.Run(co, 3, out _);
     }
 
-    private LuaSession Open(string name, IActorRef replyTo, TimeSpan? deadline, long correlation)
+    private LuaSession Open(string name, IActorRef replyTo, TimeSpan? deadline, long correlation, bool isTask = false)
     {
-        var session = _runtime.Sessions.Open(name, replyTo, correlation);
+        var session = _runtime.Sessions.Open(name, replyTo, correlation, isTask);
+        LuaMeasurements.SessionStarting(_metrics, session);
         if (deadline is { } after) Timers.StartSingleTimer(session.Id, new SessionDeadline(session.Id, after), after);
         return session;
     }
@@ -174,6 +177,7 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         Timers.Cancel(session.Id);
         if (error is not null) _tcp.Destroy(_runtime, session);
         _runtime.Sessions.Close(_runtime, session);
+        LuaMeasurements.SessionEnded(_metrics, _runtime, session, error, timedOut);
         session.ReplyTo.Tell(new ScriptFinished(session.Name, error, timedOut, session.Correlation, _index,
             session.Symbols.Count == 0 ? null : session.Symbols.ToArray()));
     }

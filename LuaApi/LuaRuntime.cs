@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using ActorTcp.Actors.Metrics;
 using ActorTcp.LuaApi.Sessions;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
@@ -28,11 +29,13 @@ internal sealed unsafe class LuaRuntime : IDisposable
     /// <summary>
     /// Creates a state, opens the standard libraries, registers <paramref name="modules"/>, runs the prelude, then
     /// sandbox.lua, which applies <paramref name="sandbox"/> (default: <see cref="LuaSandboxSettings.Default"/>), then
-    /// the modules' chunks.
+    /// the modules' chunks. Runs of Lua code are measured in <paramref name="metrics"/> (null: not measured).
     /// </summary>
-    public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules, LuaSandboxSettings? sandbox = null)
+    public LuaRuntime(ILuaOutput output, ILuaLog log, IReadOnlyList<ILuaModule> modules, LuaSandboxSettings? sandbox = null,
+        ActorTcpMetrics? metrics = null)
     {
         sandbox ??= LuaSandboxSettings.Default;
+        Metrics = metrics;
         Output = output;
         Log = log;
         _modules = [.. modules];
@@ -93,6 +96,9 @@ internal sealed unsafe class LuaRuntime : IDisposable
 
     /// <summary>Where the host logs (callback failures, warnings).</summary>
     public ILuaLog Log { get; }
+
+    /// <summary>Where runs of Lua code, sessions and tasks are measured; null: nowhere.</summary>
+    public ActorTcpMetrics? Metrics { get; }
 
     /// <summary>The pool every callback and script body runs in.</summary>
     public CoroutinePool Coroutines { get; }

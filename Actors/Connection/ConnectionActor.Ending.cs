@@ -66,6 +66,7 @@ internal sealed partial class ConnectionActor
     private void Fail(TcpFailure failure)
     {
         if (Has(ConnectionStatus.Failed | ConnectionStatus.Finished)) return;
+        _measure.Failed(failure);
         if (_request.Synchronous && Has(ConnectionStatus.Established))
         {
             FailSyncOperation(failure);
@@ -112,7 +113,7 @@ internal sealed partial class ConnectionActor
 
     private void Finish()
     {
-        if (!End()) return;
+        if (!End(stopped: false)) return;
         _replyTo.Tell(new ConnectionClosed(Id));
         Context.Stop(Self);
     }
@@ -120,12 +121,13 @@ internal sealed partial class ConnectionActor
     /// <summary>
     /// Ends the connection once (from <see cref="Finish"/> or <see cref="PostStop"/>): the socket closes, its bytes are
     /// dropped, its pooled buffers go back (but for one a turn still reads), and the manager stops counting it. False
-    /// when it had ended already.
+    /// when it had ended already. <paramref name="stopped"/>: stopped from outside (a crash, a stop), not finished.
     /// </summary>
-    private bool End()
+    private bool End(bool stopped)
     {
         if (Has(ConnectionStatus.Finished)) return false;
         Set(ConnectionStatus.Finished);
+        _measure.End(_queue.HighWater, stopped);
         _timer.Disarm();
         CloseStream();
         _buffer.Clear();

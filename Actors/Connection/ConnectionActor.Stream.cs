@@ -102,6 +102,7 @@ internal sealed partial class ConnectionActor
                 else OnPeerClosed();
                 break;
             case TransportEvent.Failed failed:
+                _measure.SocketFailed(TcpErrors.SocketErrorOf(failed.Cause));
                 OnTransportError(TcpErrors.StrError(failed.Cause));
                 break;
         }
@@ -259,6 +260,7 @@ internal sealed partial class ConnectionActor
         Set(ConnectionStatus.TlsOn | ConnectionStatus.Handshaking);
         // rspamd starts the handshake with the connect timer (phased: connect_timeout; else what is left of the budget).
         _timer.Arm(WaitPhase.Connect);
+        _measure.HandshakeStarting();
         tls.StartHandshake();
     }
 
@@ -296,6 +298,7 @@ internal sealed partial class ConnectionActor
     {
         Clear(ConnectionStatus.Handshaking);
         _timer.Disarm();
+        _measure.HandshakeDone();
         Log.Debug("TLS established with {0} ({1})", _request.Host, tls.Protocol);
         if (!Has(ConnectionStatus.Established))
         {

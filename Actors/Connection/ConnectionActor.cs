@@ -1,5 +1,6 @@
 using System.Net;
 using ActorTcp.Actors.Dns;
+using ActorTcp.Actors.Metrics;
 using ActorTcp.Actors.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -42,7 +43,10 @@ internal sealed partial class ConnectionActor : ActorBase
     private readonly LazyTimer _timer;
     private readonly Connector _connector;
     private readonly int _maxDelivery;
+    private readonly ActorTcpMetrics _metrics;
     private ConnectionStatus _status;
+    // Not readonly: its methods update it in place.
+    private ConnectionMeasurements _measure;
     // Made on first use: a logger per connection (its source string from the actor path) cost every request ~400 bytes.
     private ILoggingAdapter? _logger;
 
@@ -60,8 +64,10 @@ internal sealed partial class ConnectionActor : ActorBase
     private Exception? _crash;
 
     public ConnectionActor(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
-        ActorTcpSettings settings, string? initialError)
+        ActorTcpSettings settings, string? initialError, ActorTcpMetrics? metrics)
     {
+        // The manager hands its system's metrics over: an extension lookup per connection would cost a dictionary read.
+        _metrics = metrics ?? ActorTcpMetrics.Get(Context.System);
         _request = request;
         _replyTo = replyTo;
         _resolver = resolver;
@@ -70,24 +76,24 @@ internal sealed partial class ConnectionActor : ActorBase
         _readAhead = new ReadAhead(PartialBatch.Streams(request));
         _writes = new WritePump(settings, request.Shutdown);
         _timer = new LazyTimer(new TimeoutClock(request.Timeouts, settings.DefaultTimeout), Context.System.Scheduler, Self);
-        _connector = new Connector(request, settings, Self, tcp, Context, leaseReads: _readAhead.Streams);
+        _connector = new Connector(request, settings, Self, tcp, Context, leaseReads: _readAhead.Streams, _metrics);
         _maxDelivery = PartialBatch.MaxDelivery(request, settings);
         foreach (var handler in request.Handlers) _queue.Enqueue(handler);
     }
 
-    /// <summary>Creates the props of a connection actor.</summary>
+    /// <summary>Creates the props of a connection actor; without <paramref name="metrics"/> it finds its system's.</summary>
     public static Props Props(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
-        ActorTcpSettings settings, string? initialError = null) =>
+        ActorTcpSettings settings, string? initialError = null, ActorTcpMetrics? metrics = null) =>
         // A producer, not Props.Create(() => new ...): that builds and walks an expression tree per connection (~600 B
         // and reflection on every request, BENCHMARKS.md W1).
-        Akka.Actor.Props.CreateBy(new Producer(request, replyTo, resolver, tcp, settings, initialError));
+        Akka.Actor.Props.CreateBy(new Producer(request, replyTo, resolver, tcp, settings, initialError, metrics));
 
     private sealed class Producer(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
-        ActorTcpSettings settings, string? initialError) : IIndirectActorProducer
+        ActorTcpSettings settings, string? initialError, ActorTcpMetrics? metrics) : IIndirectActorProducer
     {
         public Type ActorType => typeof(ConnectionActor);
 
-        public ActorBase Produce() => new ConnectionActor(request, replyTo, resolver, tcp, settings, initialError);
+        public ActorBase Produce() => new ConnectionActor(request, replyTo, resolver, tcp, settings, initialError, metrics);
 
         public void Release(ActorBase actor) { }
     }
@@ -107,6 +113,7 @@ internal sealed partial class ConnectionActor : ActorBase
 
     protected override void PreStart()
     {
+        _measure.Start(_metrics);
         _replyTo.Tell(new ConnectionStarted(Id, Self));
 
         if ((_initialError ?? _queue.LimitError(_settings)) is { } error)
@@ -125,6 +132,7 @@ internal sealed partial class ConnectionActor : ActorBase
         else if (HostAddress.IsUnixPath(_request.Host))
         {
             _timer.Arm(WaitPhase.Connect);
+            _measure.ConnectStarting();
             _connector.ConnectUnix();
             Context.Become(Connecting);
         }
@@ -155,7 +163,7 @@ internal sealed partial class ConnectionActor : ActorBase
     {
         _timer.Cancel();
         // Crashed or stopped from outside: no callback can run any more, so every queued handler is told at once.
-        if (!End()) return;
+        if (!End(stopped: true)) return;
         var failure = new TcpFailure(TcpFailureReason.Stopped, TcpErrors.ActorStopped(_crash?.Message ?? "stopped"));
         while (_queue.DequeueThroughCallback() is { } handler) _replyTo.Tell(new HandlerFailed(Id, handler.HandlerId, failure, Fatal: true));
         _replyTo.Tell(new ConnectionClosed(Id));
@@ -195,6 +203,7 @@ internal sealed partial class ConnectionActor : ActorBase
                 Log.Debug("connect to {0} failed ({1}); trying the next address", _request.Host, step.Failure.Text);
                 return true;
             case ConnectStepKind.Failed:
+                _measure.SocketFailed(step.SocketError);
                 Fail(step.Failure);
                 return true;
         }
@@ -282,7 +291,8 @@ internal sealed partial class ConnectionActor : ActorBase
                 // Only a handler still at the head can be running a callback (partial mode); the write being sent stays.
                 if (!ReferenceEquals(_queue.Head, _writes.Current)) _queue.RemoveHeadIf(shift.HandlerId);
                 return true;
-            case CloseConnection:
+            case CloseConnection close:
+                if (close.SessionDestroyed) _measure.SessionDestroyed();
                 Finish();
                 return true;
             case StartTls start:
@@ -336,6 +346,7 @@ internal sealed partial class ConnectionActor : ActorBase
 
     private void StartConnecting(IReadOnlyList<IPAddress> addresses)
     {
+        _measure.ConnectStarting();
         _connector.Connect(addresses, _timer.Arm(WaitPhase.Connect));
         Context.Become(Connecting);
     }
@@ -343,6 +354,7 @@ internal sealed partial class ConnectionActor : ActorBase
     private void OnConnected(ISocketTransport socket, EndPoint remote)
     {
         _timer.Disarm();
+        _measure.Connected();
         _socket = socket;
         _remote = remote;
         Context.Become(Open);

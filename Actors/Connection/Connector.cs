@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ActorTcp.Actors.Metrics;
 using ActorTcp.Actors.Transport;
 using Akka.Actor;
 using Akka.IO;
@@ -19,16 +20,16 @@ internal enum ConnectStepKind
     Failed,
 }
 
-/// <summary>One decision of the connector.</summary>
+/// <summary>One decision of the connector; a failure comes with the socket error behind it (for the metrics' outcome).</summary>
 internal readonly record struct ConnectStep(ConnectStepKind Kind, ISocketTransport? Socket = null, EndPoint? Remote = null,
-    TcpFailure Failure = default);
+    TcpFailure Failure = default, SocketError? SocketError = null);
 
 /// <summary>
 /// Connects one request's socket: to each resolved address in turn until one accepts (rspamd uses the first only; a
 /// refused address falling back to the next is ActorTcp's), or to a unix socket, through the configured transport.
 /// </summary>
 internal sealed class Connector(ConnectionRequest request, ActorTcpSettings settings, IActorRef owner, IActorRef tcp,
-    ICanWatch watcher, bool leaseReads)
+    ICanWatch watcher, bool leaseReads, ActorTcpMetrics metrics)
 {
     private IReadOnlyList<IPAddress> _addresses = [];
     private int _index;
@@ -41,7 +42,7 @@ internal sealed class Connector(ConnectionRequest request, ActorTcpSettings sett
     public void ConnectUnix()
     {
         _unix = true;
-        _pending = new SocketTransport(owner, settings.SocketReadSize, AddressFamily.Unix, leaseReads);
+        _pending = new SocketTransport(owner, settings.SocketReadSize, AddressFamily.Unix, leaseReads, metrics);
         _pending.Connect(new UnixDomainSocketEndPoint(request.Host));
     }
 
@@ -65,10 +66,10 @@ internal sealed class Connector(ConnectionRequest request, ActorTcpSettings sett
             case TransportEvent.Failed failed when _pending is not null:
                 Abort();
                 // rspamd's connect() on a unix socket fails synchronously whatever the reason.
-                if (_unix) return Fail(TcpErrors.CannotConnect(request.Host));
+                if (_unix) return Fail(TcpErrors.CannotConnect(request.Host), TcpErrors.SocketErrorOf(failed.Cause));
                 return Next(failed.Cause);
             case Tcp.Connected connected:
-                return new ConnectStep(ConnectStepKind.Connected, new AkkaIoTransport(sender, owner, watcher), connected.RemoteAddress);
+                return new ConnectStep(ConnectStepKind.Connected, new AkkaIoTransport(sender, owner, watcher, metrics), connected.RemoteAddress);
             case Tcp.CommandFailed { Cmd: Tcp.Connect } failed:
                 return Next(AkkaIoTransport.ConnectFailure(failed));
             default:
@@ -90,32 +91,26 @@ internal sealed class Connector(ConnectionRequest request, ActorTcpSettings sett
     /// <summary>An address failed: the next is tried (the step carries why, for the log), or the request fails.</summary>
     private ConnectStep Next(Exception cause)
     {
-        var reason = ReasonOf(cause);
+        // Without a socket error, the common case: "Connection refused".
+        var error = TcpErrors.SocketErrorOf(cause) ?? System.Net.Sockets.SocketError.ConnectionRefused;
+        var reason = TcpErrors.StrError(error);
         if (++_index < _addresses.Count)
         {
             ConnectTo(_addresses[_index]);
             return new ConnectStep(ConnectStepKind.TryingNext, Failure: new TcpFailure(TcpFailureReason.Connect, reason));
         }
-        return Fail(TcpErrors.SocketError(reason));
+        return Fail(TcpErrors.SocketError(reason), error);
     }
 
-    /// <summary>The strerror text of a failed connect; without a socket error, the common case: "Connection refused".</summary>
-    private static string ReasonOf(Exception cause)
-    {
-        for (var e = cause; e is not null; e = e.InnerException)
-            if (e is SocketException se) return TcpErrors.StrError(se.SocketErrorCode);
-        return TcpErrors.StrError(System.Net.Sockets.SocketError.ConnectionRefused);
-    }
-
-    private static ConnectStep Fail(string text) =>
-        new(ConnectStepKind.Failed, Failure: new TcpFailure(TcpFailureReason.Connect, text));
+    private static ConnectStep Fail(string text, SocketError? error) =>
+        new(ConnectStepKind.Failed, Failure: new TcpFailure(TcpFailureReason.Connect, text), SocketError: error);
 
     private void ConnectTo(IPAddress address)
     {
         var endpoint = new IPEndPoint(address, request.Port);
         if (settings.Transport == TransportKind.Socket)
         {
-            _pending = new SocketTransport(owner, settings.SocketReadSize, address.AddressFamily, leaseReads);
+            _pending = new SocketTransport(owner, settings.SocketReadSize, address.AddressFamily, leaseReads, metrics);
             _pending.Connect(endpoint);
             return;
         }

@@ -35,6 +35,9 @@ internal sealed class HandlerQueue
     /// <summary>Bytes of every queued write handler.</summary>
     public long WriteBytes { get; private set; }
 
+    /// <summary>The most handlers queued at once so far (for the metrics).</summary>
+    public int HighWater { get; private set; }
+
     /// <summary>The error of a limit the queue exceeds (<c>actortcp.limits</c>), or null.</summary>
     public string? LimitError(ActorTcpSettings settings)
     {
@@ -66,6 +69,7 @@ internal sealed class HandlerQueue
     {
         _handlers.Enqueue(handler);
         if (handler is WriteSpec write) WriteBytes += write.Length;
+        if (_handlers.Count > HighWater) HighWater = _handlers.Count;
     }
 
     /// <summary>Removes and returns the head.</summary>

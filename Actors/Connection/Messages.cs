@@ -28,14 +28,25 @@ public sealed record ShiftCallback(long HandlerId) : IConnectionCommand;
 /// </summary>
 public sealed record StartTls(bool NoVerify) : IConnectionCommand;
 
-/// <summary>Closes the connection now; no further callback is delivered (rspamd's <c>close</c>).</summary>
+/// <summary>
+/// Closes the connection now; no further callback is delivered (rspamd's <c>close</c>). <see cref="Destroyed"/> says the
+/// caller's session was destroyed (the connection's metrics outcome is then <c>session_destroyed</c>, not <c>ok</c>).
+/// </summary>
 public sealed class CloseConnection : IConnectionCommand
 {
-    /// <summary>The instance.</summary>
-    public static readonly CloseConnection Instance = new();
-    private CloseConnection() { }
+    /// <summary>The instance: the caller is done with the connection.</summary>
+    public static readonly CloseConnection Instance = new(sessionDestroyed: false);
+
+    /// <summary>The caller's session was destroyed (its deadline passed, its body failed, its Lua host stopped).</summary>
+    public static readonly CloseConnection Destroyed = new(sessionDestroyed: true);
+
+    private CloseConnection(bool sessionDestroyed) => SessionDestroyed = sessionDestroyed;
+
+    /// <summary>Whether the close aborts the connection because the caller's session was destroyed.</summary>
+    public bool SessionDestroyed { get; }
+
     /// <inheritdoc/>
-    public override string ToString() => "CloseConnection";
+    public override string ToString() => SessionDestroyed ? "CloseConnection(session destroyed)" : "CloseConnection";
 }
 
 /// <summary>Half-closes the sending side now (tcp_sync <c>shutdown()</c>); reading goes on.</summary>

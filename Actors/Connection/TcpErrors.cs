@@ -133,10 +133,14 @@ public static class TcpErrors
     };
 
     /// <summary>The strerror text for an exception raised by a socket operation (the first SocketException in its chain).</summary>
-    public static string StrError(Exception? cause)
+    public static string StrError(Exception? cause) =>
+        SocketErrorOf(cause) is { } error ? StrError(error) : cause?.Message ?? "unknown error";
+
+    /// <summary>The socket error of the first SocketException in <paramref name="cause"/>'s chain; null without one.</summary>
+    public static SocketError? SocketErrorOf(Exception? cause)
     {
         for (var e = cause; e is not null; e = e.InnerException)
-            if (e is SocketException se) return StrError(se.SocketErrorCode);
-        return cause?.Message ?? "unknown error";
+            if (e is SocketException se) return se.SocketErrorCode;
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Metrics;
 using Akka.Actor;
 using Akka.Event;
 using DnsClient;
@@ -17,6 +18,7 @@ public sealed class ResolverActor : ReceiveActor
 {
     private readonly IDnsQuery _dns;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ActorTcpMetrics _metrics = ActorTcpMetrics.Get(Context.System);
 
     // Cancelled when the actor stops, so in-flight queries end (and their requesters get ResolveFailed) promptly.
     private readonly CancellationTokenSource _stopping = new();
@@ -84,7 +86,7 @@ public sealed class ResolverActor : ReceiveActor
 
         var host = request.Host;
         var correlation = request.Correlation;
-        ResolveAsync(_dns, host, correlation, _log, _stopping.Token)
+        ResolveAsync(_dns, host, correlation, _log, new Measured(_metrics, DnsMeasurements.Start(_metrics)), _stopping.Token)
             .PipeTo(Sender, failure: _ => new ResolveFailed(correlation, TcpErrors.UnableToResolve(host)));
     }
 
@@ -93,19 +95,26 @@ public sealed class ResolverActor : ReceiveActor
         var name = request.Name;
         var correlation = request.Correlation;
         // RunAsync never fails; the failure mapping only guards against a bug, so the requester is always answered.
-        ServiceQuery.RunAsync(_dns, name, correlation, _log, _stopping.Token)
+        ServiceQuery.RunAsync(_dns, name, correlation, _log, new Measured(_metrics, DnsMeasurements.Start(_metrics)), _stopping.Token)
             .PipeTo(Sender, failure: _ => new ResolveFailed(correlation, TcpErrors.UnableToResolve(name)));
     }
 
-    // Runs off the actor: touches no actor state except the thread-safe logging adapter.
+    /// <summary>Where a lookup running off the actor reports its end: the metrics, and when it started (0: not timed).</summary>
+    internal readonly record struct Measured(ActorTcpMetrics Metrics, long Started)
+    {
+        public void Ended(DnsLookupKind kind, DnsLookupOutcome outcome) => DnsMeasurements.Ended(Metrics, kind, outcome, Started);
+    }
+
+    // Runs off the actor: touches no actor state except the thread-safe logging adapter and the metrics.
     private static async Task<object> ResolveAsync(IDnsQuery dns, string host, long correlation, ILoggingAdapter log,
-        CancellationToken cancel)
+        Measured measured, CancellationToken cancel)
     {
         var a = QueryAsync(dns, host, QueryType.A, cancel);
         var aaaa = QueryAsync(dns, host, QueryType.AAAA, cancel);
         var outcomeA = await a.ConfigureAwait(false);
         var outcomeAaaa = await aaaa.ConfigureAwait(false);
 
+        measured.Ended(DnsLookupKind.Address, DnsMeasurements.Combine(outcomeA.Outcome, outcomeAaaa.Outcome));
         var reply = Combine(host, correlation, outcomeA, outcomeAaaa);
         if (reply is ResolveFailed && log.IsDebugEnabled)
             log.Debug("DNS lookup of {0} failed: A {1}, AAAA {2}", host, outcomeA.Status, outcomeAaaa.Status);
@@ -119,7 +128,7 @@ public sealed class ResolverActor : ReceiveActor
         {
             var response = await dns.QueryAsync(host, type, QueryClass.IN, cancel).ConfigureAwait(false);
             var code = response.Header.ResponseCode;
-            if (code != DnsHeaderResponseCode.NoError) return QueryOutcome.Failed(code.ToString());
+            if (code != DnsHeaderResponseCode.NoError) return QueryOutcome.Failed(code.ToString(), DnsMeasurements.Of(code));
 
             // The answer section already holds the records of the CNAME chain's final name.
             IReadOnlyList<IPAddress> addresses = type == QueryType.A
@@ -129,11 +138,11 @@ public sealed class ResolverActor : ReceiveActor
         }
         catch (DnsResponseException e)
         {
-            return QueryOutcome.Failed($"{e.Code} ({e.Message})");
+            return QueryOutcome.Failed($"{e.Code} ({e.Message})", DnsMeasurements.Of(e));
         }
         catch (Exception e)
         {
-            return QueryOutcome.Failed($"{e.GetType().Name} ({e.Message})");
+            return QueryOutcome.Failed($"{e.GetType().Name} ({e.Message})", DnsMeasurements.Of(e));
         }
     }
 
@@ -160,13 +169,15 @@ public sealed class ResolverActor : ReceiveActor
     /// <summary>What one query (A or AAAA) came back with.</summary>
     /// <param name="Addresses">The answer's addresses; empty unless the server answered NOERROR with some.</param>
     /// <param name="Status">The response code or failure, for the debug log.</param>
-    internal readonly record struct QueryOutcome(IReadOnlyList<IPAddress> Addresses, string Status)
+    /// <param name="Outcome">The same, for the metrics.</param>
+    internal readonly record struct QueryOutcome(IReadOnlyList<IPAddress> Addresses, string Status, DnsLookupOutcome Outcome)
     {
         /// <summary>A NOERROR answer with <paramref name="addresses"/> (possibly none).</summary>
-        public static QueryOutcome NoError(IReadOnlyList<IPAddress> addresses) =>
-            new(addresses, addresses.Count == 0 ? "NoError without address" : "NoError");
+        public static QueryOutcome NoError(IReadOnlyList<IPAddress> addresses) => addresses.Count == 0
+            ? new(addresses, "NoError without address", DnsLookupOutcome.NotFound)
+            : new(addresses, "NoError", DnsLookupOutcome.Ok);
 
         /// <summary>An error code, a timeout or an exception.</summary>
-        public static QueryOutcome Failed(string status) => new([], status);
+        public static QueryOutcome Failed(string status, DnsLookupOutcome outcome = DnsLookupOutcome.Error) => new([], status, outcome);
     }
 }

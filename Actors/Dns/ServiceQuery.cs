@@ -14,26 +14,36 @@ internal static class ServiceQuery
 {
     /// <summary>Asks <paramref name="dns"/> for the SRV records of <paramref name="name"/> and builds the reply.</summary>
     public static async Task<object> RunAsync(IDnsQuery dns, string name, long correlation, ILoggingAdapter log,
-        CancellationToken cancel)
+        ResolverActor.Measured measured, CancellationToken cancel)
     {
         string status;
+        DnsLookupOutcome outcome;
         try
         {
             var response = await dns.QueryAsync(name, QueryType.SRV, QueryClass.IN, cancel).ConfigureAwait(false);
             var code = response.Header.ResponseCode;
-            if (code == DnsHeaderResponseCode.NoError) return Reply(name, correlation, response.Answers.SrvRecords());
+            if (code == DnsHeaderResponseCode.NoError)
+            {
+                var reply = Reply(name, correlation, response.Answers.SrvRecords());
+                measured.Ended(DnsLookupKind.Service, reply is ServiceResolved ? DnsLookupOutcome.Ok : DnsLookupOutcome.NotFound);
+                return reply;
+            }
             status = code.ToString();
+            outcome = DnsMeasurements.Of(code);
         }
         catch (DnsResponseException e)
         {
             status = $"{e.Code} ({e.Message})";
+            outcome = DnsMeasurements.Of(e);
         }
         catch (Exception e)
         {
             // Cancellation (the resolver stopped) lands here too: the requester still gets an answer.
             status = $"{e.GetType().Name} ({e.Message})";
+            outcome = DnsMeasurements.Of(e);
         }
 
+        measured.Ended(DnsLookupKind.Service, outcome);
         if (log.IsDebugEnabled) log.Debug("SRV lookup of {0} failed: {1}", name, status);
         return new ResolveFailed(correlation, TcpErrors.UnableToResolve(name));
     }

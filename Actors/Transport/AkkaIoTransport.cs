@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ActorTcp.Actors.Metrics;
 using Akka.Actor;
 using Akka.IO;
 
@@ -20,14 +21,19 @@ internal sealed class AkkaIoTransport : ISocketTransport
     }
 
     private readonly IActorRef _connection;
+    private readonly ActorTcpMetrics? _metrics;
     // Akka.IO stops its connection actor after reporting EOF on a half-closed socket, and after our close: only an
     // unexplained stop is an error.
     private bool _peerClosed;
 
-    /// <summary>Takes over the connection Akka.IO reported with <c>Tcp.Connected</c>: registers the owner and watches it.</summary>
-    public AkkaIoTransport(IActorRef connection, IActorRef owner, ICanWatch watcher)
+    /// <summary>
+    /// Takes over the connection Akka.IO reported with <c>Tcp.Connected</c>: registers the owner and watches it. The
+    /// bytes received and handed to Akka.IO are counted in <paramref name="metrics"/> (null: nowhere).
+    /// </summary>
+    public AkkaIoTransport(IActorRef connection, IActorRef owner, ICanWatch watcher, ActorTcpMetrics? metrics = null)
     {
         _connection = connection;
+        _metrics = metrics;
         connection.Tell(new Tcp.Register(owner, keepOpenOnPeerClosed: true, useResumeWriting: false), owner);
         watcher.Watch(connection);
     }
@@ -36,7 +42,7 @@ internal sealed class AkkaIoTransport : ISocketTransport
     {
         transportEvent = message switch
         {
-            Tcp.Received received => new TransportEvent.Received(ToMemory(received.Data)),
+            Tcp.Received received => Received(received.Data),
             Ack => TransportEvent.WriteAcked.Instance,
             Tcp.PeerClosed or Tcp.ConfirmedClosed => PeerClosed(),
             Tcp.ErrorClosed closed => new TransportEvent.Failed(ParseCause(closed.Cause)),
@@ -48,6 +54,12 @@ internal sealed class AkkaIoTransport : ISocketTransport
             _ => null,
         };
         return transportEvent is not null || message is Terminated or Tcp.Event;
+    }
+
+    private TransportEvent.Received Received(ByteString data)
+    {
+        _metrics?.BytesReceived(data.Count);
+        return new TransportEvent.Received(ToMemory(data));
     }
 
     private TransportEvent PeerClosed()
@@ -62,6 +74,7 @@ internal sealed class AkkaIoTransport : ISocketTransport
         var bytes = MemoryMarshal.TryGetArray(chunk, out var segment)
             ? ByteString.FromBytes(segment)
             : ByteString.CopyFrom(chunk.ToArray());
+        _metrics?.BytesSent(chunk.Length);
         _connection.Tell(Tcp.Write.Create(bytes, Ack.Instance));
     }
 
@@ -89,10 +102,26 @@ internal sealed class AkkaIoTransport : ISocketTransport
         return new SocketException((int)SocketError.ConnectionRefused);
     }
 
-    private static Exception ParseCause(string? cause) =>
-        Enum.TryParse<SocketError>(cause, ignoreCase: true, out var error)
-            ? new SocketException((int)error)
-            : new IOException(cause ?? "unknown error");
+    /// <summary>
+    /// The socket error behind Akka.IO's <c>ErrorClosed</c> cause, which is only text: a <see cref="SocketError"/> name,
+    /// or the message of the SocketException Akka.IO caught (this platform's text for its code, e.g. "Connection reset
+    /// by peer"), so a reset stays a reset for the error texts and the metrics.
+    /// </summary>
+    private static Exception ParseCause(string? cause)
+    {
+        if (Enum.TryParse<SocketError>(cause, ignoreCase: true, out var error)) return new SocketException((int)error);
+        if (cause is not null && s_errorsByMessage.TryGetValue(cause, out var known)) return new SocketException((int)known);
+        return new IOException(cause ?? "unknown error");
+    }
+
+    // The messages of the errors a connected socket meets, as this platform words them.
+    private static readonly Dictionary<string, SocketError> s_errorsByMessage = new[]
+    {
+        SocketError.ConnectionReset, SocketError.ConnectionAborted, SocketError.Shutdown, SocketError.TimedOut,
+        SocketError.HostUnreachable, SocketError.NetworkUnreachable, SocketError.NetworkDown, SocketError.NotConnected,
+    }.Select(e => (Message: new SocketException((int)e).Message, Error: e))
+        .DistinctBy(e => e.Message)
+        .ToDictionary(e => e.Message, e => e.Error, StringComparer.Ordinal);
 
     /// <summary>
     /// The received bytes without a copy: Akka.IO hands every read over in a fresh array of its own, reachable only

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using ActorTcp.Actors.Metrics;
 using Akka.Actor;
 
 namespace ActorTcp.Actors.Transport;
@@ -14,7 +15,7 @@ namespace ActorTcp.Actors.Transport;
 /// </summary>
 /// <remarks>
 /// Reads are pulled, one per <see cref="RequestRead"/>: a non-blocking receive takes what is there (see
-/// <see cref="TryReceive"/> for where the bytes land); when nothing is, a zero-byte receive waits for readability
+/// <see cref="Receive"/> for where the bytes land); when nothing is, a zero-byte receive waits for readability
 /// without a buffer. An idle connection holds no buffer, and a fast sender is held back by TCP while nothing asks to
 /// read.
 /// </remarks>
@@ -31,6 +32,7 @@ internal sealed class SocketTransport : ISocketTransport
     private readonly IActorRef _owner;
     private readonly int _readSize;
     private readonly bool _leaseReads;
+    private readonly ActorTcpMetrics? _metrics;
     private readonly Queue<ReadOnlyMemory<byte>> _pendingWrites = new();
     private bool _sending;
     private bool _closed;
@@ -42,9 +44,11 @@ internal sealed class SocketTransport : ISocketTransport
     /// Hand received bytes out in the pooled buffer they were read into (<see cref="TransportEvent.Received.Lease"/>),
     /// for an owner that streams them on; otherwise each read is copied into an array of its size.
     /// </param>
-    public SocketTransport(IActorRef owner, int readSize, AddressFamily family, bool leaseReads = false)
+    /// <param name="metrics">Where the bytes received and sent are counted; null: nowhere.</param>
+    public SocketTransport(IActorRef owner, int readSize, AddressFamily family, bool leaseReads = false, ActorTcpMetrics? metrics = null)
     {
         _leaseReads = leaseReads;
+        _metrics = metrics;
         _owner = owner;
         _readSize = readSize;
         _socket = family == AddressFamily.Unix
@@ -98,6 +102,7 @@ internal sealed class SocketTransport : ISocketTransport
         if (_closed) return;
         _sending = true;
         var chunk = _pendingWrites.Dequeue();
+        _metrics?.BytesSent(chunk.Length);
         ValueTask<int> first;
         try
         {
@@ -150,6 +155,14 @@ internal sealed class SocketTransport : ISocketTransport
         else _ = WaitThenReceiveAsync();
     }
 
+    /// <summary>One non-blocking receive (<see cref="Receive"/>), its bytes counted; false when nothing is there yet.</summary>
+    private bool TryReceive(out TransportEvent received)
+    {
+        if (!Receive(out received)) return false;
+        if (received is TransportEvent.Received bytes) _metrics?.BytesReceived(bytes.Data.Length);
+        return true;
+    }
+
     /// <summary>
     /// One non-blocking receive; false when nothing is there yet. Leased reads go into a pooled buffer of the read size
     /// and keep it (a fresh array per 64 KiB read cost W3 a third of its speed, BENCHMARKS.md), unless they are small.
@@ -157,7 +170,7 @@ internal sealed class SocketTransport : ISocketTransport
     /// syscall); a read that fills the stack buffer goes on into an array sized to what the kernel holds. No buffer is
     /// held while the socket has nothing to give.
     /// </summary>
-    private bool TryReceive(out TransportEvent received)
+    private bool Receive(out TransportEvent received)
     {
         if (_leaseReads)
         {

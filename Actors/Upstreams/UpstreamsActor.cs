@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ActorTcp.Actors.Dns;
+using ActorTcp.Actors.Metrics;
 using Akka.Actor;
 using Akka.Event;
 
@@ -25,6 +26,9 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
     private readonly Dictionary<long, UpstreamList> _lists = [];
     private readonly List<UpstreamChange> _ignored = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ActorTcpMetrics _metrics = ActorTcpMetrics.Get(Context.System);
+    // What the upstream gauges read (on the collector's thread): the table's health, published after each change.
+    private readonly UpstreamHealthView _view;
     private long _lastListId;
 
     /// <summary>An owner with <paramref name="limits"/>, asking <paramref name="resolver"/> for names, reading <paramref name="clock"/>.</summary>
@@ -35,6 +39,7 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
         _random = random;
         _table = new UpstreamTable(limits, random.NextInt64());
         _lookups = new NameLookups(limits);
+        _view = new UpstreamHealthView(clock);
 
         Receive<SubscribeUpstreams>(Subscribe);
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
@@ -70,10 +75,16 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
     private long Now => _clock.GetUtcNow().UtcTicks;
 
     /// <inheritdoc/>
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Resolver = _resolver.IsNobody()
             ? Context.ActorOf(ResolverActor.Props(ActorTcpSettings.Create(Context.System.Settings.Config)), "dns")
             : _resolver;
+        _metrics.Watch(_view);
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop() => _metrics.Unwatch(_view);
 
     private void Subscribe(SubscribeUpstreams subscribe)
     {
@@ -86,6 +97,7 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
         foreach (var spec in upstreams)
         {
             _table.Track(spec.Key);
+            _view.Publish(_table.Health(spec.Key));
             if (!_lookups.Track(spec)) continue;
             if (spec.Kind == UpstreamKind.Name && HostAddress.TryGetStaticAddresses(spec.Host, out var known))
             {
@@ -107,6 +119,7 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
 
     private void Report(ReportUpstream report)
     {
+        if (!report.Success) _metrics.UpstreamFailed(report.Key);
         var before = _table.Health(report.Key);
         var after = report.Success ? _table.Ok(report.Key, Now, null) : _table.Fail(report.Key, Now, null);
         if (after is not null) AfterChange(before, after);
@@ -200,8 +213,10 @@ public sealed class UpstreamsActor : ReceiveActor, IWithTimers
     private void ScheduleRefresh(string key, bool answered) =>
         Timers.StartSingleTimer("refresh:" + key, new Refresh(key), _lookups.NextRefresh(answered, _random));
 
+    /// <summary>Publishes <paramref name="key"/>'s state, which changed, to the subscribers and the gauges.</summary>
     private void Broadcast(string key)
     {
+        _view.Publish(_table.Health(key));
         if (_subscribers.Count == 0) return;
         var changed = new UpstreamsChanged([State(key)]);
         foreach (var subscriber in _subscribers) subscriber.Tell(changed);

@@ -51,8 +51,9 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
 
     public void Dispose()
     {
+        // The host stops: its sessions die with it.
         foreach (var connection in _connections.Values)
-            if (!connection.Closing) connection.Actor?.Tell(CloseConnection.Instance, Host);
+            if (!connection.Closing) connection.Actor?.Tell(CloseConnection.Destroyed, Host);
         _connections.Clear();
     }
 

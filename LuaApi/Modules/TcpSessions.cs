@@ -43,7 +43,7 @@ internal sealed partial class TcpModule
             connection.Closing = true;
             ReleaseReferences(runtime, connection);
             // Without an actor yet (resolving), the close goes out when ConnectionStarted arrives.
-            connection.Actor?.Tell(CloseConnection.Instance, Host);
+            connection.Actor?.Tell(CloseConnection.Destroyed, Host);
         }
         // Resumed last: the Lua they run may start requests (changing the connection table).
         foreach (var connection in strangers ?? [])
@@ -57,7 +57,7 @@ internal sealed partial class TcpModule
         {
             case ConnectionStarted started:
                 connection.Actor = started.Connection;
-                started.Connection.Tell(CloseConnection.Instance, Host);
+                started.Connection.Tell(CloseConnection.Destroyed, Host);
                 break;
             case ConnectionClosed:
                 _connections.Remove(connection.Id);

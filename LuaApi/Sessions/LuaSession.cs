@@ -36,6 +36,12 @@ internal sealed class LuaSession(long id, string name, IActorRef replyTo)
     /// <summary>Ended (finished or destroyed): requests on it are refused from now on.</summary>
     public bool Ended { get; set; }
 
+    /// <summary>A plugin task's session (<see cref="Name"/> is the function), not a script's.</summary>
+    public bool IsTask { get; init; }
+
+    /// <summary>When it started (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), if the metrics time it; else 0.</summary>
+    public long Started { get; set; }
+
     /// <summary>Registry reference of its <c>rspamd{session}</c> userdata, or 0 until first pushed.</summary>
     public int ObjectRef { get; set; }
 

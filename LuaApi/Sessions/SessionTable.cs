@@ -25,10 +25,10 @@ internal sealed unsafe class SessionTable
     /// <summary>Sessions not ended.</summary>
     public int Count => _live.Count;
 
-    /// <summary>Starts a session.</summary>
-    public LuaSession Open(string name, Akka.Actor.IActorRef replyTo, long correlation = 0)
+    /// <summary>Starts a session (a plugin task's when <paramref name="isTask"/>: <paramref name="name"/> is its function).</summary>
+    public LuaSession Open(string name, Akka.Actor.IActorRef replyTo, long correlation = 0, bool isTask = false)
     {
-        var session = new LuaSession(++_lastId, name, replyTo) { Correlation = correlation };
+        var session = new LuaSession(++_lastId, name, replyTo) { Correlation = correlation, IsTask = isTask };
         _live.Add(session.Id, session);
         return session;
     }

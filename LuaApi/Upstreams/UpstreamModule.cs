@@ -1,5 +1,6 @@
 using System.Net;
 using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Metrics;
 using ActorTcp.Actors.Upstreams;
 using Akka.Actor;
 
@@ -34,6 +35,9 @@ internal sealed partial class UpstreamModule : ILuaModule
 
     /// <summary>The Lua host actor: the sender of every report, and where watcher turns are asked for.</summary>
     public IActorRef Host { get; set; } = ActorRefs.Nobody;
+
+    /// <summary>Where this host's <c>fail()</c> reports are counted; null: nowhere.</summary>
+    public ActorTcpMetrics? Metrics { get; init; }
 
     /// <summary>Where selection warnings are logged (the host's Lua log, set once the runtime exists).</summary>
     public ILuaLog? Log { get; set; }
@@ -89,6 +93,7 @@ internal sealed partial class UpstreamModule : ILuaModule
     public void Fail(UpstreamMember member, bool blameAddress)
     {
         if (blameAddress) member.BlameCurrentAddress();
+        Metrics?.UpstreamFailed(member.Key);
         Tell(Table.Fail(member.Key, Now, _changes));
         QueueWatchers();
     }
