@@ -35,3 +35,9 @@ public sealed record ClusterTaskSymbol(string Name, double Score, IReadOnlyList<
 /// <param name="Symbols">What the task inserted with <c>task:insert_result</c>, in order.</param>
 public sealed record ClusterTaskResult(long Id, string Node, int Host, ClusterTaskStatus Status, string? Error, TimeSpan Elapsed,
     IReadOnlyList<ClusterTaskSymbol> Symbols);
+
+/// <summary>Tasks for one node sent together (<see cref="TaskGateway"/> batches what it has when it flushes).</summary>
+public sealed record ClusterTaskBatch(IReadOnlyList<ClusterTask> Tasks);
+
+/// <summary>Results for one gateway sent together.</summary>
+public sealed record ClusterTaskResultBatch(IReadOnlyList<ClusterTaskResult> Results);

@@ -19,6 +19,8 @@ public static class ClusterTaskSerialization
             "{{TypeName<ClusterTask>()}}" = actortcp-tasks
             "{{TypeName<RunClusterTask>()}}" = actortcp-tasks
             "{{TypeName<ClusterTaskResult>()}}" = actortcp-tasks
+            "{{TypeName<ClusterTaskBatch>()}}" = actortcp-tasks
+            "{{TypeName<ClusterTaskResultBatch>()}}" = actortcp-tasks
           }
         }
         """;

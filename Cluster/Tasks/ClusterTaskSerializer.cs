@@ -15,6 +15,8 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
     private const string TaskManifest = "T";
     private const string ResultManifest = "R";
     private const string SubmitManifest = "S";
+    private const string TaskBatchManifest = "TB";
+    private const string ResultBatchManifest = "RB";
 
     /// <inheritdoc/>
     public override int Identifier => 1_417_001;
@@ -25,6 +27,8 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
         ClusterTask => TaskManifest,
         ClusterTaskResult => ResultManifest,
         RunClusterTask => SubmitManifest,
+        ClusterTaskBatch => TaskBatchManifest,
+        ClusterTaskResultBatch => ResultBatchManifest,
         _ => throw new ArgumentException($"cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -36,6 +40,7 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
         {
             ClusterTask task => (int)Math.Min(int.MaxValue, 256 + FieldsSize(task.Fields)),
             RunClusterTask submit => (int)Math.Min(int.MaxValue, 256 + FieldsSize(submit.Fields)),
+            ClusterTaskBatch batch => (int)Math.Min(int.MaxValue, batch.Tasks.Sum(t => 256 + FieldsSize(t.Fields))),
             _ => 256,
         });
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -43,12 +48,15 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
             switch (obj)
             {
                 case ClusterTask task:
-                    w.Write(task.Id);
-                    w.Write(task.Function);
-                    w.Write(task.Deadline.Ticks);
-                    w.Write(Akka.Serialization.Serialization.SerializedActorPath(task.ReplyTo));
-                    w.Write(task.Fields.Count);
-                    foreach (var (name, value) in task.Fields) WriteField(w, name, value);
+                    WriteTask(w, task);
+                    break;
+                case ClusterTaskBatch batch:
+                    w.Write(batch.Tasks.Count);
+                    foreach (var task in batch.Tasks) WriteTask(w, task);
+                    break;
+                case ClusterTaskResultBatch results:
+                    w.Write(results.Results.Count);
+                    foreach (var result in results.Results) WriteResult(w, result);
                     break;
                 case RunClusterTask submit:
                     w.Write(submit.Function);
@@ -57,21 +65,7 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
                     foreach (var (name, value) in submit.Fields) WriteField(w, name, value);
                     break;
                 case ClusterTaskResult result:
-                    w.Write(result.Id);
-                    w.Write(result.Node);
-                    w.Write(result.Host);
-                    w.Write((byte)result.Status);
-                    w.Write(result.Error is not null);
-                    if (result.Error is not null) w.Write(result.Error);
-                    w.Write(result.Elapsed.Ticks);
-                    w.Write(result.Symbols.Count);
-                    foreach (var symbol in result.Symbols)
-                    {
-                        w.Write(symbol.Name);
-                        w.Write(symbol.Score);
-                        w.Write(symbol.Options.Count);
-                        foreach (var option in symbol.Options) w.Write(option);
-                    }
+                    WriteResult(w, result);
                     break;
                 default:
                     throw new ArgumentException($"cannot serialize {obj.GetType()}", nameof(obj));
@@ -87,14 +81,7 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
         switch (manifest)
         {
             case TaskManifest:
-                var id = r.ReadInt64();
-                var function = r.ReadString();
-                var deadline = TimeSpan.FromTicks(r.ReadInt64());
-                var replyTo = system.Provider.ResolveActorRef(r.ReadString());
-                var count = r.ReadInt32();
-                var fields = new Dictionary<string, object?>(count, StringComparer.Ordinal);
-                for (var i = 0; i < count; i++) ReadField(r, fields);
-                return new ClusterTask(id, function, fields, deadline, replyTo);
+                return ReadTask(r);
             case SubmitManifest:
                 var submitted = r.ReadString();
                 var within = TimeSpan.FromTicks(r.ReadInt64());
@@ -102,25 +89,79 @@ public sealed class ClusterTaskSerializer(ExtendedActorSystem system) : Serializ
                 for (var i = r.ReadInt32(); i > 0; i--) ReadField(r, submittedFields);
                 return new RunClusterTask(submitted, submittedFields, within);
             case ResultManifest:
-                var resultId = r.ReadInt64();
-                var node = r.ReadString();
-                var host = r.ReadInt32();
-                var status = (ClusterTaskStatus)r.ReadByte();
-                var error = r.ReadBoolean() ? r.ReadString() : null;
-                var elapsed = TimeSpan.FromTicks(r.ReadInt64());
-                var symbols = new ClusterTaskSymbol[r.ReadInt32()];
-                for (var i = 0; i < symbols.Length; i++)
-                {
-                    var name = r.ReadString();
-                    var score = r.ReadDouble();
-                    var options = new string[r.ReadInt32()];
-                    for (var j = 0; j < options.Length; j++) options[j] = r.ReadString();
-                    symbols[i] = new ClusterTaskSymbol(name, score, options);
-                }
-                return new ClusterTaskResult(resultId, node, host, status, error, elapsed, symbols);
+                return ReadResult(r);
+            case TaskBatchManifest:
+                var tasks = new ClusterTask[r.ReadInt32()];
+                for (var i = 0; i < tasks.Length; i++) tasks[i] = ReadTask(r);
+                return new ClusterTaskBatch(tasks);
+            case ResultBatchManifest:
+                var results = new ClusterTaskResult[r.ReadInt32()];
+                for (var i = 0; i < results.Length; i++) results[i] = ReadResult(r);
+                return new ClusterTaskResultBatch(results);
             default:
                 throw new SerializationException($"unknown manifest '{manifest}'");
         }
+    }
+
+    private static void WriteTask(BinaryWriter w, ClusterTask task)
+    {
+        w.Write(task.Id);
+        w.Write(task.Function);
+        w.Write(task.Deadline.Ticks);
+        w.Write(Akka.Serialization.Serialization.SerializedActorPath(task.ReplyTo));
+        w.Write(task.Fields.Count);
+        foreach (var (name, value) in task.Fields) WriteField(w, name, value);
+    }
+
+    private ClusterTask ReadTask(BinaryReader r)
+    {
+        var id = r.ReadInt64();
+        var function = r.ReadString();
+        var deadline = TimeSpan.FromTicks(r.ReadInt64());
+        var replyTo = system.Provider.ResolveActorRef(r.ReadString());
+        var count = r.ReadInt32();
+        var fields = new Dictionary<string, object?>(count, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++) ReadField(r, fields);
+        return new ClusterTask(id, function, fields, deadline, replyTo);
+    }
+
+    private static void WriteResult(BinaryWriter w, ClusterTaskResult result)
+    {
+        w.Write(result.Id);
+        w.Write(result.Node);
+        w.Write(result.Host);
+        w.Write((byte)result.Status);
+        w.Write(result.Error is not null);
+        if (result.Error is not null) w.Write(result.Error);
+        w.Write(result.Elapsed.Ticks);
+        w.Write(result.Symbols.Count);
+        foreach (var symbol in result.Symbols)
+        {
+            w.Write(symbol.Name);
+            w.Write(symbol.Score);
+            w.Write(symbol.Options.Count);
+            foreach (var option in symbol.Options) w.Write(option);
+        }
+    }
+
+    private static ClusterTaskResult ReadResult(BinaryReader r)
+    {
+        var id = r.ReadInt64();
+        var node = r.ReadString();
+        var host = r.ReadInt32();
+        var status = (ClusterTaskStatus)r.ReadByte();
+        var error = r.ReadBoolean() ? r.ReadString() : null;
+        var elapsed = TimeSpan.FromTicks(r.ReadInt64());
+        var symbols = new ClusterTaskSymbol[r.ReadInt32()];
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            var name = r.ReadString();
+            var score = r.ReadDouble();
+            var options = new string[r.ReadInt32()];
+            for (var j = 0; j < options.Length; j++) options[j] = r.ReadString();
+            symbols[i] = new ClusterTaskSymbol(name, score, options);
+        }
+        return new ClusterTaskResult(id, node, host, status, error, elapsed, symbols);
     }
 
     /// <summary>The first field whose value cannot travel (see <see cref="WriteField"/>), with its type; null when all can.</summary>

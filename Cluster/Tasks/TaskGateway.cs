@@ -43,6 +43,12 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         public static readonly Publish Instance = new();
     }
 
+    // Sends what the outboxes hold: queued behind the messages that filled them, so a burst leaves as one batch per node.
+    private sealed class Flush
+    {
+        public static readonly Flush Instance = new();
+    }
+
     /// <summary>The node is leaving: take no more tasks; <see cref="Drained"/> once the running ones ended.</summary>
     public sealed class Drain
     {
@@ -73,6 +79,8 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     // Each other node's gateway: a selection until its reference is known (asked once with Identify), then the
     // reference, which skips resolving the path on every task.
     private readonly Dictionary<Address, ICanTell> _gateways = new();
+    private readonly Outbox<Address, ClusterTask> _tasksOut = new();
+    private readonly Outbox<IActorRef, ClusterTaskResult> _resultsOut = new();
     private long _lastId;
     private int _turn;
 
@@ -87,7 +95,16 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
 
         Receive<RunClusterTask>(Submit);
         Receive<ClusterTask>(RunHere);
+        Receive<ClusterTaskBatch>(batch =>
+        {
+            foreach (var task in batch.Tasks) RunHere(task);
+        });
         Receive<ClusterTaskResult>(OnResult);
+        Receive<ClusterTaskResultBatch>(batch =>
+        {
+            foreach (var result in batch.Results) OnResult(result);
+        });
+        Receive<Flush>(_ => FlushOutboxes());
         Receive<ScriptFinished>(OnFinished);
         Receive<NoAnswer>(OnNoAnswer);
         Receive<Changed>(changed => OnLoad(changed.Get(LoadKey)));
@@ -139,7 +156,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         var clusterTask = new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self);
         // This node's own share runs without a message to itself.
         if (node == _cluster.SelfAddress) RunHere(clusterTask);
-        else GatewayOf(node).Tell(clusterTask, Self);
+        else if (_tasksOut.Add(node, clusterTask)) Self.Tell(Flush.Instance);
         Timers.StartSingleTimer(id, new NoAnswer(id, task.Deadline), task.Deadline + AnswerGrace);
     }
 
@@ -215,11 +232,48 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         if (!_running.Remove(finished.Correlation, out var running)) return;
         var status = finished.Error is null ? ClusterTaskStatus.Ok : finished.TimedOut ? ClusterTaskStatus.Timeout : ClusterTaskStatus.Error;
         var symbols = finished.InsertedSymbols.Select(s => new ClusterTaskSymbol(s.Name, s.Score, s.Options)).ToArray();
-        running.ReplyTo.Tell(new ClusterTaskResult(running.Id, HostPort(_cluster.SelfAddress), finished.Host, status,
-            finished.Error, Stopwatch.GetElapsedTime(running.StartedAt), symbols));
+        var result = new ClusterTaskResult(running.Id, HostPort(_cluster.SelfAddress), finished.Host, status,
+            finished.Error, Stopwatch.GetElapsedTime(running.StartedAt), symbols);
+        // A task this gateway sent itself ends here; another gateway's result waits for the flush, with its neighbours.
+        if (running.ReplyTo.Equals(Self)) OnResult(result);
+        else if (_resultsOut.Add(running.ReplyTo, result)) Self.Tell(Flush.Instance);
         SchedulePublish();
         CheckDrained();
     }
+
+    private void FlushOutboxes()
+    {
+        // A batch fits one remoting frame: at most max-task-size of fields (one task alone is never more).
+        foreach (var (node, tasks) in _tasksOut.Flush())
+            foreach (var batch in Batches(tasks, t => 256 + ClusterTaskSerializer.FieldsSize(t.Fields)))
+                GatewayOf(node).Tell(batch.Count == 1 ? batch[0] : new ClusterTaskBatch(batch), Self);
+        foreach (var (gateway, results) in _resultsOut.Flush())
+            foreach (var batch in Batches(results, ResultSize))
+                gateway.Tell(batch.Count == 1 ? batch[0] : new ClusterTaskResultBatch(batch), Self);
+        CheckDrained();
+    }
+
+    private IEnumerable<List<T>> Batches<T>(List<T> items, Func<T, long> size)
+    {
+        var batch = new List<T>();
+        long bytes = 0;
+        foreach (var item in items)
+        {
+            var itemBytes = size(item);
+            if (batch.Count > 0 && bytes + itemBytes > _settings.MaxTaskSize)
+            {
+                yield return batch;
+                (batch, bytes) = ([], 0);
+            }
+            batch.Add(item);
+            bytes += itemBytes;
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+
+    // Roughly what a result takes on the wire (its texts; numbers are noise at this scale).
+    private static long ResultSize(ClusterTaskResult result) =>
+        64 + (result.Error?.Length ?? 0) + result.Symbols.Sum(s => 16 + s.Name.Length + s.Options.Sum(o => 4L + o.Length));
 
     // ---- leaving ------------------------------------------------------------------------------------------------------
 
@@ -240,7 +294,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     // Drained once the tasks it runs ended and the ones it sent elsewhere came back: their callers hear through it.
     private void CheckDrained()
     {
-        if (!_draining || _running.Count > 0 || _sent.Count > 0) return;
+        if (!_draining || _running.Count > 0 || _sent.Count > 0 || !_resultsOut.IsEmpty) return;
         foreach (var waiter in _drainWaiters) waiter.Tell(Drained.Instance);
         _drainWaiters.Clear();
     }

@@ -45,6 +45,29 @@ public sealed class ClusterTaskSerializerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Batches_keep_every_task_and_result_in_order()
+    {
+        var probe = CreateTestProbe();
+        var tasks = new ClusterTaskBatch([
+            new ClusterTask(1, "a", new Dictionary<string, object?> { ["x"] = new byte[] { 1 } }, TimeSpan.FromSeconds(1), probe.Ref),
+            new ClusterTask(2, "b", new Dictionary<string, object?> { ["y"] = "z" }, TimeSpan.FromSeconds(2), probe.Ref),
+        ]);
+        var results = new ClusterTaskResultBatch([
+            new ClusterTaskResult(1, "n:1", 0, ClusterTaskStatus.Ok, null, TimeSpan.FromMilliseconds(3), [new ClusterTaskSymbol("S", 1, ["o"])]),
+            new ClusterTaskResult(2, "n:1", 1, ClusterTaskStatus.Timeout, "late", TimeSpan.FromMilliseconds(4), []),
+        ]);
+
+        var tasksBack = (ClusterTaskBatch)Serializer.FromBinary(Serializer.ToBinary(tasks), Serializer.Manifest(tasks));
+        var resultsBack = (ClusterTaskResultBatch)Serializer.FromBinary(Serializer.ToBinary(results), Serializer.Manifest(results));
+
+        Assert.Equal(["1 a 00:00:01 1", "2 b 00:00:02 z"], tasksBack.Tasks.Select(t =>
+            $"{t.Id} {t.Function} {t.Deadline} {(t.Fields.Values.Single() is byte[] b ? b[0].ToString() : t.Fields.Values.Single())}"));
+        Assert.All(tasksBack.Tasks, t => Assert.Equal(probe.Ref, t.ReplyTo));
+        Assert.Equal(["1 Ok  S", "2 Timeout late "], resultsBack.Results.Select(r =>
+            $"{r.Id} {r.Status} {r.Error} {string.Join(",", r.Symbols.Select(s => s.Name))}"));
+    }
+
+    [Fact]
     public void A_field_of_another_type_is_named_before_anything_is_sent()
     {
         Assert.Equal("task field when: unsupported value type DateTime (strings, byte arrays, integers, numbers and booleans are)",
