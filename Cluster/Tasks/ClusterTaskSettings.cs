@@ -28,11 +28,15 @@ public sealed record ClusterTaskSettings(long MaxTaskSize)
         return new ClusterTaskSettings(max);
     }
 
-    /// <summary>Why a task with <paramref name="fields"/> cannot travel (a value of another type, or too many bytes); null when it can.</summary>
-    public string? Refusal(IReadOnlyDictionary<string, object?> fields)
+    /// <summary>
+    /// Why a task with <paramref name="fields"/> cannot travel (a value of another type, or too many bytes); null when it
+    /// can. <paramref name="size"/> is what the fields take on the wire (0 when a type is refused).
+    /// </summary>
+    public string? Refusal(IReadOnlyDictionary<string, object?> fields, out long size)
     {
+        size = 0;
         if (ClusterTaskSerializer.UnsupportedField(fields) is { } unsupported) return unsupported;
-        var size = ClusterTaskSerializer.FieldsSize(fields);
+        size = ClusterTaskSerializer.FieldsSize(fields);
         if (size <= MaxTaskSize) return null;
         var largest = fields.MaxBy(f => ClusterTaskSerializer.FieldsSize([f])).Key;
         return $"task fields take {size} bytes (the largest is {largest}), more than actortcp.cluster.max-task-size ({MaxTaskSize} bytes)";

@@ -79,7 +79,8 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     // Each other node's gateway: a selection until its reference is known (asked once with Identify), then the
     // reference, which skips resolving the path on every task.
     private readonly Dictionary<Address, ICanTell> _gateways = new();
-    private readonly Outbox<Address, ClusterTask> _tasksOut = new();
+    // Tasks held for other nodes, with the size their fields take (counted once, at the door).
+    private readonly Outbox<Address, (ClusterTask Task, long Size)> _tasksOut = new();
     private readonly Outbox<IActorRef, ClusterTaskResult> _resultsOut = new();
     private long _lastId;
     private int _turn;
@@ -141,7 +142,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     private void Submit(RunClusterTask task)
     {
         var id = ++_lastId;
-        if (_settings.Refusal(task.Fields) is { } refusal)
+        if (_settings.Refusal(task.Fields, out var size) is { } refusal)
         {
             Sender.Tell(new ClusterTaskResult(id, "", 0, ClusterTaskStatus.Error, refusal, TimeSpan.Zero, []));
             return;
@@ -156,7 +157,7 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
         var clusterTask = new ClusterTask(id, task.Function, task.Fields, task.Deadline, Self);
         // This node's own share runs without a message to itself.
         if (node == _cluster.SelfAddress) RunHere(clusterTask);
-        else if (_tasksOut.Add(node, clusterTask)) Self.Tell(Flush.Instance);
+        else if (_tasksOut.Add(node, (clusterTask, size))) Self.Tell(Flush.Instance);
         Timers.StartSingleTimer(id, new NoAnswer(id, task.Deadline), task.Deadline + AnswerGrace);
     }
 
@@ -245,8 +246,8 @@ public sealed class TaskGateway : ReceiveActor, IWithTimers
     {
         // A batch fits one remoting frame: at most max-task-size of fields (one task alone is never more).
         foreach (var (node, tasks) in _tasksOut.Flush())
-            foreach (var batch in Batches(tasks, t => 256 + ClusterTaskSerializer.FieldsSize(t.Fields)))
-                GatewayOf(node).Tell(batch.Count == 1 ? batch[0] : new ClusterTaskBatch(batch), Self);
+            foreach (var batch in Batches(tasks, t => 256 + t.Size))
+                GatewayOf(node).Tell(batch.Count == 1 ? batch[0].Task : new ClusterTaskBatch(batch.Select(t => t.Task).ToArray()), Self);
         foreach (var (gateway, results) in _resultsOut.Flush())
             foreach (var batch in Batches(results, ResultSize))
                 gateway.Tell(batch.Count == 1 ? batch[0] : new ClusterTaskResultBatch(batch), Self);

@@ -84,7 +84,7 @@ public static partial class CommandLine
             if (await LoadConfigurationAsync("actortcp submit", options.ConfigFile, [], stderr) is not { } overrides)
                 return BadArguments;
             // Refused here rather than by the node: a task too big for a remoting frame would never reach one.
-            if (ClusterTaskSettings.Create(overrides.WithFallback(HoconLoader.Defaults)).Refusal(values) is { } refusal)
+            if (ClusterTaskSettings.Create(overrides.WithFallback(HoconLoader.Defaults)).Refusal(values, out var _) is { } refusal)
             {
                 await stderr.WriteLineAsync($"actortcp submit: {refusal}");
                 return BadArguments;

@@ -95,9 +95,9 @@ public sealed class ClusterTaskSerializerTests : Akka.TestKit.Xunit2.TestKit
     {
         var settings = new ClusterTaskSettings(1000);
 
-        Assert.Null(settings.Refusal(new Dictionary<string, object?> { ["a"] = new byte[900] }));
+        Assert.Null(settings.Refusal(new Dictionary<string, object?> { ["a"] = new byte[900] }, out _));
         Assert.Equal("task fields take 1013 bytes (the largest is b), more than actortcp.cluster.max-task-size (1000 bytes)",
-            settings.Refusal(new Dictionary<string, object?> { ["a"] = "xy", ["b"] = new byte[1000] }));
+            settings.Refusal(new Dictionary<string, object?> { ["a"] = "xy", ["b"] = new byte[1000] }, out _));
     }
 
     [Fact]

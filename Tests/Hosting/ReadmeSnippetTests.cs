@@ -67,29 +67,35 @@ namespace ActorTcp.Tests.Hosting
         [Fact]
         public void The_snippet_in_the_readme_is_the_code_compiled_here()
         {
-            var root = ActortcpProcess.RepositoryRoot;
-            var readme = Between(File.ReadAllText(Path.Combine(root, "README.md")), "<!-- readme-snippet:begin", "<!-- readme-snippet:end -->");
-            var shown = Regex.Match(readme, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline).Groups["code"].Value;
-            var compiled = Between(File.ReadAllText(Path.Combine(root, "Tests", "Hosting", "ReadmeSnippetTests.cs")),
-                "// readme-snippet:begin", "// readme-snippet:end");
+            var shown = ShownInReadme("readme-snippet");
+            var compiled = MarkedIn(Path.Combine("Tests", "Hosting", "ReadmeSnippetTests.cs"));
 
-            Assert.NotEmpty(shown);
             Assert.Equal(Lines(compiled), Lines(shown));
         }
 
         [Fact]
         public void The_testkit_example_in_the_readme_is_the_example_projects_code()
         {
-            var root = ActortcpProcess.RepositoryRoot;
-            var readme = Between(File.ReadAllText(Path.Combine(root, "README.md")), "<!-- testkit-snippet:begin", "<!-- testkit-snippet:end -->");
-            var shown = Regex.Match(readme, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline).Groups["code"].Value;
-            var example = Between(File.ReadAllText(Path.Combine(root, "examples", "testkit", "ClusterScannerTests.cs")),
-                "// readme-snippet:begin", "// readme-snippet:end");
+            var shown = ShownInReadme("testkit-snippet");
+            var example = MarkedIn(Path.Combine("examples", "testkit", "ClusterScannerTests.cs"));
 
-            Assert.NotEmpty(shown);
             // The example's method sits in its class, four spaces in.
             Assert.Equal(Lines(example.TrimEnd()).Select(l => l.StartsWith("    ", StringComparison.Ordinal) ? l[4..] : l), Lines(shown));
         }
+
+        /// <summary>The C# block of README.md between the HTML comments <c>&lt;!-- MARKER:begin</c> and <c>:end --&gt;</c>.</summary>
+        private static string ShownInReadme(string marker)
+        {
+            var readme = Between(File.ReadAllText(Path.Combine(ActortcpProcess.RepositoryRoot, "README.md")),
+                $"<!-- {marker}:begin", $"<!-- {marker}:end -->");
+            var shown = Regex.Match(readme, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline).Groups["code"].Value;
+            Assert.NotEmpty(shown);
+            return shown;
+        }
+
+        /// <summary>The lines of a repository file between <c>// readme-snippet:begin</c> and <c>// readme-snippet:end</c>.</summary>
+        private static string MarkedIn(string path) =>
+            Between(File.ReadAllText(Path.Combine(ActortcpProcess.RepositoryRoot, path)), "// readme-snippet:begin", "// readme-snippet:end");
 
         [Fact]
         public async Task The_snippet_runs_a_plugin_file_then_its_function_for_a_task_that_talks_to_a_server()
