@@ -1,7 +1,9 @@
 using ActorTcp.Actors;
 using ActorTcp.Actors.Dns;
 using ActorTcp.Actors.Upstreams;
+using ActorTcp.Actors.Metrics;
 using ActorTcp.Hosting.Logging;
+using ActorTcp.Hosting.Telemetry;
 using ActorTcp.LuaApi;
 using ActorTcp.LuaApi.Pool;
 using Akka.Hosting;
@@ -62,6 +64,10 @@ public static class ActorTcpHostingExtensions
             registry.Register<ConnectionManager>(manager);
             registry.Register<UpstreamsActor>(upstreams);
             registry.Register<LuaHostPool>(lua);
+
+            // Throws when the Prometheus port is taken: Akka.Hosting then logs it and stops the host.
+            if (ActorTcpTelemetry.StartIfAsked(options.Metrics, ActorTcpMetrics.Get(system).Node) is { } telemetry)
+                system.RegisterOnTermination(telemetry.Dispose);
         });
     }
 }

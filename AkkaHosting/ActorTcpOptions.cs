@@ -1,3 +1,4 @@
+using ActorTcp.Hosting.Telemetry;
 using ActorTcp.LuaApi;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
@@ -38,6 +39,13 @@ public sealed class ActorTcpOptions
 
     /// <summary>The clock upstream health is timed by (default: the system's); tests pass a fake one.</summary>
     public TimeProvider? Clock { get; set; }
+
+    /// <summary>
+    /// Export of the node's metrics and traces: a Prometheus endpoint (<see cref="ActorTcpMetricsOptions.PrometheusPort"/>)
+    /// and OTLP from the standard environment variables. A host that runs OpenTelemetry itself leaves these unset and
+    /// adds <c>AddActorTcpInstrumentation()</c> to its own meter and tracer providers instead.
+    /// </summary>
+    public ActorTcpMetricsOptions Metrics { get; } = new();
 
     /// <summary>Name of the pool of Lua hosts (<c>/user/actortcp-lua</c>; its hosts are <c>host-N-G</c> under it).</summary>
     public string LuaHostName { get; set; } = "actortcp-lua";

@@ -21,17 +21,19 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+var w1 = new W1NewConnections(options.Scale);
+var w2 = new W2PersistentConnections(options.Scale);
 Workload[] all =
 [
-    new W1NewConnections(options.Scale), new W1TwoBackends(options.Scale, upstream: false),
-    new W1TwoBackends(options.Scale, upstream: true), new W2PersistentConnections(options.Scale),
+    w1, new W1TwoBackends(options.Scale, upstream: false), new W1TwoBackends(options.Scale, upstream: true),
+    new TelemetryOn(w1, traces: false), new TelemetryOn(w1, traces: true), w2, new TelemetryOn(w2, traces: false),
     new W3PartialStream(options.Scale), new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
     new W6Tasks(options.Scale, options.TasksInFlight, pool: false),
     new W6Tasks(options.Scale, options.TasksInFlight, pool: true), new W7ClusterTasks(options.Scale, options.TasksInFlight),
 ];
-// A workload compared with another (W1U with W1P, W1P with W1, W6 with W6S, W7 with W6) brings that one along, and they
-// run interleaved as one group: a target relative to another row needs both figures from the same run, under the same
-// drift.
+// A workload compared with another (W1U with W1P; W1P, W1M and W1T with W1; W2M with W2; W6 with W6S; W7 with W6) brings
+// that one along, and they run interleaved as one group: a target relative to another row needs both figures from the
+// same run, under the same drift.
 var workloads = all.Where(w => Wanted(w)).ToArray();
 var groups = workloads.GroupBy(Root).Select(g => g.ToArray()).ToArray();
 var started = Stopwatch.GetTimestamp();
@@ -63,7 +65,7 @@ Console.WriteLine();
 Console.WriteLine($"process: peak RSS {ProcessStats.PeakResidentBytes() / (1 << 20)} MiB, " +
                   $"CPU {ProcessStats.CpuTimeOf(Environment.ProcessId).TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s wall; " +
                   $"server CPU {(server.CpuTime - serverCpuAtStart).TotalSeconds:0.0} s");
-Console.WriteLine("per op: a round trip (W1, W1P, W1U, W2, W5), a megabyte (W3), a connection (W4), " +
+Console.WriteLine("per op: a round trip (W1, W1P, W1U, W1M, W1T, W2, W2M, W5), a megabyte (W3), a connection (W4), " +
                   "a task (W6S, W6, W7); server CPU: share of one core");
 return results.Any(r => r.Failure is not null) ? 1 : 0;
 

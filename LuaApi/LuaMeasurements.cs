@@ -57,14 +57,22 @@ internal static class LuaMeasurements
     /// <summary>A session starts: a task's start time, while the task duration is listened to.</summary>
     public static void SessionStarting(ActorTcpMetrics? metrics, LuaSession session)
     {
-        if (session.IsTask && metrics is not null && metrics.LuaTaskDuration.Enabled) session.Started = Stopwatch.GetTimestamp();
+        if (!session.IsTask) return;
+        if (metrics is not null && metrics.LuaTaskDuration.Enabled) session.Started = Stopwatch.GetTimestamp();
+        session.Activity = ActorTcpActivities.StartDetached(ActorTcpActivities.TaskActivity, ActivityKind.Internal, default);
+        session.Activity?.SetTag("actortcp.task.function", session.Name);
     }
 
     /// <summary>A session ended: counted by kind and outcome; a task also by function, with its duration.</summary>
     public static void SessionEnded(ActorTcpMetrics? metrics, LuaRuntime runtime, LuaSession session, string? error, bool timedOut)
     {
-        if (metrics is null) return;
         var outcome = timedOut ? s_timeout : error is null ? s_ok : s_error;
+        if (session.Activity is { } activity)
+        {
+            session.Activity = null;
+            ActorTcpActivities.Stop(activity, (string)outcome.Value!);
+        }
+        if (metrics is null) return;
         metrics.LuaSessions.Add(1, session.IsTask ? s_task : s_script, outcome);
         if (!session.IsTask || !(metrics.LuaTasks.Enabled || session.Started != 0)) return;
         var function = FunctionTag(metrics, runtime, session.Name);

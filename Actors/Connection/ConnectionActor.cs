@@ -113,7 +113,7 @@ internal sealed partial class ConnectionActor : ActorBase
 
     protected override void PreStart()
     {
-        _measure.Start(_metrics);
+        _measure.Start(_metrics, _request);
         _replyTo.Tell(new ConnectionStarted(Id, Self));
 
         if ((_initialError ?? _queue.LimitError(_settings)) is { } error)

@@ -128,6 +128,11 @@ public sealed record ConnectionRequest
     /// <summary>The request's timeouts.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 
+    /// <summary>
+    /// The activity the connection's own is a child of (the plugin task whose Lua code asked for it); default: none.
+    /// </summary>
+    public System.Diagnostics.ActivityContext TraceParent { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"ConnectionRequest(id: {RequestId}, {Host}:{Port}{(Tls is null ? "" : ", tls")}, {Handlers.Count} handlers)";

@@ -78,7 +78,9 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
             var label = warmup ? $"warm-up {run + 1}" : $"run {run - options.Warmups + 1}";
             try
             {
-                var sample = await MeasureAsync(side, cancellationToken).ConfigureAwait(false);
+                Sample sample;
+                using (name == "actortcp" ? workload.ActorTcpRunScope() : null)
+                    sample = await MeasureAsync(side, cancellationToken).ConfigureAwait(false);
                 if (!warmup) samples.Add(sample);
                 await progress.WriteLineAsync(Describe(workload, name, label, sample)).ConfigureAwait(false);
                 if (sampler is not null && run == runs - 1) await PrintAllocationsAsync(workload, name, sample).ConfigureAwait(false);

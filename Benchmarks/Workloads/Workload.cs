@@ -35,6 +35,12 @@ public abstract class Workload
     /// </summary>
     public virtual Task SetUpAsync(BenchContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Unmeasured set-up around one run of the ActorTcp side: what it returns is disposed, unmeasured, after the run
+    /// (W1M, W2M: an export pipeline listening only while that row runs). Null: nothing.
+    /// </summary>
+    public virtual IDisposable? ActorTcpRunScope() => null;
+
     /// <summary>Releases what <see cref="SetUpAsync"/> made, once after the last run (also after a failure).</summary>
     public virtual ValueTask TearDownAsync() => ValueTask.CompletedTask;
 

@@ -1,4 +1,5 @@
 using ActorTcp.Cluster.Membership;
+using ActorTcp.Hosting.Telemetry;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -34,6 +35,19 @@ public static class NodeCommand
     /// <summary>Runs the node with <paramref name="overrides"/> over the defaults; returns the exit code.</summary>
     public static async Task<int> RunAsync(NodeOptions options, Config overrides, TextWriter stderr)
     {
+        // Before the actor system, so a metrics port in use fails the start with its own message; disposed after the
+        // system has stopped, which flushes the last OTLP export.
+        ActorTcpTelemetry? telemetry;
+        try
+        {
+            telemetry = StartTelemetry(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            await stderr.WriteLineAsync($"actortcp node: {e.Message}").ConfigureAwait(false);
+            return Failed;
+        }
+        using var _ = telemetry;
         using var host = BuildHost(options, overrides, stderr);
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorTcp.Node");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -66,6 +80,8 @@ public static class NodeCommand
         }
         log.LogInformation("serving on {Address} with {Plugins} plugin file(s)", Akka.Cluster.Cluster.Get(system).SelfAddress,
             options.Plugins.Count);
+        if (telemetry?.PrometheusEndpoint is { } scrape) log.LogInformation("metrics on {Endpoint}", scrape);
+        if (telemetry?.Otlp == true) log.LogInformation("exporting metrics and traces by OTLP");
 
         // Until SIGTERM/SIGINT (the generic host's console lifetime), or until the actor system stops on its own: it
         // could not join its seeds, or the cluster downed it. Its coordinated shutdown's reason tells which.
@@ -84,6 +100,17 @@ public static class NodeCommand
                 log.LogInformation("left the cluster");
                 return Done;
         }
+    }
+
+    private static ActorTcpTelemetry? StartTelemetry(NodeOptions options)
+    {
+        var metrics = new ActorTcpMetricsOptions
+        {
+            PrometheusPort = options.MetricsPort,
+            PrometheusHost = options.MetricsHost ?? options.Host,
+        };
+        // The node tag of its meter (ActorTcpMetrics.Node) is the same host:port.
+        return ActorTcpTelemetry.StartIfAsked(metrics, $"{options.Host}:{options.Port}");
     }
 
     private static IHost BuildHost(NodeOptions options, Config overrides, TextWriter stderr)

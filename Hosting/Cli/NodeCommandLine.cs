@@ -12,9 +12,10 @@ public static partial class CommandLine
         seeds itself; otherwise it joins the seeds (HOST:PORT of nodes started the same way) and stops with exit 1
         when none answers within 20 s. Backend health (rspamd_upstream_list) is shared with every member. The plugin
         files are loaded into every Lua host, in order. Membership changes are logged on stderr. SIGTERM or SIGINT:
-        the node leaves the cluster gracefully and exits 0.
+        the node leaves the cluster gracefully and exits 0. With --metrics-port it serves its metrics to Prometheus;
+        OTEL_EXPORTER_OTLP_ENDPOINT (and OpenTelemetry's other OTLP variables) exports metrics and traces by OTLP.
 
-        Exit codes: 0 after leaving, 1 when it could not start (the port is taken), load a plugin or join, 2 for
+        Exit codes: 0 after leaving, 1 when it could not start (a port is taken), load a plugin or join, 2 for
         bad arguments or configuration.
         """;
 
@@ -52,22 +53,37 @@ public static partial class CommandLine
                 return null;
             },
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            HelpName = "PORT", Description = "serve Prometheus metrics at http://METRICS-HOST:PORT/metrics (docs/metrics.md)",
+            CustomParser = r => ParsePort(r.Tokens.Single().Value, "--metrics-port", r.AddError),
+        };
+        var metricsHost = new Option<string?>("--metrics-host")
+        {
+            HelpName = "HOST", Description = "the address the metrics endpoint listens on (default: --host; * for every interface)",
+        };
         var config = new Option<string>("--config") { HelpName = "FILE", Description = "HOCON that overrides any key of the defaults (HOCON.conf)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "debug logs on stderr (Akka's included)" };
 
         var node = new Command("node", "Runs a clustered mail-filter node until SIGTERM or SIGINT.")
         {
-            host, port, seeds, plugins, luaHosts, config, verbose,
+            host, port, seeds, plugins, luaHosts, metricsPort, metricsHost, config, verbose,
         };
         node.Validators.Add(r =>
         {
             foreach (var plugin in r.GetValue(plugins) ?? [])
                 if (!File.Exists(plugin)) r.AddError($"--plugin: {plugin}: no such file");
+            if (r.GetValue(metricsHost) is not null && r.GetValue(metricsPort) is null)
+                r.AddError("--metrics-host: needs --metrics-port");
         });
         node.SetAction(async (result, _) =>
         {
             var options = new NodeOptions(result.GetRequiredValue(host), result.GetValue(port), result.GetValue(seeds) ?? [],
-                result.GetValue(plugins) ?? [], result.GetValue(luaHosts), result.GetValue(config), result.GetValue(verbose));
+                result.GetValue(plugins) ?? [], result.GetValue(luaHosts), result.GetValue(config), result.GetValue(verbose))
+            {
+                MetricsPort = result.GetValue(metricsPort),
+                MetricsHost = result.GetValue(metricsHost),
+            };
             if (await LoadConfigurationAsync("actortcp node", options.ConfigFile, [], stderr) is not { } overrides)
                 return BadArguments;
             return await NodeCommand.RunAsync(options, overrides, stderr);

@@ -144,6 +144,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         var request = new ConnectionRequest
         {
             RequestId = id,
+            TraceParent = session?.Activity?.Context ?? default,
             Host = host,
             Port = target.Port,
             Address = target.Address,

@@ -98,6 +98,8 @@ internal sealed unsafe partial class TcpModule
         var request = new ConnectionRequest
         {
             RequestId = id,
+
+            TraceParent = session?.Activity?.Context ?? default,
             Host = host!,
             Port = (int)port,
             Address = address,

@@ -42,6 +42,9 @@ internal sealed class LuaSession(long id, string name, IActorRef replyTo)
     /// <summary>When it started (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), if the metrics time it; else 0.</summary>
     public long Started { get; set; }
 
+    /// <summary>A task's activity while a tracer listens (<see cref="ActorTcp.Actors.Metrics.ActorTcpActivities"/>), else null.</summary>
+    public System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>Registry reference of its <c>rspamd{session}</c> userdata, or 0 until first pushed.</summary>
     public int ObjectRef { get; set; }
 

@@ -59,8 +59,10 @@ internal sealed unsafe partial class UpstreamModule
         }
         var list = new LuaUpstreamList(++_lastListId, new UpstreamList(definition, line));
         _lists.Add(list.Id, list);
-        var lookups = definition.Members.Where(m => m.Kind is UpstreamKind.Name or UpstreamKind.Service).ToArray();
-        if (lookups.Length > 0) Owner.Tell(new TrackUpstreams(lookups), Host);
+        // Every backend, not only names to resolve: the owner's gauges show a backend from its list's creation on, not
+        // only from its first failure. Each once per host, as lists are often made per task.
+        var untracked = definition.Members.Where(m => _tracked.Add(m.Key)).ToArray();
+        if (untracked.Length > 0) Owner.Tell(new TrackUpstreams(untracked), Host);
         PushList(L, list);
         return 2;
     }

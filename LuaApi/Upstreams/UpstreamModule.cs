@@ -16,6 +16,8 @@ internal sealed partial class UpstreamModule : ILuaModule
 {
     private readonly Dictionary<long, LuaUpstreamList> _lists = [];
     private readonly List<UpstreamChange> _changes = [];
+    // Backends the owner was told to track: it resolves names, and publishes every backend's health to the gauges.
+    private readonly HashSet<string> _tracked = new(StringComparer.Ordinal);
     private readonly List<BackendHealth> _revived = [];
     private readonly TimeProvider _clock;
     private readonly Random _random;

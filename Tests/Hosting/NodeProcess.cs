@@ -12,7 +12,8 @@ internal sealed class NodeProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
-    public NodeProcess(IEnumerable<string> args)
+    /// <summary>Starts <c>actortcp ARGS</c>, with <paramref name="environment"/> added to this process's environment.</summary>
+    public NodeProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet")
         {
@@ -21,6 +22,7 @@ internal sealed class NodeProcess : IDisposable
             RedirectStandardOutput = true,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(ActortcpProcess.Dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);

@@ -85,6 +85,23 @@ public sealed class UpstreamMetricsTests(ITestOutputHelper output) : MetricsTest
     }
 
     [Fact]
+    public async Task A_lua_list_of_addresses_shows_each_backend_alive_from_its_creation_before_any_request()
+    {
+        var run = await RunLuaAsync("""
+            assert(require('rspamd_upstream_list').create('127.0.0.1:7001,127.0.0.2:7002'))
+            -- The same backends again (lists are often made per task): nothing new to track.
+            assert(require('rspamd_upstream_list').create('127.0.0.1:7001'))
+            """);
+
+        run.AssertSucceeded();
+        await AwaitAssertAsync(() =>
+        {
+            Assert.Equal(1, Observed(UpstreamAlive, "127.0.0.1:7001"));
+            Assert.Equal(0, Observed(UpstreamErrors, "127.0.0.2:7002"));
+        }, DefaultWait);
+    }
+
+    [Fact]
     public async Task An_owner_that_stopped_is_no_longer_observed()
     {
         var owner = await OwnerWithListAsync("127.0.0.1:1");

@@ -1,0 +1,105 @@
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ActorTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorTcp.Tests.Hosting;
+
+/// <summary>
+/// <c>actortcp node</c>'s export, out of process as an operator runs it: the Prometheus endpoint of
+/// <c>--metrics-port</c> scraped after real tasks, a metrics port in use, and OTLP to a collector named by
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>. Every process and server is on 127.0.0.1 and stopped by the test.
+/// </summary>
+public sealed class NodeTelemetryTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
+    private readonly List<NodeProcess> _nodes = [];
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes) output.WriteLine($"--- node\n{node.Stderr}");
+        foreach (var node in _nodes) node.Dispose();
+    }
+
+    [Fact]
+    public async Task A_scrape_of_a_running_node_has_its_connections_by_outcome_its_tasks_and_its_backends()
+    {
+        using var echo = new LineEchoServer();
+        var closed = NodeProcess.FreePort();
+        var (port, metricsPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
+        var node = Start(["--port", $"{port}", "--metrics-port", $"{metricsPort}"]);
+        await node.WaitForLineAsync($"metrics on http://127.0.0.1:{metricsPort}/metrics", Wait);
+
+        // Round robin over both: some attempts meet the closed port and are retried on the echo server.
+        await SubmitAsync(port, 6, ["scan", $"servers=127.0.0.1:{echo.Port},127.0.0.1:{closed}"]);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var scrape = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        output.WriteLine(scrape);
+
+        Assert.Contains($"target_info{{service_name=\"actortcp\",service_instance_id=\"127.0.0.1:{port}\"", scrape);
+        var thisNode = $"otel_scope_node=\"127.0.0.1:{port}\"";
+        Assert.Matches($@"actortcp_connection_closed_total\{{[^}}]*{thisNode},outcome=""ok""\}} 6\n", scrape);
+        Assert.Matches($@"actortcp_connection_closed_total\{{[^}}]*outcome=""refused""\}} [1-9]", scrape);
+        Assert.Matches(@"actortcp_connection_connect_duration_seconds_bucket\{[^}]*outcome=""ok"",le=""\+Inf""\} 6\n", scrape);
+        Assert.Matches(@"actortcp_io_bytes_total\{[^}]*network_io_direction=""receive""\} [1-9]", scrape);
+        Assert.Matches(@"actortcp_lua_tasks_total\{[^}]*function=""scan"",outcome=""ok""\} 6\n", scrape);
+        Assert.Matches(@"actortcp_lua_callbacks_total\{[^}]*kind=""callback"",outcome=""returned""\} [1-9]", scrape);
+        Assert.Matches($@"actortcp_upstream_alive\{{[^}}]*upstream=""127\.0\.0\.1:{echo.Port}""\}} 1\n", scrape);
+        Assert.Matches($@"actortcp_upstream_failures_total\{{[^}}]*upstream=""127\.0\.0\.1:{closed}""\}} [1-9]", scrape);
+    }
+
+    [Fact]
+    public async Task A_node_whose_metrics_port_is_taken_exits_1_naming_the_endpoint()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var metricsPort = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var node = Start(["--port", $"{NodeProcess.FreePort()}", "--metrics-port", $"{metricsPort}"]);
+
+        Assert.Equal(1, await node.ExitCodeAsync(Wait));
+        Assert.Contains($"actortcp node: the metrics endpoint http://127.0.0.1:{metricsPort}/metrics cannot listen: ", node.Stderr);
+    }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_in_the_environment_a_node_exports_its_metrics_and_the_traces_of_its_tasks()
+    {
+        using var collector = new OtlpReceiver();
+        using var echo = new LineEchoServer();
+        var port = NodeProcess.FreePort();
+        var node = Start(["--port", $"{port}"], new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        });
+        await node.WaitForLineAsync("exporting metrics and traces by OTLP", Wait);
+
+        await SubmitAsync(port, 3, ["scan", $"servers=127.0.0.1:{echo.Port}"]);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool Exported() =>
+            collector.Received("/v1/metrics", "actortcp.lua.tasks") && collector.Received("/v1/metrics", $"127.0.0.1:{port}")
+            && collector.Received("/v1/traces", "actortcp.task") && collector.Received("/v1/traces", "actortcp.connection");
+        while (!Exported() && clock.Elapsed < Wait) await Task.Delay(100);
+        Assert.True(Exported(), $"received: {collector}");
+    }
+
+    private NodeProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        string[] plugin = ["--plugin", ActortcpProcess.Example("cluster_scanner.lua"), "--lua-hosts", "1"];
+        var node = new NodeProcess(["node", .. args, .. plugin], environment);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static async Task SubmitAsync(int contact, int tasks, string[] task)
+    {
+        var result = await ActortcpProcess.RunAsync(["submit", "--contact", $"127.0.0.1:{contact}", "--repeat", $"{tasks}",
+            "--concurrency", "2", .. task]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"status=ok tasks={tasks}\n", result.Stdout);
+    }
+}
