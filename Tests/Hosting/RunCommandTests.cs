@@ -273,7 +273,7 @@ public sealed class RunCommandTests
                  {
                      "actortcp run <SCRIPT.lua> [<ARGS>...] [options]", "--timeout <SECONDS>", "124",
                      "`arg`", "stdout", "stderr", "exit 1", "--config <FILE>", "--nameserver <HOST[:PORT]>", "--fixtures",
-                     "echo", "smtp", "drip", "close_now", "refused", "-v, --verbose", "--strict", "HOCON.conf", "130",
+                     "echo", "smtp", "drip", "close_now", "refused", "-v, --verbose", "--strict", "--stats", "HOCON.conf", "130",
                  })
             Assert.Contains(text, run.Stdout);
     }

@@ -1,0 +1,84 @@
+using ActorTcp.Actors.Metrics;
+using Xunit;
+
+namespace ActorTcp.Tests.Metrics;
+
+/// <summary>
+/// <see cref="DistributionRecorder"/> and <see cref="Distribution"/>: exact nearest-rank quantiles up to
+/// <see cref="DistributionRecorder.ExactCapacity"/> values, within <see cref="DistributionRecorder.RelativeAccuracy"/>
+/// past it, every value counted when recorded from several threads at once.
+/// </summary>
+public sealed class StatsDistributionTests
+{
+    [Fact]
+    public void Up_to_the_capacity_quantiles_are_exact_by_nearest_rank()
+    {
+        var recorder = new DistributionRecorder();
+        foreach (var ms in Enumerable.Range(1, 100).Reverse()) recorder.Record(ms / 1000.0);
+
+        var values = recorder.Snapshot();
+
+        Assert.True(values.IsExact);
+        Assert.Equal(100, values.Count);
+        Assert.Equal(0.050, values.Quantile(0.5));
+        Assert.Equal(0.099, values.Quantile(0.99));
+        Assert.Equal(0.100, values.Quantile(1));
+        Assert.Equal((0.001, 0.100), (values.Min, values.Max));
+    }
+
+    [Fact]
+    public void Past_the_capacity_quantiles_are_within_the_relative_accuracy_and_the_bounds_exact()
+    {
+        var recorder = new DistributionRecorder();
+        // Log-uniform from 10 µs to 10 s, in a shuffled order.
+        var random = new Random(19);
+        var truth = Enumerable.Range(0, 20_000).Select(i => 1e-5 * Math.Pow(1e6, i / 19_999.0)).OrderBy(_ => random.Next()).ToArray();
+        foreach (var value in truth) recorder.Record(value);
+        Array.Sort(truth);
+
+        var values = recorder.Snapshot();
+
+        Assert.False(values.IsExact);
+        Assert.Equal(truth.Length, values.Count);
+        Assert.Equal((truth[0], truth[^1]), (values.Min, values.Max));
+        foreach (var q in new[] { 0.01, 0.25, 0.5, 0.9, 0.99, 0.999 })
+        {
+            var exact = Distribution.Of(truth).Quantile(q);
+            Assert.InRange(values.Quantile(q) / exact, 1 - DistributionRecorder.RelativeAccuracy - 1e-9,
+                1 + DistributionRecorder.RelativeAccuracy + 1e-9);
+        }
+        Assert.Equal(truth[^1], values.Quantile(1));
+    }
+
+    [Fact]
+    public async Task Values_recorded_from_several_threads_at_once_are_all_counted()
+    {
+        var recorder = new DistributionRecorder();
+        const int threads = 4, each = 5_000;
+
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (var i = 1; i <= each; i++) recorder.Record(i * 1e-6 * (t + 1));
+        })));
+
+        var values = recorder.Snapshot();
+        Assert.Equal(threads * each, values.Count);
+        Assert.Equal(1e-6, values.Min);
+        Assert.Equal(each * 1e-6 * threads, values.Max, 12);
+    }
+
+    [Fact]
+    public void Nothing_recorded_reads_as_zero_and_a_nan_is_dropped_and_a_negative_value_counts_as_zero()
+    {
+        var recorder = new DistributionRecorder();
+        Assert.Equal((0L, 0.0, 0.0), (recorder.Snapshot().Count, recorder.Snapshot().Quantile(0.99), recorder.Snapshot().Max));
+
+        recorder.Record(double.NaN);
+        recorder.Record(-1);
+
+        var values = recorder.Snapshot();
+        Assert.Equal(1, values.Count);
+        Assert.Equal(0, values.Quantile(0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => values.Quantile(0));
+    }
+}
