@@ -51,20 +51,24 @@ public sealed class StatsDistributionTests
     }
 
     [Fact]
-    public async Task Values_recorded_from_several_threads_at_once_are_all_counted()
+    public async Task Values_recorded_from_several_threads_at_once_are_all_counted_and_all_kept_up_to_the_capacity()
     {
-        var recorder = new DistributionRecorder();
-        const int threads = 4, each = 5_000;
-
-        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        const int threads = 2, each = DistributionRecorder.ExactCapacity / threads;
+        // Many short rounds: threads racing for the exact slots must never take the same one.
+        for (var round = 0; round < 100; round++)
         {
-            for (var i = 1; i <= each; i++) recorder.Record(i * 1e-6 * (t + 1));
-        })));
+            var recorder = new DistributionRecorder();
+            await RecordConcurrentlyAsync(recorder, threads, each);
 
-        var values = recorder.Snapshot();
-        Assert.Equal(threads * each, values.Count);
-        Assert.Equal(1e-6, values.Min);
-        Assert.Equal(each * 1e-6 * threads, values.Max, 12);
+            var values = recorder.Snapshot();
+            Assert.True(values.IsExact);
+            Assert.Equal(threads * each, values.Count);
+            Assert.Equal((1e-6, threads * each * 1e-6), (values.Min, values.Max));
+        }
+
+        var beyond = new DistributionRecorder();
+        await RecordConcurrentlyAsync(beyond, threads, 5_000);
+        Assert.Equal((false, threads * 5_000L), (beyond.Snapshot().IsExact, beyond.Snapshot().Count));
     }
 
     [Fact]
@@ -80,5 +84,18 @@ public sealed class StatsDistributionTests
         Assert.Equal(1, values.Count);
         Assert.Equal(0, values.Quantile(0.5));
         Assert.Throws<ArgumentOutOfRangeException>(() => values.Quantile(0));
+    }
+
+    // Thread t records (t + 1)·1e-6, (t + 1 + threads)·1e-6, ...: every value distinct, 1e-6 to threads·each·1e-6. The
+    // threads start together (each spins, at most a second, until all are running) so that they race for the slots.
+    private static Task RecordConcurrentlyAsync(DistributionRecorder recorder, int threads, int each)
+    {
+        var running = 0;
+        return Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            Interlocked.Increment(ref running);
+            SpinWait.SpinUntil(() => Volatile.Read(ref running) == threads, TimeSpan.FromSeconds(1));
+            for (var i = 0; i < each; i++) recorder.Record((t + 1 + i * threads) * 1e-6);
+        })));
     }
 }
