@@ -32,12 +32,7 @@ public sealed class RunStatsTests
     [Fact]
     public async Task Stats_follow_the_deadline_message_of_a_run_that_timed_out_with_its_destroyed_connection()
     {
-        using var script = new TempScript("""
-            local tcp = require 'rspamd_tcp'
-            tcp.request{host = fixtures.host, port = fixtures.drip, stop_pattern = 'NEVER', timeout = 20,
-              callback = function(err) print('callback', err) end}
-            print('started')
-            """);
+        using var script = new TempScript(RunCommandTests.PastTheDeadline);
 
         var run = await ActortcpProcess.RunAsync(["run", "--stats", "--fixtures", "--timeout", "0.3", script.Path]);
 

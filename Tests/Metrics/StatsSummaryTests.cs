@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Metrics;
-using ActorTcp.TestKit;
 using Akka.Actor;
 using Xunit;
 using Xunit.Abstractions;
@@ -30,9 +28,9 @@ public sealed class StatsSummaryTests : MetricsTestKit
     [Fact]
     public async Task A_dialogue_a_refused_port_and_a_reset_are_summed_by_outcome_with_their_durations_and_bytes()
     {
-        await DialogueAsync();
+        await PingPongAsync();
         await RefusedAsync();
-        await ResetAsync();
+        await ResetAfterPingAsync();
 
         // A connection's duration is recorded just after it is counted closed, on the actor's thread: wait for both.
         var snapshot = await AwaitSnapshotAsync(s => s.Sum(Closed) == 3 && s.HistogramOf(ConnectionDuration, Outcome("reset")) is not null);
@@ -74,31 +72,6 @@ public sealed class StatsSummaryTests : MetricsTestKit
         Assert.Empty(otherSummary.Snapshot().Counters);
         Assert.Empty(otherSummary.Snapshot().Histograms);
         Assert.False(Summary.Completed.IsCompleted);
-    }
-
-    private async Task DialogueAsync()
-    {
-        var peer = StartPeer(s => s.ExpectLine("PING").SendLine("PONG"));
-        var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "PING\r\n"), ReadHandler(r1, "\r\n")));
-        await ExpectReadAsync(conn, r1, "PONG");
-        Return(conn);
-        await ExpectClosedAsync(conn);
-    }
-
-    private async Task RefusedAsync()
-    {
-        var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(RefusingPeer(), ReadHandler(r1, "\r\n")));
-        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.SocketError("Connection refused"));
-    }
-
-    private async Task ResetAsync()
-    {
-        var peer = StartPeer(s => s.ExpectLine("PING").Reset());
-        var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "PING\r\n"), ReadHandler(r1, "\r\n")));
-        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.ReadError("Connection reset by peer"));
     }
 
     /// <summary>The summary's snapshot once <paramref name="ready"/> holds (bounded wait).</summary>
