@@ -216,6 +216,12 @@ public static partial class CommandLine
         {
             Description = "exit 1 when a Lua callback raised during the run (each is logged as an error), for CI",
         };
+        var stats = new Option<bool>("--stats")
+        {
+            Description = "at the end, whatever the exit code, a table on stderr: connections by outcome with the p50 and "
+                          + "p99 of each outcome's start-to-end time, connect time, bytes, Lua runs, budget stops (stdout "
+                          + "stays the script's)",
+        };
         var script = new Argument<string>("SCRIPT.lua") { Description = "the Lua script to run ('--' before it ends the options)" };
         // An option System.CommandLine does not know is taken as an argument: before SCRIPT, it is a bad option.
         script.Validators.Add(r =>
@@ -231,13 +237,13 @@ public static partial class CommandLine
 
         var run = new Command("run", "Runs a Lua plugin script (rspamadm lua's way) until it and everything it started are done.")
         {
-            config, nameServers, timeout, fixtures, verbose, strict, script, scriptArgs,
+            config, nameServers, timeout, fixtures, verbose, strict, stats, script, scriptArgs,
         };
         run.SetAction(async (result, _) =>
         {
             var options = new RunOptions(result.GetRequiredValue(script), result.GetValue(scriptArgs) ?? [],
                 result.GetValue(config), result.GetValue(nameServers) ?? [], result.GetValue(fixtures),
-                result.GetValue(verbose), result.GetValue(timeout), result.GetValue(strict));
+                result.GetValue(verbose), result.GetValue(timeout), result.GetValue(strict), result.GetValue(stats));
             if (await LoadConfigurationAsync("actortcp run", options.ConfigFile, options.NameServers, stderr) is not { } overrides)
                 return BadArguments;
 

@@ -59,7 +59,8 @@ public static class RunCommand
 
         var output = new StdoutLineOutput(stdout);
         var callbackFailures = new CallbackFailureCounter();
-        using var host = BuildHost(options, overrides, output, stderr, callbackFailures);
+        using var stats = options.Stats ? new RunStats() : null;
+        using var host = BuildHost(options, overrides, output, stderr, callbackFailures, stats);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorTcp.Run");
         await using var fixtures = options.Fixtures
@@ -113,11 +114,13 @@ public static class RunCommand
         {
             await host.StopAsync().ConfigureAwait(false);
             output.Flush();
+            // Every exit path after the start (done, failed, timed out, interrupted) ends with the table.
+            if (stats is not null) await stats.WriteAsync(stderr).ConfigureAwait(false);
         }
     }
 
     private static IHost BuildHost(RunOptions options, Config overrides, StdoutLineOutput output, TextWriter stderr,
-        CallbackFailureCounter callbackFailures)
+        CallbackFailureCounter callbackFailures, RunStats? stats)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "actortcp" });
         CliLogging.Configure(builder, stderr, options.Verbose);
@@ -127,6 +130,8 @@ public static class RunCommand
         {
             akka.AddHocon(overrides, HoconAddMode.Prepend);
             akka.AddHocon(ConfigurationFactory.ParseString(CliHocon), HoconAddMode.Prepend);
+            // Starters run in order: this one before WithActorTcp's, so the summary hears everything ActorTcp measures.
+            if (stats is not null) akka.WithActors((system, _) => stats.Start(system));
             akka.WithActorTcp(o =>
             {
                 foreach (var server in options.NameServers) o.NameServers.Add(server);

@@ -8,6 +8,29 @@ namespace ActorTcp.Tests.Hosting;
 /// </summary>
 public sealed class ExampleScriptTests
 {
+    /// <summary>What examples/smtp_dialogue.lua prints against the fixtures (RunStatsTests: the same with --stats).</summary>
+    internal const string SmtpDialogueOutput = """
+        S: 220 fixtures.actortcp ESMTP ActorTcp fixture
+        C: EHLO client.example
+        S: 250-fixtures.actortcp Hello client.example
+        S: 250-PIPELINING
+        S: 250-SIZE 1048576
+        S: 250-8BITMIME
+        S: 250 SMTPUTF8
+        C: MAIL FROM:<alice@example.org>
+        S: 250 2.1.0 Ok
+        C: RCPT TO:<bob@example.net>
+        S: 250 2.1.5 Ok
+        C: DATA
+        S: 354 End data with <CR><LF>.<CR><LF>
+        C: (5 lines of message, then ".")
+        S: 250 2.0.0 Ok: queued as FIXTURE1 (117 bytes)
+        C: QUIT
+        S: 221 2.0.0 Bye
+        dialogue done: 7 replies
+
+        """;
+
     [Fact]
     public async Task Echo_example_prints_the_echoed_line()
     {
@@ -26,27 +49,7 @@ public sealed class ExampleScriptTests
     {
         var run = await ActortcpProcess.RunAsync(["run", "--fixtures", "examples/smtp_dialogue.lua"]);
 
-        AssertSucceeded(run, """
-            S: 220 fixtures.actortcp ESMTP ActorTcp fixture
-            C: EHLO client.example
-            S: 250-fixtures.actortcp Hello client.example
-            S: 250-PIPELINING
-            S: 250-SIZE 1048576
-            S: 250-8BITMIME
-            S: 250 SMTPUTF8
-            C: MAIL FROM:<alice@example.org>
-            S: 250 2.1.0 Ok
-            C: RCPT TO:<bob@example.net>
-            S: 250 2.1.5 Ok
-            C: DATA
-            S: 354 End data with <CR><LF>.<CR><LF>
-            C: (5 lines of message, then ".")
-            S: 250 2.0.0 Ok: queued as FIXTURE1 (117 bytes)
-            C: QUIT
-            S: 221 2.0.0 Bye
-            dialogue done: 7 replies
-
-            """);
+        AssertSucceeded(run, SmtpDialogueOutput);
     }
 
     [Fact]

@@ -9,6 +9,14 @@ namespace ActorTcp.Tests.Hosting;
 /// </summary>
 public sealed class RunCommandTests
 {
+    /// <summary>A script whose request (to the drip fixture, reading a pattern that never comes) outlives a short --timeout.</summary>
+    internal const string PastTheDeadline = """
+        local tcp = require 'rspamd_tcp'
+        tcp.request{host = fixtures.host, port = fixtures.drip, stop_pattern = 'NEVER', timeout = 20,
+          callback = function(err) print('callback', err) end}
+        print('started')
+        """;
+
     [Fact]
     public async Task A_lua_error_in_the_script_body_exits_1_with_the_message_and_traceback_on_stderr()
     {
@@ -238,12 +246,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Timeout_destroys_the_scripts_session_without_callbacks_and_exits_124()
     {
-        using var script = new TempScript("""
-            local tcp = require 'rspamd_tcp'
-            tcp.request{host = fixtures.host, port = fixtures.drip, stop_pattern = 'NEVER', timeout = 20,
-              callback = function(err) print('callback', err) end}
-            print('started')
-            """);
+        using var script = new TempScript(PastTheDeadline);
 
         var run = await ActortcpProcess.RunAsync(["run", "--fixtures", "--timeout", "0.3", script.Path]);
 
@@ -273,7 +276,7 @@ public sealed class RunCommandTests
                  {
                      "actortcp run <SCRIPT.lua> [<ARGS>...] [options]", "--timeout <SECONDS>", "124",
                      "`arg`", "stdout", "stderr", "exit 1", "--config <FILE>", "--nameserver <HOST[:PORT]>", "--fixtures",
-                     "echo", "smtp", "drip", "close_now", "refused", "-v, --verbose", "--strict", "HOCON.conf", "130",
+                     "echo", "smtp", "drip", "close_now", "refused", "-v, --verbose", "--strict", "--stats", "HOCON.conf", "130",
                  })
             Assert.Contains(text, run.Stdout);
     }

@@ -33,13 +33,7 @@ public class ConnectionMetricsTests : MetricsTestKit
     [Fact]
     public async Task A_dialogue_that_ends_normally_is_opened_connected_and_closed_ok_with_its_bytes()
     {
-        var peer = StartPeer(s => s.ExpectLine("PING").SendLine("PONG"));
-        var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "PING\r\n"), ReadHandler(r1, "\r\n")));
-
-        await ExpectReadAsync(conn, r1, "PONG");
-        Return(conn);
-        await ExpectClosedAsync(conn);
+        await PingPongAsync();
 
         AssertEndedOnce("ok");
         Assert.Equal(1, DurationsOf(ConnectDuration, Outcome("ok")));
@@ -53,11 +47,7 @@ public class ConnectionMetricsTests : MetricsTestKit
     [Fact]
     public async Task A_refused_connect_is_closed_refused_and_its_connect_timed_as_refused()
     {
-        var peer = RefusingPeer();
-        var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(peer, ReadHandler(r1, "\r\n")));
-
-        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.SocketError("Connection refused"));
+        await RefusedAsync();
 
         AssertEndedOnce("refused");
         Assert.Equal(1, DurationsOf(ConnectDuration, Outcome("refused")));
@@ -86,11 +76,7 @@ public class ConnectionMetricsTests : MetricsTestKit
     [Fact]
     public async Task A_reset_is_closed_reset()
     {
-        var peer = StartPeer(s => s.ExpectLine("PING").Reset());
-        var r1 = NextId();
-        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "PING\r\n"), ReadHandler(r1, "\r\n")));
-
-        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.ReadError("Connection reset by peer"));
+        await ResetAfterPingAsync();
 
         AssertEndedOnce("reset");
     }

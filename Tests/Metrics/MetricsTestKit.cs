@@ -1,3 +1,4 @@
+using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Metrics;
 using ActorTcp.TestKit;
 using Xunit;
@@ -42,6 +43,34 @@ public abstract class MetricsTestKit : ActorTcpTestKit
 
     /// <summary>Every measurement of <see cref="Metrics"/> since the test started.</summary>
     protected MetricsRecorder Recorder { get; }
+
+    /// <summary>A dialogue that ends normally: PING written, PONG read (6 bytes each way), then returned and closed.</summary>
+    protected async Task PingPongAsync()
+    {
+        var peer = StartPeer(s => s.ExpectLine("PING").SendLine("PONG"));
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "PING\r\n"), ReadHandler(r1, "\r\n")));
+        await ExpectReadAsync(conn, r1, "PONG");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+    }
+
+    /// <summary>A read on a port that refuses connections: failed and closed.</summary>
+    protected async Task RefusedAsync()
+    {
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), ReadHandler(r1, "\r\n")));
+        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.SocketError("Connection refused"));
+    }
+
+    /// <summary>PING written, then the peer resets the connection: the read fails and the connection closes.</summary>
+    protected async Task ResetAfterPingAsync()
+    {
+        var peer = StartPeer(s => s.ExpectLine("PING").Reset());
+        var r1 = NextId();
+        var conn = await OpenAsync(RequestTo(peer, SilentWriteHandler(NextId(), "PING\r\n"), ReadHandler(r1, "\r\n")));
+        await ExpectFailedAndClosedAsync(conn, r1, TcpErrors.ReadError("Connection reset by peer"));
+    }
 
     /// <summary>Waits (bounded) until the sum of the measurements of <paramref name="instrument"/> with <paramref name="tags"/> is <paramref name="expected"/>.</summary>
     protected Task AwaitSumAsync(double expected, string instrument, params (string Key, string Value)[] tags) =>
