@@ -131,7 +131,12 @@ public static class NodeCommand
                     cluster.Port = options.Port;
                     foreach (var seed in options.Seeds) cluster.Seeds.Add(seed);
                 },
-                o => o.AkkaLogLevel = options.Verbose ? AkkaLogLevel.DebugLevel : AkkaLogLevel.WarningLevel);
+                o =>
+                {
+                    o.AkkaLogLevel = options.Verbose ? AkkaLogLevel.DebugLevel : AkkaLogLevel.WarningLevel;
+                    // The node starts its export itself, before the actor system (StartTelemetry): not a second time.
+                    o.Metrics.OtlpFromEnvironment = false;
+                });
         });
         builder.Services.AddLuaPlugins();
         // The host gives its services 30 s to stop by default: no more than a leaving node's drain may take

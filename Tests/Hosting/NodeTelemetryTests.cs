@@ -85,6 +85,13 @@ public sealed class NodeTelemetryTests(ITestOutputHelper output) : IDisposable
             && collector.Received("/v1/traces", "actortcp.task") && collector.Received("/v1/traces", "actortcp.connection");
         while (!Exported() && clock.Elapsed < Wait) await Task.Delay(100);
         Assert.True(Exported(), $"received: {collector}");
+
+        // One pipeline: a periodic reader never posts faster than its interval (300 ms); a second pipeline (the node's
+        // own and WithActorTcp's both reading the environment) would double the rate.
+        var before = collector.Count("/v1/metrics");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var posts = collector.Count("/v1/metrics") - before;
+        Assert.True(posts <= 3000 / 300 + 2, $"{posts} metric exports in 3 s at a 300 ms interval");
     }
 
     private NodeProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)

@@ -33,6 +33,9 @@ internal sealed class OtlpReceiver : IDisposable
         return _bodies.TryGetValue(path, out var bodies) && bodies.Any(b => b.AsSpan().IndexOf(needle) >= 0);
     }
 
+    /// <summary>How many bodies were posted to <paramref name="path"/>.</summary>
+    public int Count(string path) => _bodies.TryGetValue(path, out var bodies) ? bodies.Count : 0;
+
     /// <summary>The paths posted to, with how many bodies each.</summary>
     public override string ToString() => string.Join(", ", _bodies.Select(p => $"{p.Key}: {p.Value.Count}"));
 
