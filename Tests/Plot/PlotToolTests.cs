@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using ActorTcp.Benchmarks.Plot;
+using ActorTcp.Benchmarks.Report;
 using Xunit;
 
 namespace ActorTcp.Tests.Plot;
@@ -52,6 +53,15 @@ public sealed class PlotToolTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, PlotTool.RowsFile)));
         Assert.False(File.Exists(Path.Combine(_folder, PlotTool.ConnectionsFile)));
         Assert.Contains("no W2 rows", errors.ToString());
+    }
+
+    [Fact]
+    public async Task The_rows_picture_shows_throughput_rows_and_the_connections_picture_the_W2_rows_by_count()
+    {
+        var run = await BenchRun.LoadAsync(Write("run.json", FixedRun.Json));
+
+        Assert.Equal(["W1", "W2", "W2C10", "W2C1000", "W3"], RowsChart.Rows(run).Select(r => r.Id));
+        Assert.Equal(["W2C10", "W2", "W2C1000"], ConnectionsChart.Rows(run).Select(r => r.Id));
     }
 
     [Fact]
