@@ -50,12 +50,13 @@ public static class PlotTool
         }
         Directory.CreateDirectory(folder);
         var written = 0;
-        foreach (var (file, chart) in Charts(run, font))
+        foreach (var (file, draw, ifNone) in Charts(font))
         {
             var path = Path.Combine(folder, file);
+            using var chart = draw(run);
             if (chart is null)
             {
-                await errors.WriteLineAsync($"actortcp-bench-plot: {path} not written: {Why(file)}").ConfigureAwait(false);
+                await errors.WriteLineAsync($"actortcp-bench-plot: {path} not written: {ifNone}").ConfigureAwait(false);
                 continue;
             }
             chart.SavePng(path, Width, Height);
@@ -68,13 +69,11 @@ public static class PlotTool
     /// <summary>Pixels: wide enough for a dozen row labels, the size BENCHMARKS.md shows them at.</summary>
     private const int Width = 1000, Height = 560;
 
-    private static IEnumerable<(string File, ScottPlot.Plot? Chart)> Charts(BenchRun run, string font)
-    {
-        yield return (RowsFile, RowsChart.Draw(run, font));
-        yield return (ConnectionsFile, ConnectionsChart.Draw(run, font));
-    }
-
-    private static string Why(string file) => file == RowsFile
-        ? "no row has a throughput figure of both sides"
-        : "no W2 rows with both sides (run --only W2,W2C10,W2C1000)";
+    /// <summary>Each picture: its file, how it is drawn (null without the rows it needs), and what to say then.</summary>
+    private static (string File, Func<BenchRun, ScottPlot.Plot?> Draw, string IfNone)[] Charts(string font) =>
+    [
+        (RowsFile, run => RowsChart.Draw(run, font), "no row has a throughput figure of both sides"),
+        (ConnectionsFile, run => ConnectionsChart.Draw(run, font),
+            "no W2 rows with both sides (run --only W2,W2C10,W2C1000)"),
+    ];
 }
