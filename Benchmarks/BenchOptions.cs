@@ -17,14 +17,17 @@ public enum Sides
 
 /// <summary>The command line of <c>actortcp-bench</c>.</summary>
 public sealed record BenchOptions(IReadOnlySet<string> Only, int Runs, int Warmups, double Scale, Sides Sides,
-    int MessageSize, TimeSpan RunTimeout, bool AllocationProfile = false, string Hocon = "", int TasksInFlight = 200)
+    int MessageSize, TimeSpan RunTimeout, bool AllocationProfile = false, string Hocon = "", int TasksInFlight = 200,
+    string? JsonPath = null)
 {
     /// <summary>Usage text.</summary>
     public const string Usage = """
         actortcp-bench [--only W1,W2,...] [--runs 5] [--warmup 1] [--scale 1.0] [--side both|actortcp|raw]
                        [--size 64] [--timeout 180] [--alloc-profile] [--hocon 'key = value'] [--in-flight 200]
-          --only     workloads to run (W1, W1P, W1U, W1M, W1T, W2, W2M, W3..W5, W6S, W6, W7; default all); W1U
-                     brings W1P, W1P, W1M and W1T bring W1, W2M brings W2, W7 brings W6, W6 brings W6S (compared)
+                       [--json FILE]
+          --only     workloads to run (W1, W1P, W1U, W1M, W1T, W2, W2M, W2C10, W2C1000, W3..W5, W6S, W6, W7; default
+                     all); W1U brings W1P, W1P, W1M and W1T bring W1, W2M, W2C10 and W2C1000 bring W2, W7 brings W6,
+                     W6 brings W6S (compared)
           --runs     measured runs per side and workload (default 5); the table shows median and min-max
           --warmup   unmeasured runs per side first (default 1)
           --scale    multiplies every workload's size (0.1 for a quick run)
@@ -34,11 +37,12 @@ public sealed record BenchOptions(IReadOnlySet<string> Only, int Runs, int Warmu
           --hocon    HOCON layered over ActorTcp's settings (repeatable), e.g. 'akka.io.tcp.maximum-frame-size = 4k'
           --in-flight  tasks in flight at once in the task rows (W6S, W6, W7; default 200); 1 gives unloaded latencies
           --alloc-profile  after each workload, print the types each side allocated in its last run (bytes/op)
+          --json     also write the run's rows, command line, date and machine to FILE (for Benchmarks/Plot)
         """;
 
     /// <summary>Every workload id.</summary>
     public static readonly string[] AllWorkloads =
-        ["W1", "W1P", "W1U", "W1M", "W1T", "W2", "W2M", "W3", "W4", "W5", "W6S", "W6", "W7"];
+        ["W1", "W1P", "W1U", "W1M", "W1T", "W2", "W2M", "W2C10", "W2C1000", "W3", "W4", "W5", "W6S", "W6", "W7"];
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(string[] args, out BenchOptions options, out string error)
@@ -69,6 +73,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Only, int Runs, int Warmu
                     "--scale" => options with { Scale = PositiveScale(double.Parse(value, CultureInfo.InvariantCulture)) },
                     "--side" => options with { Sides = Enum.Parse<Sides>(value, ignoreCase: true) },
                     "--hocon" => options with { Hocon = options.Hocon + value + "\n" },
+                    "--json" => options with { JsonPath = InExistingFolder(value) },
                     "--in-flight" => options with { TasksInFlight = Positive(int.Parse(value, CultureInfo.InvariantCulture)) },
                     "--size" => options with { MessageSize = Math.Max(2, int.Parse(value, CultureInfo.InvariantCulture)) },
                     "--timeout" => options with
@@ -96,6 +101,12 @@ public sealed record BenchOptions(IReadOnlySet<string> Only, int Runs, int Warmu
             throw new FormatException($"workloads are {string.Join(",", AllWorkloads)}");
         return set;
     }
+
+    /// <summary>A file path whose folder exists: a typo should fail now, not after the whole run.</summary>
+    private static string InExistingFolder(string path) =>
+        Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path)))
+            ? path
+            : throw new FormatException("its folder does not exist");
 
     private static int Positive(int value) => value > 0 ? value : throw new FormatException("must be positive");
 

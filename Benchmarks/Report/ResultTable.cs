@@ -1,5 +1,4 @@
 using System.Globalization;
-using ActorTcp.Benchmarks.Measure;
 
 namespace ActorTcp.Benchmarks.Report;
 
@@ -17,56 +16,26 @@ public static class ResultTable
         "alloc B/op ActorTcp / raw", "CPU us/op ActorTcp / raw", "server CPU ActorTcp / raw",
     ];
 
-    /// <summary>Writes the table for <paramref name="results"/>.</summary>
-    public static void Write(TextWriter output, IEnumerable<WorkloadResult> results)
+    /// <summary>Writes the table for <paramref name="rows"/>.</summary>
+    public static void Write(TextWriter output, IEnumerable<BenchRow> rows)
     {
-        var all = results.ToArray();
-        var rows = new List<string[]> { Header, Header.Select(_ => "---").ToArray() };
-        foreach (var result in all)
-            foreach (var metric in result.Workload.Metrics)
-                rows.Add(Row(result, metric, all));
-        var widths = Enumerable.Range(0, Header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
+        var cells = new List<string[]> { Header, Header.Select(_ => "---").ToArray() };
+        cells.AddRange(rows.Select(Cells));
+        var widths = Enumerable.Range(0, Header.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
+        foreach (var row in cells)
             output.WriteLine("| " + string.Join(" | ", row.Select((cell, c) => cell.PadRight(widths[c]))) + " |");
     }
 
-    private static string[] Row(WorkloadResult result, Metric metric, IReadOnlyList<WorkloadResult> all)
-    {
-        var actorTcp = Stats.Of(result.ActorTcp.Select(metric.Value));
-        var raw = Stats.Of(result.Raw.Select(metric.Value));
-        var ratio = actorTcp is { } a && raw is { Median: not 0 } r ? a.Median / r.Median : (double?)null;
-        var relativeTo = metric.Target.RelativeTo;
-        var baseline = relativeTo is null ? raw?.Median : ActorTcpMedian(all, relativeTo, metric.Unit);
-        var met = actorTcp is { } at ? metric.Target.Met(at.Median, baseline) : null;
-        var verdict = result.Failure is not null ? "FAILED: " + result.Failure
-            : met switch { true => "pass", false => "miss", null => "-" };
-        // The ratio column is ActorTcp / raw for every row; a relative target's own ratio goes with its verdict.
-        if (relativeTo is not null && result.Failure is null)
-            verdict += met is null
-                ? $" (no {relativeTo} figure)"
-                : $" ({actorTcp!.Value.Median / baseline!.Value:0.00} x {relativeTo})";
-        return
-        [
-            metric.Name, metric.Unit, actorTcp?.ToString() ?? "-", raw?.ToString() ?? "-",
-            ratio?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", metric.Target.Text, verdict,
-            Pair(result, s => s.AllocatedPerOperation), Pair(result, s => s.CpuMicrosPerOperation),
-            Pair(result, s => s.ServerCpuShare * 100, "%"),
-        ];
-    }
+    private static string[] Cells(BenchRow row) =>
+    [
+        row.Id, row.Unit, row.ActorTcp?.ToString() ?? "-", row.Raw?.ToString() ?? "-",
+        row.Ratio?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", row.Target, row.Result,
+        Pair(row.AllocatedBytesPerOp), Pair(row.CpuMicrosPerOp), Pair(row.ServerCpuPercent, "%"),
+    ];
 
-    /// <summary>
-    /// The ActorTcp median of <paramref name="id"/>'s row in <paramref name="unit"/>; null when it did not run or failed.
-    /// </summary>
-    private static double? ActorTcpMedian(IReadOnlyList<WorkloadResult> all, string id, string unit)
+    private static string Pair(SidePair pair, string suffix = "")
     {
-        var other = all.FirstOrDefault(r => r.Workload.Id == id && r.Failure is null);
-        var metric = other?.Workload.Metrics.FirstOrDefault(m => m.Unit == unit);
-        return metric is null ? null : Stats.Of(other!.ActorTcp.Select(metric.Value))?.Median;
-    }
-
-    private static string Pair(WorkloadResult result, Func<Sample, double> value, string suffix = "")
-    {
-        string Side(List<Sample> samples) => Stats.Of(samples.Select(value)) is { } s ? Stats.Format(s.Median) + suffix : "-";
-        return $"{Side(result.ActorTcp)} / {Side(result.Raw)}";
+        string Side(double? median) => median is { } m ? Stats.Format(m) + suffix : "-";
+        return $"{Side(pair.ActorTcp)} / {Side(pair.Raw)}";
     }
 }

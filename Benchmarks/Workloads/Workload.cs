@@ -8,7 +8,7 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W6S, W6, W7).</summary>
+    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W2C10, W2C1000, W6S, W6, W7).</summary>
     public abstract string Id { get; }
 
     /// <summary>What it does, with its sizes after scaling.</summary>
@@ -19,6 +19,12 @@ public abstract class Workload
     /// null. Selecting this one runs that one too, their runs interleaved, so both see the same machine.
     /// </summary>
     public virtual string? ComparedWith => null;
+
+    /// <summary>
+    /// The persistent connections its round trips share (the W2 rows), so a plot can show throughput against
+    /// concurrency; null for a workload without such a count.
+    /// </summary>
+    public virtual int? Connections => null;
 
     /// <summary>The table rows it feeds.</summary>
     public abstract IReadOnlyList<Metric> Metrics { get; }

@@ -1,0 +1,3 @@
+using ActorTcp.Benchmarks.Plot;
+
+return await PlotTool.RunAsync(args, Console.Out, Console.Error);
