@@ -3,6 +3,7 @@ using ActorTcp.Actors.Dns;
 using ActorTcp.Actors.Upstreams;
 using ActorTcp.Hosting.Logging;
 using ActorTcp.LuaApi;
+using ActorTcp.LuaApi.Library;
 using ActorTcp.LuaApi.Pool;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,8 @@ public static class ActorTcpHostingExtensions
             var manager = system.ActorOf(ConnectionManager.Props(settings, dns), options.ManagerName);
             var upstreams = system.ActorOf(UpstreamsActor.Props(settings, dns, options.Clock), options.UpstreamsName);
             var hosts = LuaHostPool.HostsSetting(system.Settings.Config);
+            // Checked before any host starts: a missing rspamd lualib or LPeg stops the node here, not in every host.
+            _ = LuaLibrarySettings.Create(system.Settings.Config);
             var lua = system.ActorOf(LuaHostPool.Props(hosts, manager, output, log, upstreams, options.Clock), options.LuaHostName);
             registry.Register<ResolverActor>(dns);
             registry.Register<ConnectionManager>(manager);
