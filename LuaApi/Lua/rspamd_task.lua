@@ -27,10 +27,11 @@ local function task_state(self, name)
   return state
 end
 
-local function message(self, name)
+-- The message bytes; without them an error at `level` (default: the caller of the method calling this).
+local function message(self, name, level)
   local m = rawget(self, 'message')
   if type(m) ~= 'string' then
-    error(format("task:%s: the task has no message (its field 'message' holds the message bytes)", name), 3)
+    error(format("task:%s: the task has no message (its field 'message' holds the message bytes)", name), level or 3)
   end
   return m
 end
@@ -45,7 +46,7 @@ end
 
 local function parsed(self, state, name)
   if not state.message then
-    local ok, m = mime_parse(message(self, name))
+    local ok, m = mime_parse(message(self, name, 4))
     if not ok then error(m, 3) end
     state.message = m
   end

@@ -32,8 +32,8 @@ raw.provide('rspamd_util', {
     local _, name = util_hostname()
     return name
   end,
-  -- string.pack's formats and results, as rspamd's pack is Lua 5.3's string.pack.
-  pack = function(fmt, ...) return pack(fmt, ...) end,
+  -- Lua's string.pack itself: rspamd's pack is a copy of Lua 5.3's, formats, results and errors alike.
+  pack = pack,
 })
 
 -- rspamd_version([what]): rspamd's answers for the version ActorTcp's API follows, 3.4.

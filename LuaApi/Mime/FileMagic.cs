@@ -40,6 +40,9 @@ internal static class FileMagic
         return null;
     }
 
+    /// <summary>Image formats rspamd's image parser recognises.</summary>
+    public static bool IsImage(string? ext) => ext is "png" or "jpg" or "gif" or "bmp";
+
     /// <summary>Extensions rspamd opens as archives (<c>mimepart:is_archive()</c>); ActorTcp lists the files of zips.</summary>
     public static bool IsArchive(string? ext) => ext == "zip";
 }

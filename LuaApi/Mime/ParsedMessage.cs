@@ -10,7 +10,7 @@ namespace ActorTcp.LuaApi.Mime;
 /// <param name="Content">The decoded body (multiparts: their body as sent, boundaries included).</param>
 /// <param name="DetectedExt">The type found in the content (<see cref="FileMagic"/>), null if unknown.</param>
 /// <param name="IsAttachment">rspamd's rule: disposition attachment, or a disposition filename on a part that is neither an image nor referenced by Content-Id.</param>
-/// <param name="IsImage">An image/* part.</param>
+/// <param name="IsImage">An image/* part whose content is an image format rspamd parses (png, jpeg, gif, bmp).</param>
 /// <param name="IsText">A text/* part that is not an attachment (rspamd's text parts).</param>
 /// <param name="ArchiveFiles">The files inside, for an archive ActorTcp opens (zip); null otherwise.</param>
 internal sealed record PartInfo(string Type, string Subtype, string? FileName, byte[] Content, string? DetectedExt,
@@ -38,7 +38,7 @@ internal sealed record ParsedMessage(IReadOnlyList<PartInfo> Parts, IReadOnlyLis
         }
         catch (FormatException)
         {
-            return new ParsedMessage([new PartInfo("text", "plain", null, message, FileMagic.Detect(message), false, false, true, null)], [], []);
+            return new ParsedMessage([new PartInfo("text", "plain", null, message, FileMagic.Detect(message) ?? "txt", false, false, true, null)], [], []);
         }
         var parts = new List<PartInfo>();
         if (parsed.Body is { } body) Walk(body, parts);
@@ -60,11 +60,14 @@ internal sealed record ParsedMessage(IReadOnlyList<PartInfo> Parts, IReadOnlyLis
         var disposition = entity.ContentDisposition;
         var fileName = disposition?.FileName ?? entity.ContentType.Name;
         var content = Content(entity);
-        var detected = FileMagic.Detect(content);
-        var isImage = type == "image";
+        var signature = FileMagic.Detect(content);
+        // rspamd's image parser marks a part an image once it recognises the content, not by its declared type.
+        var isImage = type == "image" && FileMagic.IsImage(signature);
         var isAttachment = disposition is { IsAttachment: true }
             || (!string.IsNullOrEmpty(disposition?.FileName) && !isImage && string.IsNullOrEmpty(entity.ContentId));
         var isText = type == "text" && !isAttachment;
+        // rspamd's lua_magic calls the content of its text parts txt (html for HTML) when no signature matched.
+        var detected = signature ?? (isText ? (subtype == "html" ? "html" : "txt") : null);
         var files = FileMagic.IsArchive(detected) ? ZipFiles(content) : null;
         parts.Add(new PartInfo(type, subtype, fileName, content, detected, isAttachment, isImage, isText, files));
         switch (entity)

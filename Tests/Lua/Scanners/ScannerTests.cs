@@ -23,33 +23,43 @@ public sealed class ScannerDaemons : IDisposable
 }
 
 /// <summary>
-/// rspamd's clamav.lua and spamassassin.lua, loaded unchanged from the Debian package and set up by
-/// examples/scanners/scanners.lua, against a real clamd and spamd on loopback: the symbols and options real rspamd 3.4
-/// inserts for the same mails. Run with ActorTcp's compatible lua_util and, in <see cref="ScannerTestsWithLpeg"/>, with
-/// rspamd's own over LPeg.
+/// A test kit whose Lua hosts load rspamd's lualib, and the example plugin examples/scanners/scanners.lua with the
+/// rules a test gives, against the class's <see cref="ScannerDaemons"/>.
 /// </summary>
-public abstract class ScannerTests(ITestOutputHelper output, ScannerDaemons daemons, string hocon) : ActorTcpTestKit(output, hocon)
+public abstract class ScannerTestKit(ITestOutputHelper output, ScannerDaemons daemons, string hocon) : ActorTcpTestKit(output, hocon)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    protected ScannerDaemons Daemons => daemons;
 
     protected static string Hocon(bool lpeg) =>
         $"actortcp.lua {{ rspamd-lualib = \"{Installed.Lualib}\"{(lpeg ? $", lpeg = \"{Installed.Lpeg}\"" : "")} }}";
 
     /// <summary>Loads the example plugin with <paramref name="settings"/> (Lua: the scanner_settings table) before it.</summary>
-    private async Task LoadScannersAsync(string settings)
+    protected async Task<LuaRun> LoadScannersAsync(string settings)
     {
         (await LoadPluginAsync("scanner_settings = " + settings, "settings.lua")).AssertSucceeded();
         var plugin = await File.ReadAllTextAsync(ActorTcp.Tests.Hosting.ActortcpProcess.Example("scanners/scanners.lua"));
-        (await LoadPluginAsync(plugin, "scanners.lua")).AssertSucceeded();
+        return (await LoadPluginAsync(plugin, "scanners.lua")).AssertSucceeded();
     }
 
-    private Task<LuaRun> ScanAsync(string function, byte[] message) =>
+    protected Task<LuaRun> ScanAsync(string function, byte[]? message) =>
         RunTaskAsync(function, new Dictionary<string, object?> { ["message"] = message }, Deadline);
 
-    private string Clamav(bool parts, string? servers = null) =>
+    /// <summary>A clamav rule's options (Lua) with rspamd's keys.</summary>
+    protected string Clamav(bool parts, string? servers = null) =>
         $"{{type = 'clamav', symbol = 'CLAM_VIRUS', servers = '{servers ?? daemons.Clamd.Servers}', scan_mime_parts = {(parts ? "true" : "false")}, " +
         "timeout = 5, retransmits = 2, log_clean = true}";
+}
 
+/// <summary>
+/// rspamd's clamav.lua and spamassassin.lua, loaded unchanged from the Debian package and set up by
+/// examples/scanners/scanners.lua, against a real clamd and spamd on loopback: the symbols and options real rspamd 3.4
+/// inserts for the same mails. Run with ActorTcp's compatible lua_util and, in <see cref="ScannerTestsWithLpeg"/>, with
+/// rspamd's own over LPeg.
+/// </summary>
+public abstract class ScannerTests(ITestOutputHelper output, ScannerDaemons daemons, string hocon) : ScannerTestKit(output, daemons, hocon)
+{
     [InstalledFact("rspamd", Installed.Lualib, "clamav-daemon", Installed.Clamd)]
     public async Task An_eicar_attachment_is_found_in_mime_parts_mode_as_clamav_dot_lua_reports_it_under_rspamd()
     {
@@ -95,7 +105,7 @@ public abstract class ScannerTests(ITestOutputHelper output, ScannerDaemons daem
     [InstalledFact("rspamd", Installed.Lualib, "spamd", Installed.Spamd)]
     public async Task A_gtube_message_over_8_KiB_gives_SPAMD_with_weight_1000_and_the_options_rspamd_gives_with_spamassassin_4()
     {
-        await LoadScannersAsync($"{{spamassassin = {{type = 'spamassassin', symbol = 'SPAMD', servers = '{daemons.Spamd.Servers}', timeout = 20}}}}");
+        await LoadScannersAsync($"{{spamassassin = {{type = 'spamassassin', symbol = 'SPAMD', servers = '{Daemons.Spamd.Servers}', timeout = 20}}}}");
 
         var run = await ScanAsync("spamassassin", ScannerMessages.GtubeBig());
 
