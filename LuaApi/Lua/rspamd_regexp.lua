@@ -2,7 +2,7 @@
 -- over raw.regexp_* (RegexpModule.cs). As in rspamd, a pattern that does not compile gives nil and a log line, not an
 -- error; a wrong argument type is an error naming it.
 local raw = ...
-local error, type, format, gsub = error, type, string.format, string.gsub
+local error, type, tostring, setmetatable, format, gsub = error, type, tostring, setmetatable, string.format, string.gsub
 local regexp_new, regexp_match, regexp_search = raw.regexp_new, raw.regexp_match, raw.regexp_search
 local regexp_mt = raw.regexp_mt
 local log = raw.log

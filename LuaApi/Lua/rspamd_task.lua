@@ -53,26 +53,22 @@ local function parsed(self, state, name)
   return state.message
 end
 
-function methods:get_content()
-  local state = task_state(self, 'get_content')
-  if not state.content then
-    local ok, text = text_fromstring(message(self, 'get_content'))
-    if not ok then error(text, 2) end
-    state.content = text
+-- What the host makes of the message once per task (`make`: a raw function answering `true, value` or `false, message`),
+-- kept under `key`. Methods reach it by a tail call, so errors land at their caller.
+local function from_message(self, name, key, make)
+  local state = task_state(self, name)
+  if state[key] == nil then
+    local ok, value = make(message(self, name))
+    if not ok then error(value, 2) end
+    state[key] = value
   end
-  return state.content
+  return state[key]
 end
 
+function methods:get_content() return from_message(self, 'get_content', 'content', text_fromstring) end
+
 -- 32 hex digits, stable per message (rspamd's length; docs/scanners.md on the value).
-function methods:get_digest()
-  local state = task_state(self, 'get_digest')
-  if not state.digest then
-    local ok, digest = mime_digest(message(self, 'get_digest'))
-    if not ok then error(digest, 2) end
-    state.digest = digest
-  end
-  return state.digest
-end
+function methods:get_digest() return from_message(self, 'get_digest', 'digest', mime_digest) end
 
 -- The task's `uid` field, else a random id of rspamd's length (19 hex digits), the same for the whole task.
 function methods:get_uid()
@@ -142,9 +138,10 @@ end
 -- rspamd{mimepart}: a table whose data the host parsed, kept out of the plugin's reach.
 local part_data = setmetatable({}, {__mode = 'k'})
 local part_methods = {}
-local part_mt = {__index = part_methods, __name = 'rspamd{mimepart}', class = 'rspamd{mimepart}',
-  __tostring = function() return 'rspamd{mimepart}' end}
-raw.mimepart_mt = part_mt
+local part_mt = raw.mimepart_mt
+part_mt.__index = part_methods
+part_mt.class = 'rspamd{mimepart}'
+part_mt.__tostring = function() return 'rspamd{mimepart}' end
 
 local function part_of(self, name)
   local data = part_data[self]
@@ -197,7 +194,9 @@ end
 
 -- rspamd{archive} of an archive part (zips), else nil: get_files_full([max]) and get_files([max]).
 local archive_methods = {}
-local archive_mt = {__index = archive_methods, __name = 'rspamd{archive}', class = 'rspamd{archive}'}
+local archive_mt = raw.archive_mt
+archive_mt.__index = archive_methods
+archive_mt.class = 'rspamd{archive}'
 
 local function archive_files(self, max, name)
   local files = getmetatable(self) == archive_mt and rawget(self, 1)

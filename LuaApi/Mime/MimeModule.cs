@@ -19,6 +19,11 @@ internal sealed unsafe class MimeModule : ILuaModule
 
     public void RegisterRawFunctions(IntPtr L)
     {
+        // Made here, before sandbox.lua, so that it guards them as the host's other metatables; rspamd_task.lua fills them.
+        luaL_newmetatable(L, "rspamd{mimepart}");
+        lua_setfield(L, -2, "mimepart_mt");
+        luaL_newmetatable(L, "rspamd{archive}");
+        lua_setfield(L, -2, "archive_mt");
         SetFunction(L, "mime_parse", &Parse);
         SetFunction(L, "mime_addresses", &ParseAddresses);
         SetFunction(L, "mime_digest", &Digest);
@@ -69,16 +74,17 @@ internal sealed unsafe class MimeModule : ILuaModule
         }
     }
 
-    // raw.mime_digest(bytes) -> true, 32 hex digits (rspamd's task digest length)
+    // raw.mime_digest(bytes) -> true, 32 hex digits (rspamd's task digest length): XXH128 of the message
     private static int Digest(IntPtr L)
     {
         try
         {
             if (!TextObjects.TryGetStringOrText(L, 1, out var bytes)) return HostFunction.Error(L, $"message expected, got {TypeName(L, 1)}");
-            Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(bytes, hash);
+            // A fast non-cryptographic 128-bit hash, as rspamd's t1ha2: this runs for every whole-message scan.
+            Span<byte> hash = stackalloc byte[16];
+            System.IO.Hashing.XxHash128.Hash(bytes, hash);
             lua_pushboolean(L, 1);
-            PushText(L, Convert.ToHexStringLower(hash[..16]));
+            PushText(L, Convert.ToHexStringLower(hash));
             return 2;
         }
         catch (Exception e)
