@@ -5,6 +5,7 @@ using ActorTcp.Actors.Metrics;
 using ActorTcp.Hosting.Logging;
 using ActorTcp.Hosting.Telemetry;
 using ActorTcp.LuaApi;
+using ActorTcp.LuaApi.Library;
 using ActorTcp.LuaApi.Pool;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging;
@@ -59,6 +60,8 @@ public static class ActorTcpHostingExtensions
             var manager = system.ActorOf(ConnectionManager.Props(settings, dns), options.ManagerName);
             var upstreams = system.ActorOf(UpstreamsActor.Props(settings, dns, options.Clock), options.UpstreamsName);
             var hosts = LuaHostPool.HostsSetting(system.Settings.Config);
+            // Checked before any host starts: a missing rspamd lualib or LPeg stops the node here, not in every host.
+            _ = LuaLibrarySettings.Create(system.Settings.Config);
             var lua = system.ActorOf(LuaHostPool.Props(hosts, manager, output, log, upstreams, options.Clock), options.LuaHostName);
             registry.Register<ResolverActor>(dns);
             registry.Register<ConnectionManager>(manager);

@@ -2,6 +2,8 @@ using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Metrics;
 using ActorTcp.Actors.Upstreams;
+using ActorTcp.LuaApi.Library;
+using ActorTcp.LuaApi.Mime;
 using ActorTcp.LuaApi.Modules;
 using ActorTcp.LuaApi.Sessions;
 using ActorTcp.LuaApi.Upstreams;
@@ -69,8 +71,10 @@ public sealed class LuaHostActor : UntypedActor, IWithTimers
         };
         var owner = _upstreamOwner ?? Context.ActorOf(UpstreamsActor.Props(settings, clock: _clock), "upstreams");
         _upstreams = new UpstreamModule(owner, settings.Upstreams, _clock, new Random()) { Host = Self, Metrics = _metrics };
-        _runtime = new LuaRuntime(_output, _luaLog ?? new AkkaLuaLog(_log),
-            [new BaseModule(), new TextModule(), new LoggerModule(), new TaskResults(), _tcp, _upstreams],
+        var log = _luaLog ?? new AkkaLuaLog(_log);
+        var library = new LibraryModule(LuaLibrarySettings.Create(Context.System.Settings.Config), log);
+        _runtime = new LuaRuntime(_output, log,
+            [new BaseModule(), new TextModule(), new LoggerModule(), new TaskResults(), new RegexpModule(), new MimeModule(), _tcp, _upstreams, library],
             LuaSandboxSettings.Create(Context.System.Settings.Config), _metrics);
         _runtime.Coroutines.Finished += OnCoroutineFinished;
         _upstreams.Log = _runtime.Log;

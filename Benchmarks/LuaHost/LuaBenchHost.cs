@@ -115,6 +115,13 @@ public sealed class LuaBenchHost : IAsyncDisposable
         result.EnsureSucceeded();
     }
 
+    /// <summary>Loads the plugin <paramref name="code"/> (a file of the repository) into every Lua host; throws on a Lua error.</summary>
+    public async Task LoadPluginAsync(string name, byte[] code, CancellationToken cancellationToken)
+    {
+        var result = await _plugins.LoadPluginChunkAsync(name, code, cancellationToken).ConfigureAwait(false);
+        result.EnsureSucceeded();
+    }
+
     /// <summary>
     /// Runs the global plugin function <paramref name="function"/> for one task holding <paramref name="fields"/>, on
     /// the least busy Lua host, within <paramref name="deadline"/>; the result says how it ended.

@@ -1,6 +1,7 @@
 using ActorTcp.Actors;
 using ActorTcp.Cluster.Tasks;
 using ActorTcp.LuaApi;
+using ActorTcp.LuaApi.Library;
 using ActorTcp.LuaApi.Pool;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
@@ -100,6 +101,7 @@ public static class CliConfiguration
         if (nameServers.Count > 0) config = HoconLoader.NameServers(nameServers).WithFallback(config);
         var settings = ActorTcpSettings.Create(config);
         _ = LuaSandboxSettings.Create(config);
+        _ = LuaLibrarySettings.Create(config);
         _ = LuaHostPool.HostsSetting(config);
         _ = ClusterTaskSettings.Create(config);
         if (settings.DnsTimeout <= TimeSpan.Zero)

@@ -21,6 +21,11 @@ end
 
 local methods = {}
 
+-- The number rspamd 3.4 gives as rspamd_text.cookie and as every text's `cookie` field: code that walks mixed values
+-- (rspamd's fun.lua) tells texts apart by it.
+local COOKIE = 723644271
+methods.cookie = COOKIE
+
 function methods.len(self) return pass(text_len(self)) end
 
 function methods.str(self) return pass(text_tostring(self)) end
@@ -94,6 +99,7 @@ local function fromstring(str) return pass(text_fromstring(str)) end
 local function fromtable(tbl, delim) return pass(text_fromtable(tbl, delim)) end
 
 raw.provide('rspamd_text', {
+  cookie = COOKIE,
   fromstring = fromstring,
   from_string = fromstring,
   fromtable = fromtable,

@@ -19,7 +19,7 @@ internal static class DataPieces
         {
             if (TextObjects.TryGetStringOrText(L, idx, out var single))
             {
-                if (!single.IsEmpty) pieces.Add(single.ToArray());
+                Add(pieces, single);
                 return new Result(pieces, null);
             }
             return new Result(pieces, 0);
@@ -37,10 +37,21 @@ internal static class DataPieces
                 lua_pop(L, 2);
                 return new Result(pieces, position);
             }
-            if (!bytes.IsEmpty) pieces.Add(bytes.ToArray());
+            Add(pieces, bytes);
             lua_pop(L, 1);
         }
         return new Result(Merged(pieces), null);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="bytes"/> as arrays of at most <see cref="MergeLimit"/> bytes: below .NET's large object
+    /// heap (85,000 bytes), so a big body (a 100 KB mail to a scanner) is young garbage once written, not a large
+    /// object collected only with the oldest generation.
+    /// </summary>
+    private static void Add(List<ReadOnlyMemory<byte>> pieces, ReadOnlySpan<byte> bytes)
+    {
+        for (var at = 0; at < bytes.Length; at += MergeLimit)
+            pieces.Add(bytes.Slice(at, Math.Min(MergeLimit, bytes.Length - at)).ToArray());
     }
 
     /// <summary>Pieces up to this many bytes in all go out as one: rspamd writes a table with one writev.</summary>

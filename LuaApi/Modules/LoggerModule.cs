@@ -25,6 +25,8 @@ internal sealed unsafe class LoggerModule : ILuaModule
         SetFunction(L, "log_metatable", &LogMetatable);
         SetFunction(L, "util_time", &UtilTime);
         SetFunction(L, "util_ticks", &UtilTicks);
+        SetFunction(L, "util_time_string", &UtilTimeString);
+        SetFunction(L, "util_hostname", &UtilHostname);
     }
 
     public void Dispose() { }
@@ -118,6 +120,48 @@ internal sealed unsafe class LoggerModule : ILuaModule
         {
             lua_pushboolean(L, 1);
             lua_pushnumber(L, Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency);
+            return 2;
+        }
+        catch (Exception e)
+        {
+            return HostFunction.Fail(L, e);
+        }
+    }
+
+    /// <summary>
+    /// <c>util_time_string([t])</c>: <paramref name="L"/>'s seconds since the epoch (default now) as an HTTP date in
+    /// GMT, rspamd's <c>time_to_string</c>; <c>false, message</c> for a time no calendar date has.
+    /// </summary>
+    private static int UtilTimeString(IntPtr L)
+    {
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (lua_type(L, 1) == LUA_TNUMBER)
+            {
+                int isNumber;
+                var seconds = lua_tonumberx(L, 1, &isNumber);
+                if (!(seconds >= -62135596800.0 && seconds < 253402300800.0))
+                    return HostFunction.Error(L, $"time_to_string: time {FormatNumber(seconds)} is out of range");
+                now = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(seconds * 1000));
+            }
+            lua_pushboolean(L, 1);
+            PushText(L, now.ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture));
+            return 2;
+        }
+        catch (Exception e)
+        {
+            return HostFunction.Fail(L, e);
+        }
+    }
+
+    /// <summary><c>util_hostname()</c>: the host name, as gethostname gives it.</summary>
+    private static int UtilHostname(IntPtr L)
+    {
+        try
+        {
+            lua_pushboolean(L, 1);
+            PushText(L, System.Net.Dns.GetHostName());
             return 2;
         }
         catch (Exception e)

@@ -32,9 +32,12 @@ internal sealed unsafe class TaskResults : ILuaModule
             if (lua_type(L, at) != LUA_TSTRING)
                 return HostFunction.Error(L, $"insert_result: bad argument #{at - 1} 'symbol' (string expected, got {TypeName(L, at)})");
             var symbol = ToText(L, at)!;
-            int isNumber;
-            var weight = lua_type(L, at + 1) == LUA_TNUMBER ? lua_tonumberx(L, at + 1, &isNumber) : double.NaN;
-            if (double.IsNaN(weight))
+            // luaL_checknumber's rule, as rspamd's: a number or a string that converts to one (spamassassin.lua passes
+            // the score it cut out of spamd's reply, "1000.0").
+            int isNumber = 0;
+            var type = lua_type(L, at + 1);
+            var weight = type is LUA_TNUMBER or LUA_TSTRING ? lua_tonumberx(L, at + 1, &isNumber) : double.NaN;
+            if (isNumber == 0 || double.IsNaN(weight))
                 return HostFunction.Error(L, $"insert_result: bad argument #{at} 'weight' (number expected, got {TypeName(L, at + 1)})");
 
             var options = new List<string>();

@@ -58,6 +58,7 @@ internal sealed unsafe partial class UpstreamModule
         SetFunction(L, "up_name", &Name);
         SetFunction(L, "up_port", &Port);
         SetFunction(L, "up_addr", &Address);
+        SetFunction(L, "ip_from_string", &IpFromString);
         SetFunction(L, "up_ok", &OkFunction);
         SetFunction(L, "up_fail", &FailFunction);
         SetFunction(L, "config_new", &NewConfig);
@@ -135,6 +136,25 @@ internal sealed unsafe partial class UpstreamModule
         lua_rawset(L, -3);
         lua_setiuservalue(L, -2, 1);
         luaL_setmetatable(L, IpMetatable);
+    }
+
+    // raw.ip_from_string(text) -> true, rspamd{ip} (port 0) | true, nil when the text is no IP address (a task's
+    // client address: rspamd has none then either).
+    private static int IpFromString(IntPtr L)
+    {
+        try
+        {
+            lua_pushboolean(L, 1);
+            if (lua_type(L, 1) == LUA_TSTRING && System.Net.IPAddress.TryParse(ToText(L, 1), out var ip))
+                PushIp(L, UpstreamAddress.Of(ip, 0));
+            else
+                lua_pushnil(L);
+            return 2;
+        }
+        catch (Exception e)
+        {
+            return HostFunction.Fail(L, e);
+        }
     }
 
     private static void SetText(IntPtr L, string field, string value)

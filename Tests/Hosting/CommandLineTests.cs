@@ -151,6 +151,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("node", "actortcp.cluster.max-task-size = 8 MiB",
         "actortcp.cluster.max-task-size (8388608 bytes) does not fit akka.remote.dot-netty.tcp.maximum-frame-size (4259840 bytes)")]
     [InlineData("submit", "actortcp.cluster.max-task-size = 0", "actortcp.cluster.max-task-size must be positive, got 0")]
+    [InlineData("node", "actortcp.lua.rspamd-lualib = /nonexistent/lualib",
+        "actortcp.lua.rspamd-lualib: directory '/nonexistent/lualib' does not exist")]
+    [InlineData("run", "actortcp.lua.lpeg = /nonexistent/lpeg.so", "actortcp.lua.lpeg: file '/nonexistent/lpeg.so' does not exist")]
     public async Task A_bad_config_value_is_one_line_naming_the_file_and_the_key_and_exits_2(string command, string setting,
         string message)
     {

@@ -109,7 +109,7 @@ public sealed class ExampleScriptTests
             .Order(StringComparer.Ordinal);
 
         // redis_ping.lua runs against a real redis-server: RedisExampleTests; plugin.lua is loaded by nodes: NodeCommandTests;
-        // cluster_scanner.lua by three nodes: ClusterProcessTests.
+        // cluster_scanner.lua by three nodes: ClusterProcessTests; scanners/ (rspamd's scanners) by Lua/Scanners/ScannerTests.
         Assert.Equal(["cluster_scanner.lua", "echo.lua", "errors.lua", "partial_stream.lua", "plugin.lua", "redis_ping.lua", "smtp_dialogue.lua", "upstreams.lua"],
             examples);
     }

@@ -259,7 +259,7 @@ public class LoggerTests
                 "debug:function debugm:function debugx:function err:function errx:function info:function " +
                 "infox:function log_level:function logx:function message:function messagex:function msg:function " +
                 "msgx:function slog:function warn:function warnx:function",
-                "get_ticks:function get_time:function\ttrue",
+                "get_hostname:function get_ticks:function get_time:function pack:function time_to_string:function\ttrue",
             ],
             printed);
     }

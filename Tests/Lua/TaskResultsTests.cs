@@ -66,6 +66,19 @@ public sealed class TaskResultsTests : ConnectionTestKit
     }
 
     [Fact]
+    public async Task A_weight_given_as_a_numeric_string_counts_as_its_number_as_rspamds_argument_check_reads_it()
+    {
+        Assert.Null((await RunAsync("define", """
+            function scan(task) task:insert_result('SPAMD', '1000.0', 'GTUBE') task:insert_result('HEX', ' 0x10 ') end
+            """)).Error);
+
+        var finished = await TaskAsync("scan");
+
+        Assert.Null(finished.Error);
+        Assert.Equal(["SPAMD 1000 [GTUBE]", "HEX 16"], finished.InsertedSymbols.Select(s => s.ToString()));
+    }
+
+    [Fact]
     public async Task A_symbol_inserted_from_a_request_callback_belongs_to_the_tasks_result()
     {
         using var echo = new LineEchoServer();

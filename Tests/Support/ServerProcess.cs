@@ -7,7 +7,7 @@ namespace ActorTcp.Tests.Support;
 /// A real server binary run by a test (dnsmasq, redis-server): started with its stdout and stderr captured, and killed
 /// when the test is done.
 /// </summary>
-public static class ServerProcess
+internal static class ServerProcess
 {
     /// <summary>Starts <paramref name="binary"/> with <paramref name="arguments"/>; every output line is appended to <paramref name="output"/> (locked).</summary>
     public static Process Start(string binary, IEnumerable<string> arguments, StringBuilder output)

@@ -55,7 +55,7 @@ try('L39 100 levels of nesting', function() return #logger.slog('%s', (function(
   local t = {} for _ = 1, 100 do t = {t} end return t end)()) end)
 try('L40 a 10 MB string of NULs', function() return #logger.slog('%s', string.rep('\0', 10 * 1024 * 1024)) end)
 print('L41 the error points at the caller', select(2, pcall(function() logger.info() end)))
-try('L42 rspamd_util has only the clocks', function()
+try('L42 rspamd_util has only what the scanners use', function()
   local names = {}
   for k in pairs(require 'rspamd_util') do names[#names + 1] = k end
   table.sort(names)
