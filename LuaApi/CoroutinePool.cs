@@ -108,7 +108,7 @@ internal sealed unsafe class CoroutinePool(LuaRuntime runtime)
 
         int nres;
         var kind = LuaMeasurements.KindOf(co);
-        var started = LuaMeasurements.RunStarting(runtime.Metrics);
+        var started = LuaMeasurements.RunStarting(runtime);
         var sessions = runtime.Sessions;
         var outer = sessions.Current;
         sessions.Current = co.Session;

@@ -23,12 +23,6 @@ internal enum LuaRunKind
 /// </summary>
 internal static class LuaMeasurements
 {
-    private static readonly KeyValuePair<string, object?>[] s_kinds = [new("kind", "chunk"), new("kind", "body"), new("kind", "callback")];
-
-    // By RunOutcome: Returned, Suspended, Failed.
-    private static readonly KeyValuePair<string, object?>[] s_runOutcomes =
-        [new("outcome", "returned"), new("outcome", "suspended"), new("outcome", "failed")];
-
     private static readonly KeyValuePair<string, object?> s_script = new("kind", "script");
     private static readonly KeyValuePair<string, object?> s_task = new("kind", "task");
     private static readonly KeyValuePair<string, object?> s_ok = new("outcome", "ok");
@@ -40,18 +34,26 @@ internal static class LuaMeasurements
     public static LuaRunKind KindOf(Coroutine co) =>
         co.BodyOf is not null ? LuaRunKind.Body : co.FailureLabel is not null ? LuaRunKind.Callback : LuaRunKind.Chunk;
 
-    /// <summary>A run starts: its timestamp while the run duration is listened to, else 0.</summary>
-    public static long RunStarting(ActorTcpMetrics? metrics) =>
-        metrics is not null && metrics.LuaCallbackDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+    /// <summary>
+    /// A run starts: its timestamp while the run duration is listened to and this run is the sampled one (one in
+    /// <see cref="LuaRuntime.RunDurationSample"/>), else 0.
+    /// </summary>
+    public static long RunStarting(LuaRuntime runtime)
+    {
+        if (runtime.Metrics is not { } metrics || !metrics.LuaCallbackDuration.Enabled) return 0;
+        if (++runtime.RunsSinceTimed < runtime.RunDurationSample) return 0;
+        runtime.RunsSinceTimed = 0;
+        return Stopwatch.GetTimestamp();
+    }
 
     /// <summary>A run of <paramref name="kind"/> that started at <paramref name="started"/> ended; <paramref name="tripped"/>: by the budget.</summary>
     public static void RunEnded(ActorTcpMetrics? metrics, LuaRunKind kind, RunOutcome outcome, bool tripped, long started)
     {
         if (metrics is null) return;
-        var (kindTag, outcomeTag) = (s_kinds[(int)kind], s_runOutcomes[(int)outcome]);
-        metrics.LuaCallbacks.Add(1, kindTag, outcomeTag);
-        if (started != 0) metrics.LuaCallbackDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, kindTag, outcomeTag);
-        if (tripped) metrics.LuaBudgetStops.Add(1, kindTag);
+        metrics.LuaRunEnded((int)kind, (int)outcome, tripped);
+        if (started != 0)
+            metrics.LuaCallbackDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                ActorTcpMetrics.LuaRunKinds[(int)kind], ActorTcpMetrics.LuaRunOutcomes[(int)outcome]);
     }
 
     /// <summary>A session starts: a task's start time, while the task duration is listened to.</summary>

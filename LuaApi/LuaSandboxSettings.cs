@@ -53,6 +53,13 @@ public sealed record LuaSandboxSettings
     /// </summary>
     public bool GenerationalGc { get; init; } = true;
 
+    /// <summary>
+    /// <c>actortcp.lua.callback.duration</c> times one run in this many on each host (<c>run-duration-sample</c>; 1 =
+    /// every run). Two clock reads and a histogram record per run, on the host's thread that every callback waits for,
+    /// cost W2 a tenth of its round trips with an exporter listening (BENCHMARKS.md); a sample keeps the percentiles.
+    /// </summary>
+    public int RunDurationSample { get; init; } = 16;
+
     /// <summary>The defaults (the same values HOCON.conf holds).</summary>
     public static LuaSandboxSettings Default { get; } = new();
 
@@ -64,9 +71,12 @@ public sealed record LuaSandboxSettings
         if (c is null || c.IsEmpty) return d;
         var budget = c.GetLong("instruction-budget", d.InstructionBudget);
         if (budget < 0) throw new ConfigurationException("actortcp.lua.instruction-budget must be 0 (unlimited) or positive");
+        var sample = c.GetInt("run-duration-sample", d.RunDurationSample);
+        if (sample < 1) throw new ConfigurationException("actortcp.lua.run-duration-sample must be 1 (every run) or more");
         return new LuaSandboxSettings
         {
             InstructionBudget = budget,
+            RunDurationSample = sample,
             MemoryLimit = ReadMemoryLimit(c, d.MemoryLimit),
             DebugLibrary = c.GetBoolean("debug-library", d.DebugLibrary),
             RestrictedStdlib = c.GetBoolean("restricted-stdlib", d.RestrictedStdlib),

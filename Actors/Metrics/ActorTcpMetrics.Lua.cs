@@ -13,11 +13,20 @@ public sealed partial class ActorTcpMetrics
     private static readonly double[] s_luaBuckets =
         [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-    internal Counter<long> LuaCallbacks { get; private set; } = null!;
+    /// <summary>The <c>kind</c> tags of Lua runs, in the order of ActorTcp.LuaApi's <c>LuaRunKind</c>.</summary>
+    internal static readonly KeyValuePair<string, object?>[] LuaRunKinds =
+        [new("kind", "chunk"), new("kind", "body"), new("kind", "callback")];
+
+    /// <summary>The <c>outcome</c> tags of Lua runs, in the order of ActorTcp.LuaApi's <c>RunOutcome</c>.</summary>
+    internal static readonly KeyValuePair<string, object?>[] LuaRunOutcomes =
+        [new("outcome", "returned"), new("outcome", "suspended"), new("outcome", "failed")];
+
+    // Runs by kind and outcome, and budget stops by kind, observed at collection (StripedCounter says why).
+    private readonly StripedCounter[] _luaRuns = [.. Enumerable.Range(0, 9).Select(_ => new StripedCounter())];
+    private readonly StripedCounter[] _luaBudgetStops = [new(), new(), new()];
 
     internal Histogram<double> LuaCallbackDuration { get; private set; } = null!;
 
-    internal Counter<long> LuaBudgetStops { get; private set; } = null!;
 
     internal Counter<long> LuaSessions { get; private set; } = null!;
 
@@ -31,13 +40,43 @@ public sealed partial class ActorTcpMetrics
     /// </summary>
     internal BoundedTagValues TaskFunctions { get; } = new("function", MaxTaskFunctions, "other");
 
+    /// <summary>
+    /// Counts a run of Lua code of kind <paramref name="kind"/> (index into <see cref="LuaRunKinds"/>) that ended with
+    /// <paramref name="outcome"/> (index into <see cref="LuaRunOutcomes"/>), and a budget stop when <paramref name="tripped"/>.
+    /// </summary>
+    internal void LuaRunEnded(int kind, int outcome, bool tripped)
+    {
+        _luaRuns[kind * 3 + outcome].Add(1);
+        if (tripped) _luaBudgetStops[kind].Add(1);
+    }
+
+    private IEnumerable<Measurement<long>> ObserveLuaRuns()
+    {
+        for (var kind = 0; kind < LuaRunKinds.Length; kind++)
+        for (var outcome = 0; outcome < LuaRunOutcomes.Length; outcome++)
+        {
+            // A series appears with its first run, as a counter's would.
+            var runs = _luaRuns[kind * 3 + outcome].Value;
+            if (runs > 0) yield return new Measurement<long>(runs, LuaRunKinds[kind], LuaRunOutcomes[outcome]);
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveBudgetStops()
+    {
+        for (var kind = 0; kind < LuaRunKinds.Length; kind++)
+        {
+            var stops = _luaBudgetStops[kind].Value;
+            if (stops > 0) yield return new Measurement<long>(stops, LuaRunKinds[kind]);
+        }
+    }
+
     private void CreateLuaInstruments()
     {
-        LuaCallbacks = Meter.CreateCounter<long>("actortcp.lua.callbacks", "{run}",
+        Meter.CreateObservableCounter("actortcp.lua.callbacks", ObserveLuaRuns, "{run}",
             "Runs of Lua code on a Lua host (a callback, a session's body, a chunk; a resume counts as a run), by kind and outcome.");
         LuaCallbackDuration = Histogram("actortcp.lua.callback.duration",
             "Time one run of Lua code held its Lua host, by kind and outcome.", s_luaBuckets);
-        LuaBudgetStops = Meter.CreateCounter<long>("actortcp.lua.budget_stops", "{run}",
+        Meter.CreateObservableCounter("actortcp.lua.budget_stops", ObserveBudgetStops, "{run}",
             "Runs stopped by the instruction budget (actortcp.lua.instruction-budget), by kind.");
         LuaSessions = Meter.CreateCounter<long>("actortcp.lua.sessions", "{session}",
             "Sessions ended (scripts and plugin tasks), by kind and outcome.");

@@ -62,7 +62,7 @@ public sealed partial class ActorTcpMetrics : IExtension
             "Time of the TCP connect (every address tried), by outcome.", s_networkBuckets);
         TlsHandshakeDuration = Histogram("actortcp.tls.handshake.duration", "Time of the TLS handshake, by outcome.",
             s_networkBuckets);
-        IoBytes = Meter.CreateCounter<long>("actortcp.io.bytes", "By",
+        Meter.CreateObservableCounter("actortcp.io.bytes", ObserveBytes, "By",
             "Bytes received from and handed to sockets (TLS records included), by network.io.direction.");
         HandlerQueueMax = Meter.CreateHistogram<int>("actortcp.handler_queue.depth.max", "{handler}",
             "The most handlers one connection had queued at once, recorded at its end.",
@@ -98,7 +98,9 @@ public sealed partial class ActorTcpMetrics : IExtension
 
     internal Histogram<double> TlsHandshakeDuration { get; }
 
-    internal Counter<long> IoBytes { get; }
+    // Observed at collection (StripedCounter says why).
+    private readonly StripedCounter _bytesReceived = new();
+    private readonly StripedCounter _bytesSent = new();
 
     internal Histogram<int> HandlerQueueMax { get; }
 
@@ -107,13 +109,30 @@ public sealed partial class ActorTcpMetrics : IExtension
     internal Histogram<double> DnsLookupDuration { get; }
 
     /// <summary>Bytes a socket received (one read).</summary>
-    internal void BytesReceived(int count) => IoBytes.Add(count, s_receive);
+    internal void BytesReceived(int count) => _bytesReceived.Add(count);
 
     /// <summary>Bytes handed to a socket (one write).</summary>
-    internal void BytesSent(int count) => IoBytes.Add(count, s_transmit);
+    internal void BytesSent(int count) => _bytesSent.Add(count);
+
+    /// <summary>
+    /// Raised just before the meter is disposed (the system terminated): the last chance for a listener to read the
+    /// observable instruments (<see cref="MetricsSummary"/> reads the final totals then).
+    /// </summary>
+    internal event Action? Completing;
 
     /// <summary>Unpublishes every instrument (listeners hear <c>MeasurementsCompleted</c>): the system terminated.</summary>
-    internal void Dispose() => Meter.Dispose();
+    internal void Dispose()
+    {
+        Completing?.Invoke();
+        Meter.Dispose();
+    }
+
+    // A direction's series appears with its first byte, as a counter's would.
+    private IEnumerable<Measurement<long>> ObserveBytes()
+    {
+        if (_bytesReceived.Value is > 0 and var received) yield return new Measurement<long>(received, s_receive);
+        if (_bytesSent.Value is > 0 and var sent) yield return new Measurement<long>(sent, s_transmit);
+    }
 
     private Histogram<double> Histogram(string name, string description, double[] buckets) =>
         Meter.CreateHistogram<double>(name, "s", description,

@@ -19,8 +19,10 @@ namespace ActorTcp.Actors.Metrics;
 /// late, such as the count of a Lua run that ends after its session replied, are in.</para>
 /// <para>Measurements arrive on many threads; none takes a lock: a series is found in a concurrent dictionary (found
 /// without locking once it exists), a counter is an interlocked add, a histogram a <see cref="DistributionRecorder"/>.
-/// Counters of <c>long</c> and histograms of <c>int</c>, <c>long</c> or <c>double</c> are listened to; observable
-/// instruments (the upstream gauges) are not: they have no history to sum.</para>
+/// Counters of <c>long</c> and histograms of <c>int</c>, <c>long</c> or <c>double</c> are listened to, and observable
+/// counters (bytes, Lua runs: totals read at collection), whose latest total is kept: they are read at each
+/// <see cref="Snapshot"/> while the meter lives, and a last time just before it is disposed. Gauges (the upstream
+/// health) are not: they have no history to sum.</para>
 /// </remarks>
 public sealed class MetricsSummary : IDisposable
 {
@@ -52,7 +54,14 @@ public sealed class MetricsSummary : IDisposable
     }
 
     /// <summary>A summary of <paramref name="system"/>'s ActorTcp meter (<see cref="ActorTcpMetrics.Get"/>).</summary>
-    public static MetricsSummary Of(ActorSystem system) => new(ActorTcpMetrics.Get(system).Meter);
+    public static MetricsSummary Of(ActorSystem system)
+    {
+        var metrics = ActorTcpMetrics.Get(system);
+        var summary = new MetricsSummary(metrics.Meter);
+        // The observable counters' final totals, read before the meter goes (after it, nothing can read them).
+        metrics.Completing += summary.Observe;
+        return summary;
+    }
 
     /// <summary>
     /// Completes when every instrument listened to is done: the meter was disposed (its actor system terminated), or
@@ -61,15 +70,25 @@ public sealed class MetricsSummary : IDisposable
     public Task Completed => _completed.Task;
 
     /// <summary>Every series that had a measurement, with its total or its values so far.</summary>
-    public MetricsSnapshot Snapshot() => new(
+    public MetricsSnapshot Snapshot()
+    {
+        if (!_completed.Task.IsCompleted) Observe();
+        return Collect();
+    }
+
+    private MetricsSnapshot Collect() => new(
         _counters.Select(c => new CounterSeries(c.Key.Instrument.Name, c.Key.Tags(), Interlocked.Read(ref c.Value.Value))).ToArray(),
         _histograms.Select(h => new HistogramSeries(h.Key.Instrument.Name, h.Key.Tags(), h.Value.Snapshot())).ToArray());
 
     /// <summary>Stops listening (<see cref="Completed"/> completes); what was gathered stays readable.</summary>
     public void Dispose() => _listener.Dispose();
 
+    /// <summary>Reads the observable counters now (their callbacks run on this thread).</summary>
+    private void Observe() => _listener.RecordObservableInstruments();
+
     private static bool IsSummed(Instrument instrument) =>
-        instrument is Counter<long> or UpDownCounter<long> or Histogram<int> or Histogram<long> or Histogram<double>;
+        instrument is Counter<long> or UpDownCounter<long> or ObservableCounter<long> or Histogram<int> or Histogram<long>
+            or Histogram<double>;
 
     private void OnMeasurement<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
         where T : struct, INumberBase<T>
@@ -83,7 +102,9 @@ public sealed class MetricsSummary : IDisposable
         else
         {
             if (!_counters.TryGetValue(key, out var total)) total = _counters.GetOrAdd(key, static _ => new StrongBox<long>());
-            Interlocked.Add(ref total.Value, long.CreateTruncating(value));
+            // An observable counter reports its total so far; a counter, what to add.
+            if (instrument.IsObservable) Interlocked.Exchange(ref total.Value, long.CreateTruncating(value));
+            else Interlocked.Add(ref total.Value, long.CreateTruncating(value));
         }
     }
 

@@ -10,7 +10,7 @@ namespace ActorTcp.Tests.Metrics;
 /// and plugin tasks by function and outcome with their duration, measured on the kit's Lua host running real requests.
 /// </summary>
 public sealed class LuaMetricsTests(ITestOutputHelper output)
-    : MetricsTestKit(output, "actortcp.lua.instruction-budget = 1000000")
+    : MetricsTestKit(output, "actortcp.lua { instruction-budget = 1000000, run-duration-sample = 1 }")
 {
     private static (string, string) Kind(string value) => ("kind", value);
 

@@ -14,13 +14,16 @@ public sealed class MetricsRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<Recorded> _recorded = new();
+    private readonly ConcurrentDictionary<string, Instrument> _instruments = new();
 
     /// <summary>Starts listening to <paramref name="meter"/>'s instruments.</summary>
     public MetricsRecorder(Meter meter)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter)) listener.EnableMeasurementEvents(instrument);
+            if (!ReferenceEquals(instrument.Meter, meter)) return;
+            _instruments[instrument.Name] = instrument;
+            listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
         _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
@@ -44,8 +47,18 @@ public sealed class MetricsRecorder : IDisposable
     public IReadOnlyList<Recorded> Of(string instrument, params (string Key, string Value)[] tags) =>
         _recorded.Where(r => r.Instrument == instrument && r.Has(tags)).ToArray();
 
-    /// <summary>The sum of the values of <see cref="Of"/> (a counter's count).</summary>
-    public double Sum(string instrument, params (string Key, string Value)[] tags) => Of(instrument, tags).Sum(r => r.Value);
+    /// <summary>
+    /// The sum of the values of <see cref="Of"/> (a counter's count). An observable counter reports totals: it is read
+    /// now, and the sum is of each tag set's latest total.
+    /// </summary>
+    public double Sum(string instrument, params (string Key, string Value)[] tags)
+    {
+        if (!(_instruments.TryGetValue(instrument, out var known) && known is ObservableCounter<long>))
+            return Of(instrument, tags).Sum(r => r.Value);
+        Observe();
+        return Of(instrument, tags).GroupBy(r => string.Join(",", r.Tags.OrderBy(t => t.Key).Select(t => $"{t.Key}={t.Value}")))
+            .Sum(series => series.Last().Value);
+    }
 
     /// <summary>How many measurements <see cref="Of"/> holds (a histogram's count).</summary>
     public int Count(string instrument, params (string Key, string Value)[] tags) => Of(instrument, tags).Count;
