@@ -16,6 +16,9 @@ namespace ActorTcp.Hosting;
 /// <summary>ActorTcp on Akka.Hosting: the actors of rspamd_tcp and its Lua host in a hosted actor system.</summary>
 public static class ActorTcpHostingExtensions
 {
+    // The last export before the meter goes runs on the system's termination thread: bounded, as the SDK's own is.
+    private static readonly TimeSpan FinalExportTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Adds ActorTcp to the actor system: HOCON.conf's defaults as a fallback (HOCON added with
     /// <see cref="HoconAddMode.Prepend"/> overrides them), then, once the system runs, the DNS resolver, the connection
@@ -70,7 +73,10 @@ public static class ActorTcpHostingExtensions
 
             // Throws when the Prometheus port is taken: Akka.Hosting then logs it and stops the host.
             if (ActorTcpTelemetry.StartIfAsked(options.Metrics, ActorTcpMetrics.Get(system).Node) is { } telemetry)
+            {
+                telemetry.CollectBeforeEnd(system, FinalExportTimeout);
                 system.RegisterOnTermination(telemetry.Dispose);
+            }
         });
     }
 }

@@ -35,15 +35,13 @@ internal static class LuaMeasurements
         co.BodyOf is not null ? LuaRunKind.Body : co.FailureLabel is not null ? LuaRunKind.Callback : LuaRunKind.Chunk;
 
     /// <summary>
-    /// A run starts: its timestamp while the run duration is listened to and this run is the sampled one (one in
-    /// <see cref="LuaRuntime.RunDurationSample"/>), else 0.
+    /// A run starts: its timestamp while the run duration is listened to and <see cref="LuaRuntime.RunDurations"/>
+    /// picks this run, else 0.
     /// </summary>
     public static long RunStarting(LuaRuntime runtime)
     {
         if (runtime.Metrics is not { } metrics || !metrics.LuaCallbackDuration.Enabled) return 0;
-        if (++runtime.RunsSinceTimed < runtime.RunDurationSample) return 0;
-        runtime.RunsSinceTimed = 0;
-        return Stopwatch.GetTimestamp();
+        return runtime.RunDurations.Next() ? Stopwatch.GetTimestamp() : 0;
     }
 
     /// <summary>A run of <paramref name="kind"/> that started at <paramref name="started"/> ended; <paramref name="tripped"/>: by the budget.</summary>

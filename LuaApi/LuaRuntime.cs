@@ -56,7 +56,7 @@ internal sealed unsafe class LuaRuntime : IDisposable
         luaL_openlibs(L);
         Coroutines = new CoroutinePool(this);
         Budget = new InstructionBudget(sandbox.InstructionBudget);
-        RunDurationSample = sandbox.RunDurationSample;
+        RunDurations = new RunSampler(sandbox.RunDurationSample, new Random());
         Coroutines.Finished += (co, error) =>
         {
             if (error is not null && co.FailureLabel is { } label) Log.CallbackFailed($"{label} failed: {error}");
@@ -101,11 +101,8 @@ internal sealed unsafe class LuaRuntime : IDisposable
     /// <summary>Where runs of Lua code, sessions and tasks are measured; null: nowhere.</summary>
     public ActorTcpMetrics? Metrics { get; }
 
-    /// <summary>One run in this many is timed (<see cref="LuaSandboxSettings.RunDurationSample"/>).</summary>
-    public int RunDurationSample { get; }
-
-    /// <summary>Runs since the last timed one (<see cref="LuaMeasurements.RunStarting"/>; the host's thread only).</summary>
-    internal int RunsSinceTimed { get; set; }
+    /// <summary>Which runs are timed: one in <see cref="LuaSandboxSettings.RunDurationSample"/> (the host's thread only).</summary>
+    public RunSampler RunDurations { get; }
 
     /// <summary>The pool every callback and script body runs in.</summary>
     public CoroutinePool Coroutines { get; }

@@ -54,9 +54,10 @@ public sealed record LuaSandboxSettings
     public bool GenerationalGc { get; init; } = true;
 
     /// <summary>
-    /// <c>actortcp.lua.callback.duration</c> times one run in this many on each host (<c>run-duration-sample</c>; 1 =
-    /// every run). Two clock reads and a histogram record per run, on the host's thread that every callback waits for,
-    /// cost W2 a tenth of its round trips with an exporter listening (BENCHMARKS.md); a sample keeps the percentiles.
+    /// <c>actortcp.lua.callback.duration</c> times one run in this many on each host, on average, at random gaps
+    /// (<c>run-duration-sample</c>; 1 = every run; <see cref="RunSampler"/>). Two clock reads and a histogram record per
+    /// run, on the host's thread that every callback waits for, were most of the 9% of W2's round trips the metrics
+    /// first cost with an exporter listening (BENCHMARKS.md); a sample keeps the percentiles.
     /// </summary>
     public int RunDurationSample { get; init; } = 16;
 

@@ -36,6 +36,8 @@ public static class ActorTcpActivities
     {
         if (!Source.HasListeners()) return null;
         var previous = Activity.Current;
+        // With a default parent, StartActivity would take the thread's current activity, whatever left it there.
+        Activity.Current = null;
         var activity = Source.StartActivity(name, kind, parent);
         Activity.Current = previous;
         return activity;

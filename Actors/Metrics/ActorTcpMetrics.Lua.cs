@@ -22,11 +22,11 @@ public sealed partial class ActorTcpMetrics
         [new("outcome", "returned"), new("outcome", "suspended"), new("outcome", "failed")];
 
     // Runs by kind and outcome, and budget stops by kind, observed at collection (StripedCounter says why).
-    private readonly StripedCounter[] _luaRuns = [.. Enumerable.Range(0, 9).Select(_ => new StripedCounter())];
-    private readonly StripedCounter[] _luaBudgetStops = [new(), new(), new()];
+    private readonly StripedCounter[] _luaRuns =
+        [.. Enumerable.Range(0, LuaRunKinds.Length * LuaRunOutcomes.Length).Select(_ => new StripedCounter())];
+    private readonly StripedCounter[] _luaBudgetStops = [.. LuaRunKinds.Select(_ => new StripedCounter())];
 
     internal Histogram<double> LuaCallbackDuration { get; private set; } = null!;
-
 
     internal Counter<long> LuaSessions { get; private set; } = null!;
 
@@ -46,7 +46,7 @@ public sealed partial class ActorTcpMetrics
     /// </summary>
     internal void LuaRunEnded(int kind, int outcome, bool tripped)
     {
-        _luaRuns[kind * 3 + outcome].Add(1);
+        _luaRuns[kind * LuaRunOutcomes.Length + outcome].Add(1);
         if (tripped) _luaBudgetStops[kind].Add(1);
     }
 
@@ -56,7 +56,7 @@ public sealed partial class ActorTcpMetrics
         for (var outcome = 0; outcome < LuaRunOutcomes.Length; outcome++)
         {
             // A series appears with its first run, as a counter's would.
-            var runs = _luaRuns[kind * 3 + outcome].Value;
+            var runs = _luaRuns[kind * LuaRunOutcomes.Length + outcome].Value;
             if (runs > 0) yield return new Measurement<long>(runs, LuaRunKinds[kind], LuaRunOutcomes[outcome]);
         }
     }

@@ -115,16 +115,24 @@ public sealed partial class ActorTcpMetrics : IExtension
     internal void BytesSent(int count) => _bytesSent.Add(count);
 
     /// <summary>
-    /// Raised just before the meter is disposed (the system terminated): the last chance for a listener to read the
-    /// observable instruments (<see cref="MetricsSummary"/> reads the final totals then).
+    /// Raised just before the meter is disposed (its actor system terminated), on the thread that runs the system's
+    /// termination callbacks: the last chance to read the observable instruments (bytes, Lua runs), whose totals die
+    /// with the meter. <see cref="MetricsSummary"/> and the hosting's export pipelines collect once more here.
     /// </summary>
-    internal event Action? Completing;
+    public event Action? Completing;
 
     /// <summary>Unpublishes every instrument (listeners hear <c>MeasurementsCompleted</c>): the system terminated.</summary>
     internal void Dispose()
     {
-        Completing?.Invoke();
-        Meter.Dispose();
+        try
+        {
+            Completing?.Invoke();
+        }
+        finally
+        {
+            // A handler that throws must not leave the instruments published and every listener waiting.
+            Meter.Dispose();
+        }
     }
 
     // A direction's series appears with its first byte, as a counter's would.

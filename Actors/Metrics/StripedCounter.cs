@@ -13,13 +13,14 @@ namespace ActorTcp.Actors.Metrics;
 internal sealed class StripedCounter
 {
     private const int Stripes = 8;
-    // 8 longs = 64 bytes: one slot per cache line.
+    // 8 longs = 64 bytes: one slot per cache line. The first line is left empty: it holds the array's length, which
+    // every Add reads for its bounds check.
     private const int Stride = 8;
-    private readonly long[] _slots = new long[Stripes * Stride];
+    private readonly long[] _slots = new long[(Stripes + 1) * Stride];
 
     /// <summary>Adds <paramref name="value"/>.</summary>
     public void Add(long value) =>
-        Interlocked.Add(ref _slots[(Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride], value);
+        Interlocked.Add(ref _slots[((Environment.CurrentManagedThreadId & (Stripes - 1)) + 1) * Stride], value);
 
     /// <summary>The total so far.</summary>
     public long Value
@@ -27,7 +28,7 @@ internal sealed class StripedCounter
         get
         {
             long total = 0;
-            for (var i = 0; i < Stripes; i++) total += Volatile.Read(ref _slots[i * Stride]);
+            for (var i = 1; i <= Stripes; i++) total += Volatile.Read(ref _slots[i * Stride]);
             return total;
         }
     }

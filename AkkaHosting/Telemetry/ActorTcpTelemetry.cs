@@ -1,3 +1,5 @@
+using ActorTcp.Actors.Metrics;
+using Akka.Actor;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -86,14 +88,36 @@ public sealed class ActorTcpTelemetry : IDisposable
             }
         }
 
-        var tracer = otlpTraces
-            ? Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(resource => Describe(resource, node, environment))
-                .AddActorTcpInstrumentation()
-                .AddOtlpExporter()
-                .Build()
-            : null;
+        TracerProvider? tracer;
+        try
+        {
+            tracer = otlpTraces
+                ? Sdk.CreateTracerProviderBuilder()
+                    .ConfigureResource(resource => Describe(resource, node, environment))
+                    .AddActorTcpInstrumentation()
+                    .AddOtlpExporter()
+                    .Build()
+                : null;
+        }
+        catch
+        {
+            meters?.Dispose(); // its endpoint would keep the port
+            throw;
+        }
         return new ActorTcpTelemetry(meters, tracer, prometheus) { Otlp = otlpMetrics || otlpTraces };
+    }
+
+    /// <summary>
+    /// Collects and exports once more just before <paramref name="system"/>'s ActorTcp meter goes (its
+    /// <see cref="ActorTcpMetrics.Completing"/>): the observable counters (bytes, Lua runs) can be read only while the
+    /// meter lives, so a pipeline disposed after the system would lose what they counted since the last export. The
+    /// export runs on the termination callbacks' thread, bounded by <paramref name="timeout"/>.
+    /// </summary>
+    public void CollectBeforeEnd(ActorSystem system, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        if (_meters is not { } meters) return;
+        ActorTcpMetrics.Get(system).Completing += () => meters.ForceFlush((int)timeout.TotalMilliseconds);
     }
 
     /// <summary>Flushes what is pending and stops exporting (the Prometheus endpoint stops listening).</summary>

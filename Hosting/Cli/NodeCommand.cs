@@ -68,6 +68,8 @@ public static class NodeCommand
         }
 
         var system = host.Services.GetRequiredService<ActorSystem>();
+        // The observable counters are read once more before the meter goes, so the last OTLP export has them.
+        telemetry?.CollectBeforeEnd(system, TimeSpan.FromSeconds(5));
         system.ActorOf(MembershipLog.Props(line => log.LogInformation("{Line}", line)), "actortcp-membership");
         var plugins = host.Services.GetRequiredService<LuaPluginService>();
         foreach (var plugin in options.Plugins)

@@ -73,8 +73,10 @@ public static partial class CommandLine
         {
             foreach (var plugin in r.GetValue(plugins) ?? [])
                 if (!File.Exists(plugin)) r.AddError($"--plugin: {plugin}: no such file");
-            if (r.GetValue(metricsHost) is not null && r.GetValue(metricsPort) is null)
-                r.AddError("--metrics-host: needs --metrics-port");
+            if (r.GetValue(metricsHost) is not { } listen) return;
+            if (r.GetValue(metricsPort) is null) r.AddError("--metrics-host: needs --metrics-port");
+            else if (listen is not ("*" or "+") && Uri.CheckHostName(listen.Trim('[', ']')) == UriHostNameType.Unknown)
+                r.AddError($"--metrics-host: '{listen}' is not a host name or address");
         });
         node.SetAction(async (result, _) =>
         {

@@ -20,53 +20,59 @@ internal static unsafe partial class NativeLpeg
     private const int RtldGlobal = 0x100;
 
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, IntPtr> Opened = new(StringComparer.Ordinal);
+    // Per path, the answer of its one try: a refused library is not loaded again by every host that starts.
+    private static readonly Dictionary<string, (IntPtr Open, string? Error)> Tried = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The address of <c>luaopen_lpeg</c> in <paramref name="path"/> (loaded once per process), or an error saying
+    /// The address of <c>luaopen_lpeg</c> in <paramref name="path"/> (tried once per process), or an error saying
     /// why it cannot be used.
     /// </summary>
     public static IntPtr Open(string path, out string? error)
     {
-        error = null;
         lock (Gate)
         {
-            if (Opened.TryGetValue(path, out var known)) return known;
-            try
+            if (!Tried.TryGetValue(path, out var tried)) Tried[path] = tried = (Try(path, out var why), why);
+            error = tried.Error;
+            return tried.Open;
+        }
+    }
+
+    private static IntPtr Try(string path, out string? error)
+    {
+        error = null;
+        try
+        {
+            var core = CorePath();
+            if (core is null)
             {
-                var core = CorePath();
-                if (core is null)
-                {
-                    error = "the Lua core (liblua54) is not mapped in this process";
-                    return IntPtr.Zero;
-                }
-                var dlopen = (delegate* unmanaged[Cdecl]<byte*, int, IntPtr>)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "dlopen");
-                var name = System.Text.Encoding.UTF8.GetBytes(core + "\0");
-                fixed (byte* p = name)
-                    if (dlopen(p, RtldNow | RtldNoload | RtldGlobal) == IntPtr.Zero)
-                    {
-                        error = $"cannot make {core} global";
-                        return IntPtr.Zero;
-                    }
-                var module = NativeLibrary.Load(path);
-                if (OtherLuaLibraries(core).FirstOrDefault() is { } other)
-                {
-                    error = $"{path} brought a second Lua runtime into the process ({other}); it must leave lua_* to the host";
-                    return IntPtr.Zero;
-                }
-                if (!NativeLibrary.TryGetExport(module, "luaopen_lpeg", out var open))
-                {
-                    error = $"{path} has no luaopen_lpeg";
-                    return IntPtr.Zero;
-                }
-                Opened[path] = open;
-                return open;
-            }
-            catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or IOException)
-            {
-                error = $"cannot load {path}: {e.Message}";
+                error = "the Lua core (liblua54) is not mapped in this process";
                 return IntPtr.Zero;
             }
+            var dlopen = (delegate* unmanaged[Cdecl]<byte*, int, IntPtr>)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "dlopen");
+            var name = System.Text.Encoding.UTF8.GetBytes(core + "\0");
+            fixed (byte* p = name)
+                if (dlopen(p, RtldNow | RtldNoload | RtldGlobal) == IntPtr.Zero)
+                {
+                    error = $"cannot make {core} global";
+                    return IntPtr.Zero;
+                }
+            var module = NativeLibrary.Load(path);
+            if (OtherLuaLibraries(core).FirstOrDefault() is { } other)
+            {
+                error = $"{path} brought a second Lua runtime into the process ({other}); it must leave lua_* to the host";
+                return IntPtr.Zero;
+            }
+            if (!NativeLibrary.TryGetExport(module, "luaopen_lpeg", out var open))
+            {
+                error = $"{path} has no luaopen_lpeg";
+                return IntPtr.Zero;
+            }
+            return open;
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or IOException)
+        {
+            error = $"cannot load {path}: {e.Message}";
+            return IntPtr.Zero;
         }
     }
 

@@ -8,8 +8,8 @@ local error, type, rawget, getmetatable, setmetatable, format = error, type, raw
 local find, random, tostring, ipairs, min = string.find, math.random, tostring, ipairs, math.min
 local task_mt = raw.task_mt
 local methods = task_mt.__index
-local text_fromstring, mime_parse, mime_addresses, mime_digest = raw.text_fromstring, raw.mime_parse,
-  raw.mime_addresses, raw.mime_digest
+local text_fromstring, mime_parse, mime_addresses, mime_digest, mime_part_digest = raw.text_fromstring,
+  raw.mime_parse, raw.mime_addresses, raw.mime_digest, raw.mime_part_digest
 local ip_from_string = raw.ip_from_string
 
 local cache = setmetatable({}, {__mode = 'k'}) -- task -> what was parsed of it
@@ -83,7 +83,8 @@ function methods:get_from_ip()
   task_state(self, 'get_from_ip')
   local ip = field(self, 'ip')
   if not ip then return nil end
-  local _, addr = ip_from_string(ip)
+  local ok, addr = ip_from_string(ip)
+  if not ok then error(addr, 2) end
   return addr
 end
 
@@ -115,7 +116,8 @@ local function addresses(self, name, what, env, header)
   if kind ~= 'mime' then
     local text = field(self, env)
     if text then
-      local _, list = mime_addresses(text)
+      local ok, list = mime_addresses(text)
+      if not ok then error(list, 2) end
       if list[1] then return list end
     end
     if kind == 'smtp' then return nil end
@@ -178,7 +180,15 @@ function part_methods:get_content()
 end
 
 function part_methods:get_length() return #part_of(self, 'get_length').content end
-function part_methods:get_digest() return part_of(self, 'get_digest').digest end
+function part_methods:get_digest()
+  local data = part_of(self, 'get_digest')
+  if not data.digest then
+    local ok, digest = mime_part_digest(data.content)
+    if not ok then error(digest, 2) end
+    data.digest = digest
+  end
+  return data.digest
+end
 function part_methods:get_filename() return part_of(self, 'get_filename').filename end
 function part_methods:get_detected_ext() return part_of(self, 'get_detected_ext').detected_ext end
 function part_methods:is_attachment() return part_of(self, 'is_attachment').attachment end
@@ -186,10 +196,10 @@ function part_methods:is_image() return part_of(self, 'is_image').image end
 function part_methods:is_text() return part_of(self, 'is_text').text end
 function part_methods:is_archive() return part_of(self, 'is_archive').archive_files ~= nil end
 
--- type, subtype and the parameters table (rspamd returns them in that order).
+-- type and subtype, as rspamd's get_type (its get_type_full adds a table of parameters).
 function part_methods:get_type()
   local data = part_of(self, 'get_type')
-  return data.type, data.subtype, {}
+  return data.type, data.subtype
 end
 
 -- rspamd{archive} of an archive part (zips), else nil: get_files_full([max]) and get_files([max]).

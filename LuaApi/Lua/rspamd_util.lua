@@ -29,7 +29,8 @@ raw.provide('rspamd_util', {
   end,
   -- The machine's host name (gethostname).
   get_hostname = function()
-    local _, name = util_hostname()
+    local ok, name = util_hostname()
+    if not ok then error(name, 2) end
     return name
   end,
   -- Lua's string.pack itself: rspamd's pack is a copy of Lua 5.3's, formats, results and errors alike.

@@ -97,9 +97,10 @@ internal sealed record ParsedMessage(IReadOnlyList<PartInfo> Parts, IReadOnlyLis
             return zip.Entries.Take(MaxArchiveFiles)
                 .Select(e => new ArchiveFile(e.FullName, e.CompressedLength, e.Length, e.IsEncrypted)).ToArray();
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
-            // Starts like a zip but is not one: rspamd then leaves it unparsed, no archive.
+            // Starts like a zip but is not one (truncated, a bad directory, an unknown method): rspamd then leaves it
+            // unparsed, no archive, and the scan goes on with the part's bytes.
             return null;
         }
     }

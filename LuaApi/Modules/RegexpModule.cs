@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using static ActorTcp.LuaApi.Native.LuaNative;
@@ -21,6 +22,9 @@ internal sealed unsafe class RegexpModule : ILuaModule
 
     /// <summary>Longest one match may take.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most strings one <c>search</c> returns (a pattern matching every byte of a large body would copy it all).</summary>
+    public const int MaxSearchResults = 10_000;
 
     private static ReadOnlySpan<byte> MetatableNameZ => "rspamd{regexp}\0"u8;
 
@@ -109,7 +113,7 @@ internal sealed unsafe class RegexpModule : ILuaModule
     {
         try
         {
-            if (Arguments(L, out var regex, out var subject) is { } bad) return bad;
+            if (Arguments(L, "match", out var regex, out var subject) is { } bad) return bad;
             lua_pushboolean(L, 1);
             lua_pushboolean(L, Bounded(L, () => regex.IsMatch(subject)) ? 1 : 0);
             return 2;
@@ -125,8 +129,8 @@ internal sealed unsafe class RegexpModule : ILuaModule
     {
         try
         {
-            if (Arguments(L, out var regex, out var subject) is { } bad) return bad;
-            var found = Bounded(L, () => regex.Matches(subject).Select(m => m.Value).ToArray()) ?? [];
+            if (Arguments(L, "search", out var regex, out var subject) is { } bad) return bad;
+            var found = Bounded(L, () => AllMatches(regex, subject)) ?? [];
             lua_pushboolean(L, 1);
             if (found.Length == 0)
             {
@@ -147,15 +151,32 @@ internal sealed unsafe class RegexpModule : ILuaModule
         }
     }
 
-    private static int? Arguments(IntPtr L, out Regex regex, out string subject)
+    /// <summary>
+    /// The matched strings, at most <see cref="MaxSearchResults"/>. <see cref="MatchTimeout"/> bounds each match, so the
+    /// whole search is bounded here too: past it, the search gives up as a single match would.
+    /// </summary>
+    private static string[] AllMatches(Regex regex, string subject)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var found = new List<string>();
+        for (var match = regex.Match(subject); match.Success && found.Count < MaxSearchResults; match = match.NextMatch())
+        {
+            found.Add(match.Value);
+            if (Stopwatch.GetElapsedTime(started) > MatchTimeout)
+                throw new RegexMatchTimeoutException(string.Empty, regex.ToString(), MatchTimeout);
+        }
+        return [.. found];
+    }
+
+    private static int? Arguments(IntPtr L, string function, out Regex regex, out string subject)
     {
         regex = null!;
         subject = "";
         var block = (long*)TestUdata(L, 1, MetatableNameZ);
         if (block is null || !LuaRuntime.Of(L).Module<RegexpModule>()._regexps.TryGetValue(*block, out regex!))
-            return HostFunction.Error(L, "bad argument #1 (rspamd{regexp} expected)");
+            return HostFunction.Error(L, $"bad argument #1 to '{function}' (rspamd{{regexp}} expected)");
         if (!TextObjects.TryGetStringOrText(L, 2, out var bytes))
-            return HostFunction.Error(L, $"bad argument #2 (string or rspamd{{text}} expected, got {TypeName(L, 2)})");
+            return HostFunction.Error(L, $"bad argument #2 to '{function}' (string or rspamd{{text}} expected, got {TypeName(L, 2)})");
         subject = Encoding.Latin1.GetString(bytes);
         return null;
     }

@@ -98,7 +98,6 @@ internal sealed unsafe partial class TcpModule
         var request = new ConnectionRequest
         {
             RequestId = id,
-
             TraceParent = session?.Activity?.Context ?? default,
             Host = host!,
             Port = (int)port,

@@ -113,6 +113,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("node --port 4000 --seed 127.0.0.1:99999", "actortcp node: --seed: '127.0.0.1:99999' is not HOST:PORT")]
     [InlineData("node --port 4000 --lua-hosts 0", "actortcp node: --lua-hosts: '0' is not a positive number")]
     [InlineData("node --port 4000 --plugin /no/such/plugin.lua", "actortcp node: --plugin: /no/such/plugin.lua: no such file")]
+    [InlineData("node --port 4000 --metrics-host 127.0.0.1", "actortcp node: --metrics-host: needs --metrics-port")]
+    [InlineData("node --port 4000 --metrics-port 9100 --metrics-host a/b", "actortcp node: --metrics-host: 'a/b' is not a host name or address")]
     public async Task Bad_arguments_are_one_line_on_stderr_naming_the_command_and_exit_2(string commandLine, string message)
     {
         var r = await RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -106,6 +106,30 @@ public sealed class NodeTelemetryTests(ITestOutputHelper output) : IDisposable
         Assert.True(posts <= 3000 / 300 + 2, $"{posts} metric exports in 3 s at a 300 ms interval");
     }
 
+    [Fact]
+    public async Task A_node_stopped_by_sigterm_exports_its_byte_and_lua_run_totals_before_it_exits()
+    {
+        using var collector = new OtlpReceiver();
+        using var echo = new LineEchoServer();
+        var port = NodeProcess.FreePort();
+        // No periodic export within the test: only the last one, at the end, can carry the totals.
+        var node = Start(["--port", $"{port}"], new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "600000",
+        });
+        await node.WaitForLineAsync("exporting metrics and traces by OTLP", Wait);
+        await SubmitAsync(port, 2, ["scan", $"servers=127.0.0.1:{echo.Port}"]);
+
+        node.Terminate();
+
+        Assert.Equal(0, await node.ExitCodeAsync(Wait));
+        // The bytes and Lua runs are observable counters: read before the meter went, or never.
+        foreach (var name in new[] { "actortcp.lua.tasks", "actortcp.io.bytes", "actortcp.lua.callbacks" })
+            Assert.True(collector.Received("/v1/metrics", name), $"{name} not exported; received: {collector}");
+    }
+
     private NodeProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         string[] plugin = ["--plugin", ActortcpProcess.Example("cluster_scanner.lua"), "--lua-hosts", "1"];

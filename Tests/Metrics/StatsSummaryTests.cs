@@ -62,12 +62,16 @@ public sealed class StatsSummaryTests : MetricsTestKit
     {
         var other = ActorSystem.Create("other", BuildConfig());
         using var otherSummary = MetricsSummary.Of(other);
-
-        await RefusedAsync();
-        await AwaitSnapshotAsync(s => s.Sum(Closed, Outcome("refused")) == 1);
-        Assert.False(otherSummary.Completed.IsCompleted);
-
-        await other.Terminate().WaitAsync(DefaultWait);
+        try
+        {
+            await RefusedAsync();
+            await AwaitSnapshotAsync(s => s.Sum(Closed, Outcome("refused")) == 1);
+            Assert.False(otherSummary.Completed.IsCompleted);
+        }
+        finally
+        {
+            await other.Terminate().WaitAsync(DefaultWait);
+        }
         await otherSummary.Completed.WaitAsync(DefaultWait);
         Assert.Empty(otherSummary.Snapshot().Counters);
         Assert.Empty(otherSummary.Snapshot().Histograms);

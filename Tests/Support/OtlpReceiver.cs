@@ -43,21 +43,21 @@ internal sealed class OtlpReceiver : IDisposable
     {
         while (_listener.IsListening)
         {
-            HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync();
+                var context = await _listener.GetContextAsync();
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                _bodies.GetOrAdd(context.Request.Url!.AbsolutePath, _ => new ConcurrentQueue<byte[]>()).Enqueue(body.ToArray());
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = context.Request.ContentType;
+                context.Response.Close();
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException
+                or IOException)
             {
-                return; // stopped
+                // Stopped (the loop's condition ends it), or one request cut off by its sender: serve the next.
             }
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            _bodies.GetOrAdd(context.Request.Url!.AbsolutePath, _ => new ConcurrentQueue<byte[]>()).Enqueue(body.ToArray());
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = context.Request.ContentType;
-            context.Response.Close();
         }
     }
 

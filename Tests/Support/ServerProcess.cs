@@ -33,7 +33,8 @@ internal static class ServerProcess
     {
         try
         {
-            if (!process.HasExited) process.Kill();
+            // spamd preforks: its children must go with it.
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
             process.WaitForExit(5_000);
         }
         catch (InvalidOperationException)

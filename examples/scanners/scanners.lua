@@ -1,6 +1,7 @@
--- rspamd's scanners as ActorTcp task functions: clamav and spamassassin (any of rspamd's lua_scanners works the same
--- way) loaded unchanged from rspamd's Lua library, their rules set up the way rspamd's antivirus and
--- external_services plugins set them up. Needs actortcp.lua.rspamd-lualib (README, "Running rspamd's scanners"):
+-- rspamd's scanners as ActorTcp task functions: clamav and spamassassin (icap, pyzor, razor and dcc are set up the same
+-- way; the tests run these two, docs/scanners.md lists what the others call) loaded unchanged from rspamd's Lua
+-- library, their rules set up the way rspamd's antivirus and external_services plugins set them up. Needs
+-- actortcp.lua.rspamd-lualib (README, "Running rspamd's scanners"):
 --
 --   actortcp node --config scanners.conf --port 4053 --plugin examples/scanners/settings.lua \
 --     --plugin examples/scanners/scanners.lua

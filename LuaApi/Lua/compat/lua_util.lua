@@ -29,8 +29,10 @@ end
 exports.override_defaults = override_defaults
 
 -- str_split(s, sep): the pieces of `s` between any of the characters of `sep` (a set, as lpeg.S takes it), empty
--- pieces kept: 'a,,b' gives {'a', '', 'b'}, '' gives {''}. rspamd also takes an LPeg pattern as `sep`, which needs LPeg.
+-- pieces kept: 'a,,b' gives {'a', '', 'b'}, '' gives {''}; without `sep`, at each whitespace character (as rspamd's
+-- lpeg.S' \t\n\v\f\r'). rspamd also takes an LPeg pattern as `sep`, which needs LPeg.
 local function str_split(s, sep)
+  if sep == nil then sep = ' \t\n\v\f\r' end
   if type(sep) ~= 'string' then
     error('lua_util.str_split: separator must be a string of characters here (an LPeg pattern needs actortcp.lua.lpeg)', 2)
   end

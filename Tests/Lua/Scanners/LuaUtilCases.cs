@@ -22,6 +22,7 @@ internal static class LuaUtilCases
         print('split4', show(u.str_split('x-y]z^w', '-]^')))
         print('split5', show(u.str_split('no separators', ',')))
         print('split6', show(u.str_split(',lead,trail,', ',')))
+        print('split7', show(u.str_split('a b\tc\n d')))
         print('tmpl1', u.template('HELLO $FOO ${BAR}!', {FOO = 'LUA', BAR = 'WORLD'}))
         print('tmpl2', u.template('$MISSING and ${GONE}', {}))
         print('tmpl3', u.template('cost $$N ${N', {N = 5}))
@@ -44,6 +45,7 @@ internal static class LuaUtilCases
         "split4\t4:[x][y][z][w]",
         "split5\t1:[no separators]",
         "split6\t4:[][lead][trail][]",
+        "split7\t5:[a][b][c][][d]",
         "tmpl1\tHELLO LUA WORLD!",
         "tmpl2\tMISSING and GONE",
         "tmpl3\tcost $5 ${N",

@@ -38,3 +38,26 @@ public sealed class NativeLpegTests(ITestOutputHelper output) : ActorTcpTestKit(
         Assert.Equal(LuaUtilCases.Rspamd34, run.Printed);
     }
 }
+
+/// <summary>
+/// <c>actortcp.lua.lpeg</c> naming a library that is not LPeg (docs/bad_input.md S3): a warning naming it, and the hosts
+/// go on with ActorTcp's compatible lua_util.
+/// </summary>
+public sealed class RefusedLpegTests(ITestOutputHelper output) : ActorTcpTestKit(output,
+    $"actortcp.lua {{ rspamd-lualib = \"{Installed.Lualib}\", lpeg = \"{NotLpeg}\" }}")
+{
+    // Any shared library without luaopen_lpeg.
+    private const string NotLpeg = "/usr/lib/x86_64-linux-gnu/libz.so.1";
+
+    [InstalledFact("rspamd", Installed.Lualib, "zlib1g", NotLpeg)]
+    public async Task A_library_without_luaopen_lpeg_is_refused_with_a_warning_and_the_compatible_lua_util_is_used()
+    {
+        var run = await RunLuaAsync("local u = require 'lua_util'; print(package.loaded.lpeg ~= nil, u.keys ~= nil, #u.str_split('a b'))");
+
+        run.AssertSucceeded();
+        Assert.Equal(["false\tfalse\t2"], run.Printed);
+        Assert.Contains(run.Log, line => line.Contains(
+            $"actortcp.lua.lpeg: {NotLpeg} has no luaopen_lpeg; lua_util and lua_redis are ActorTcp's compatible ones",
+            StringComparison.Ordinal));
+    }
+}

@@ -58,9 +58,27 @@ public sealed class RspamdUtilTests(ITestOutputHelper output) : ActorTcpTestKit(
                 "true\ttrue",
                 "true\t1,22,333",
                 "nil\ttrue\tfalse",
-                "false\tbad argument #2 (string or rspamd{text} expected, got number)",
+                "false\tbad argument #2 to 'match' (string or rspamd{text} expected, got number)",
             ],
             run.Printed);
         Assert.Contains(run.Log, line => line.StartsWith("info: cannot parse regexp: (, error: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_match_or_a_search_past_the_time_bound_gives_up_with_a_warning_and_matches_nothing()
+    {
+        // (a+)+c backtracks exponentially on a run of a's with no c. In the search, each block's match fails that way
+        // for a few milliseconds before 'b' matches: every match is within the bound, the search as a whole is not.
+        var run = await RunLuaAsync("""
+            local re = require 'rspamd_regexp'
+            print(re.create('^(a+)+c$'):match(string.rep('a', 40) .. 'b'))
+            print(re.create('(?:(a+)+c|b)'):search(string.rep(string.rep('a', 20) .. 'b', 3000)))
+            print(#re.create('b'):search(string.rep('b', 20000)))
+            """);
+
+        run.AssertSucceeded();
+        Assert.Equal(["false", "false", "10000"], run.Printed);
+        Assert.Equal(2, run.Log.Count(line => line.Contains("rspamd_regexp: match of /", StringComparison.Ordinal)
+            && line.Contains("gave up after 1 s", StringComparison.Ordinal)));
     }
 }

@@ -3,7 +3,9 @@ using ActorTcp.Tests.Support;
 
 namespace ActorTcp.Tests.Lua.Scanners;
 
-/// <summary>The mails the scanner tests send, built the way the research's probe messages were.</summary>
+/// <summary>
+/// The mails the scanner tests send, built as the ones sent to rspamd 3.4 when its answers were recorded (docs/scanners.md).
+/// </summary>
 internal static class ScannerMessages
 {
     /// <summary>SpamAssassin's GTUBE test string.</summary>

@@ -60,6 +60,19 @@ public abstract class ScannerTestKit(ITestOutputHelper output, ScannerDaemons da
 /// </summary>
 public abstract class ScannerTests(ITestOutputHelper output, ScannerDaemons daemons, string hocon) : ScannerTestKit(output, daemons, hocon)
 {
+    private readonly bool _overLpeg = hocon.Contains("lpeg =", StringComparison.Ordinal);
+
+    // rspamd's lua_util has keys(); the compatible one does not: a class whose LPeg silently failed to load would
+    // run the compatible one, and the scans alone would not tell.
+    [InstalledFact("rspamd", Installed.Lualib, "lua-lpeg", Installed.Lpeg)]
+    public async Task The_lua_util_the_scanners_use_is_rspamds_over_lpeg_or_the_compatible_one_as_the_class_says()
+    {
+        var run = await RunLuaAsync("local u = require 'lua_util'; print(package.loaded.lpeg ~= nil, u.keys ~= nil)");
+
+        run.AssertSucceeded();
+        Assert.Equal([_overLpeg ? "true\ttrue" : "false\tfalse"], run.Printed);
+    }
+
     [InstalledFact("rspamd", Installed.Lualib, "clamav-daemon", Installed.Clamd)]
     public async Task An_eicar_attachment_is_found_in_mime_parts_mode_as_clamav_dot_lua_reports_it_under_rspamd()
     {

@@ -105,7 +105,8 @@ public sealed class TaskMessageTests(ITestOutputHelper output) : ActorTcpTestKit
     {
         var run = await TaskAsync("""
             for _, p in ipairs(task:get_parts()) do
-              local t, st = p:get_type()
+              local t, st, extra = p:get_type()
+              assert(extra == nil, 'get_type gives two values, as in rspamd')
               print(t .. '/' .. st, p:get_filename(), p:get_detected_ext(), p:is_attachment(), p:is_image(), p:is_text(),
                 p:is_archive(), #p:get_digest(), p:get_length() == #p:get_content())
               if p:is_archive() then
@@ -143,5 +144,41 @@ public sealed class TaskMessageTests(ITestOutputHelper output) : ActorTcpTestKit
 
         Assert.NotNull(run.Error);
         Assert.StartsWith("plugin.lua:2: " + error, run.Error);
+    }
+
+    // Truncated in its entry, cut before the central directory, and a directory offset past the end.
+    [Theory]
+    [InlineData("half")]
+    [InlineData("no-directory")]
+    [InlineData("bad-offset")]
+    public async Task A_damaged_zip_is_listed_as_a_part_but_not_as_an_archive_and_the_task_goes_on(string damage)
+    {
+        var zip = Zip("inner.exe", new string('M', 300));
+        zip = damage switch
+        {
+            "half" => zip[..(zip.Length / 2)],
+            "no-directory" => zip[..40],
+            _ => Damaged(zip),
+        };
+        var message = Encoding.ASCII.GetBytes(
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n" +
+            "--x\r\nContent-Type: application/zip; name=\"a.zip\"\r\nContent-Disposition: attachment; filename=\"a.zip\"\r\n" +
+            "Content-Transfer-Encoding: base64\r\n\r\n" + Convert.ToBase64String(zip) + "\r\n--x--\r\n");
+
+        var run = await TaskAsync("""
+            local p = task:get_parts()[2]
+            print(p:get_filename(), p:get_detected_ext(), p:is_archive(), p:get_archive(), p:get_length())
+            """, new() { ["message"] = message });
+
+        run.AssertSucceeded();
+        Assert.Equal([$"a.zip\tzip\tfalse\tnil\t{zip.Length}"], run.Printed);
+
+        // The end-of-central-directory record's offset of the directory (bytes 16-19 of its 22) set past the end.
+        static byte[] Damaged(byte[] zip)
+        {
+            var copy = (byte[])zip.Clone();
+            BitConverter.TryWriteBytes(copy.AsSpan(copy.Length - 22 + 16, 4), int.MaxValue);
+            return copy;
+        }
     }
 }
