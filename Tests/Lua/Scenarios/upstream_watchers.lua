@@ -3,8 +3,10 @@
 -- after defaults), and a list whose upstreams are all dead revives them all (online) at its next choice.
 -- @log: watch function for upstream failed
 local ul = require "rspamd_upstream_list"
-local a = ul.create(rspamd_config, '127.0.0.1:1,127.0.0.2:2')
-local b = ul.create(rspamd_config, {'127.0.0.1', '127.0.0.3:3'}, 1)   -- 127.0.0.1 with the default port 1
+-- Globals, as a plugin keeps its lists: the watchers run after this chunk has returned, and a list the collector took
+-- by then has taken its watchers with it.
+a = ul.create(rspamd_config, '127.0.0.1:1,127.0.0.2:2')
+b = ul.create(rspamd_config, {'127.0.0.1', '127.0.0.3:3'}, 1)   -- 127.0.0.1 with the default port 1
 a:add_watcher({'failure', 'offline', 'online', 'success'}, function(event, up, errors)
   print('a watch', event, up:get_name(), errors)
 end)
