@@ -169,26 +169,20 @@ function methods:get_parts()
   return copy
 end
 
-function part_methods:get_content()
-  local data = part_of(self, 'get_content')
-  if not data.text_content then
-    local ok, text = text_fromstring(data.content)
-    if not ok then error(text, 2) end
-    data.text_content = text
+-- A part's value made from its content by the raw function `make` (a text object, a digest) on the first call.
+local function from_content(self, name, key, make)
+  local data = part_of(self, name)
+  if data[key] == nil then
+    local ok, value = make(data.content)
+    if not ok then error(value, 2) end
+    data[key] = value
   end
-  return data.text_content
+  return data[key]
 end
 
+function part_methods:get_content() return from_content(self, 'get_content', 'text_content', text_fromstring) end
 function part_methods:get_length() return #part_of(self, 'get_length').content end
-function part_methods:get_digest()
-  local data = part_of(self, 'get_digest')
-  if not data.digest then
-    local ok, digest = mime_part_digest(data.content)
-    if not ok then error(digest, 2) end
-    data.digest = digest
-  end
-  return data.digest
-end
+function part_methods:get_digest() return from_content(self, 'get_digest', 'digest', mime_part_digest) end
 function part_methods:get_filename() return part_of(self, 'get_filename').filename end
 function part_methods:get_detected_ext() return part_of(self, 'get_detected_ext').detected_ext end
 function part_methods:is_attachment() return part_of(self, 'is_attachment').attachment end

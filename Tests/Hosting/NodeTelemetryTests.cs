@@ -80,14 +80,7 @@ public sealed class NodeTelemetryTests(ITestOutputHelper output) : IDisposable
         using var collector = new OtlpReceiver();
         using var echo = new LineEchoServer();
         var port = NodeProcess.FreePort();
-        var node = Start(["--port", $"{port}"], new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
-        });
-        await node.WaitForLineAsync("exporting metrics and traces by OTLP", Wait);
+        await StartExportingAsync(collector, port, metricInterval: "300");
 
         await SubmitAsync(port, 3, ["scan", $"servers=127.0.0.1:{echo.Port}"]);
 
@@ -113,13 +106,7 @@ public sealed class NodeTelemetryTests(ITestOutputHelper output) : IDisposable
         using var echo = new LineEchoServer();
         var port = NodeProcess.FreePort();
         // No periodic export within the test: only the last one, at the end, can carry the totals.
-        var node = Start(["--port", $"{port}"], new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "600000",
-        });
-        await node.WaitForLineAsync("exporting metrics and traces by OTLP", Wait);
+        var node = await StartExportingAsync(collector, port, metricInterval: "600000");
         await SubmitAsync(port, 2, ["scan", $"servers=127.0.0.1:{echo.Port}"]);
 
         node.Terminate();
@@ -128,6 +115,20 @@ public sealed class NodeTelemetryTests(ITestOutputHelper output) : IDisposable
         // The bytes and Lua runs are observable counters: read before the meter went, or never.
         foreach (var name in new[] { "actortcp.lua.tasks", "actortcp.io.bytes", "actortcp.lua.callbacks" })
             Assert.True(collector.Received("/v1/metrics", name), $"{name} not exported; received: {collector}");
+    }
+
+    /// <summary>A node exporting by OTLP/HTTP to <paramref name="collector"/>, once it says so.</summary>
+    private async Task<NodeProcess> StartExportingAsync(OtlpReceiver collector, int port, string metricInterval)
+    {
+        var node = Start(["--port", $"{port}"], new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = metricInterval,
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        });
+        await node.WaitForLineAsync("exporting metrics and traces by OTLP", Wait);
+        return node;
     }
 
     private NodeProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
