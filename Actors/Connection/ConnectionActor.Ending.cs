@@ -84,7 +84,7 @@ internal sealed partial class ConnectionActor
             return;
         }
 
-        Context.Become(message => Failing(message, failure));
+        Enter(message => Failing(message, failure));
         if (!Has(ConnectionStatus.InTurn)) FanOutNext(failure);
     }
 

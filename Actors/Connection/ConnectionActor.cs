@@ -62,6 +62,8 @@ internal sealed partial class ConnectionActor : ActorBase
     // then hear the limit, not the EOF error every later operation gets.
     private TcpFailure? _syncLimit;
     private Exception? _crash;
+    // The current state's receive method (Enter): nothing is expected before PreStart picks the first state.
+    private Receive _state = static _ => false;
 
     public ConnectionActor(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
         ActorTcpSettings settings, string? initialError, ActorTcpMetrics? metrics)
@@ -134,13 +136,13 @@ internal sealed partial class ConnectionActor : ActorBase
             _timer.Arm(WaitPhase.Connect);
             _measure.ConnectStarting();
             _connector.ConnectUnix();
-            Context.Become(Connecting);
+            Enter(Connecting);
         }
         else if (HostAddress.TryGetStaticAddresses(_request.Host, out var addresses)) StartConnecting(addresses);
         else
         {
             _resolver.Tell(new Resolve(_request.Host, Id));
-            Context.Become(Resolving);
+            Enter(Resolving);
         }
     }
 
@@ -172,9 +174,16 @@ internal sealed partial class ConnectionActor : ActorBase
     protected override void PreRestart(Exception reason, object message) =>
         throw new InvalidOperationException("connection actors are never restarted", reason);
 
-    protected override bool Receive(object message) => false;
+    protected override bool Receive(object message) => _state(message);
 
     // ---- STATES --------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Makes <paramref name="state"/> the receive method. Not <c>Context.Become</c>: the second behaviour an actor takes
+    /// that way moves its cell to Akka's full state (watch sets and a behaviour stack, ~340 bytes), which every idle
+    /// connection would hold for nothing (BENCHMARKS.md, W4).
+    /// </summary>
+    private void Enter(Receive state) => _state = state;
 
     private bool Resolving(object message)
     {
@@ -348,7 +357,7 @@ internal sealed partial class ConnectionActor : ActorBase
     {
         _measure.ConnectStarting();
         _connector.Connect(addresses, _timer.Arm(WaitPhase.Connect));
-        Context.Become(Connecting);
+        Enter(Connecting);
     }
 
     private void OnConnected(ISocketTransport socket, EndPoint remote)
@@ -357,7 +366,7 @@ internal sealed partial class ConnectionActor : ActorBase
         _measure.Connected();
         _socket = socket;
         _remote = remote;
-        Context.Become(Open);
+        Enter(Open);
         // ssl=true: the connection is established (on_connect; errors stop going to on_error) after the handshake.
         if (_request.Tls is { } tls) StartTlsLayer(tls);
         else Established();

@@ -18,7 +18,7 @@ internal sealed class LuaConnection(long id, string display) : ISyncWait
     public IActorRef? Actor { get; set; }
 
     /// <summary>Registry references of handler callbacks, by handler id.</summary>
-    public Dictionary<long, int> Callbacks { get; } = new();
+    public CallbackReferences Callbacks { get; } = new();
 
     /// <summary>Registry reference of <c>on_connect</c>, or 0.</summary>
     public int OnConnect { get; set; }

@@ -44,7 +44,7 @@ internal sealed partial class TcpModule
 
             case ReadCompleted read:
                 // In partial mode the handler stays at the head and gets every chunk, so its callback stays anchored.
-                var readCallback = connection.Partial ? connection.Callbacks.GetValueOrDefault(read.HandlerId) : TakeCallback(connection, read.HandlerId);
+                var readCallback = connection.Partial ? connection.Callbacks.Get(read.HandlerId) : TakeCallback(connection, read.HandlerId);
                 RunTurn(runtime, connection, readCallback, read.HandlerId, read, static (m, co, c, r) =>
                 {
                     lua_pushnil(co);
@@ -130,7 +130,7 @@ internal sealed partial class TcpModule
     }
 
     private static int TakeCallback(LuaConnection connection, long handlerId) =>
-        connection.Callbacks.Remove(handlerId, out var reference) ? reference : 0;
+        connection.Callbacks.Take(handlerId);
 
     /// <summary>
     /// Calls <paramref name="callback"/> in a pooled coroutine with the arguments <paramref name="pushArgs"/> pushes,
@@ -156,7 +156,7 @@ internal sealed partial class TcpModule
     /// </summary>
     private void RunPartialBatch(LuaRuntime runtime, LuaConnection connection, ReadCompleted read)
     {
-        var callback = connection.Callbacks.GetValueOrDefault(read.HandlerId);
+        var callback = connection.Callbacks.Get(read.HandlerId);
         var count = read.ChunkCount();
         // Without a callback the chunks are consumed silently, as a handler without callback consumes its data.
         var run = callback == 0 ? count : 0;
@@ -217,8 +217,7 @@ internal sealed partial class TcpModule
     private static void ReleaseReferences(LuaRuntime runtime, LuaConnection connection)
     {
         if (connection.Session is { } session && session.Connections.Remove(connection.Id)) runtime.Sessions.Changed(session);
-        foreach (var reference in connection.Callbacks.Values) runtime.Unref(reference);
-        connection.Callbacks.Clear();
+        connection.Callbacks.ReleaseAll(runtime);
         runtime.Unref(connection.OnConnect);
         runtime.Unref(connection.OnError);
         runtime.Unref(connection.ConnObject);

@@ -169,7 +169,7 @@ internal sealed unsafe partial class TcpModule
         if (handler.HasCallback)
         {
             lua_pushvalue(L, 2);
-            connection.Callbacks[handler.HandlerId] = runtime.Ref(L);
+            connection.Callbacks.Set(handler.HandlerId, runtime.Ref(L));
         }
         connection.Commands++;
         connection.Actor?.Tell(new AddHandler(handler), Host);

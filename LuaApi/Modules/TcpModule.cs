@@ -129,13 +129,13 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         {
             var writeId = ++_lastHandlerId;
             handlers.Add(new WriteSpec(writeId, HasCallback: !parsed.Read, data));
-            if (!parsed.Read) connection.Callbacks[writeId] = callback;
+            if (!parsed.Read) connection.Callbacks.Set(writeId, callback);
         }
         if (parsed.Read)
         {
             var readId = ++_lastHandlerId;
             handlers.Add(new ReadSpec(readId, HasCallback: true, parsed.StopPattern));
-            connection.Callbacks[readId] = callback;
+            connection.Callbacks.Set(readId, callback);
         }
         if (handlers.Count == 0) runtime.Unref(callback);
 
