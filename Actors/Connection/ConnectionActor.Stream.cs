@@ -278,7 +278,9 @@ internal sealed partial class ConnectionActor
                 OnHandshakeDone(tls);
                 break;
             case TlsOutcomeKind.Received:
-                OnReceived(outcome.Data);
+                // The plaintext buffer is pooled: held as a lease until its bytes are consumed, as a socket read's.
+                OnReceived(_readAhead.Adopt(outcome.Data, outcome.Lease, tls: false));
+                _readAhead.ReleaseIdle(_buffer, Has(ConnectionStatus.InTurn));
                 break;
             case TlsOutcomeKind.WriteAcked:
                 OnWriteAcked();

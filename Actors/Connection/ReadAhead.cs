@@ -21,7 +21,7 @@ internal readonly record struct HeldEnd(string? SocketError)
 /// </summary>
 internal sealed class ReadAhead(bool streams)
 {
-    // Made on the first leased read: only a streaming connection's transport leases.
+    // Made on the first leased read: a streaming connection's socket reads and TLS plaintext reads are leased.
     private ReadLeases? _leases;
 
     /// <summary>Whether this connection streams batches (reads run ahead of the callbacks and keep pooled buffers).</summary>
@@ -67,8 +67,9 @@ internal sealed class ReadAhead(bool streams)
     }
 
     /// <summary>
-    /// Bytes received into a pooled buffer (only a streaming connection's transport leases): kept until its bytes were
-    /// handed on (no copy); under TLS they are copied out, as the TLS layer keeps what it is given.
+    /// Bytes received into a pooled buffer (a streaming connection's socket reads, and every TLS plaintext read): kept
+    /// until its bytes were handed on (no copy); ciphertext (<paramref name="tls"/>) is copied out, as the TLS layer
+    /// keeps what it is given.
     /// </summary>
     public ReadOnlyMemory<byte> Adopt(ReadOnlyMemory<byte> data, byte[]? lease, bool tls)
     {

@@ -32,7 +32,10 @@ internal abstract record TlsSignal : IDeadLetterSuppression, INoSerializationVer
     /// <summary>The handshake failed; <see cref="Rejection"/> is the verification error when the certificate was refused.</summary>
     public sealed record HandshakeFailed(Exception Cause, string? Rejection) : TlsSignal;
 
-    /// <summary>A plaintext read completed with <see cref="Count"/> bytes in <see cref="Buffer"/> (0: EOF).</summary>
+    /// <summary>
+    /// A plaintext read completed with <see cref="Count"/> bytes in <see cref="Buffer"/> (0: EOF), a buffer rented from
+    /// the shared pool: whoever handles the signal returns it, or holds it as a lease until its bytes are consumed.
+    /// </summary>
     public sealed record PlainRead(byte[] Buffer, int Count) : TlsSignal
     {
         /// <inheritdoc/>
@@ -76,7 +79,8 @@ internal enum TlsOutcomeKind
 }
 
 /// <summary>The result of handling one <see cref="TlsSignal"/>.</summary>
-internal readonly record struct TlsOutcome(TlsOutcomeKind Kind, ReadOnlyMemory<byte> Data = default, string? Error = null)
+internal readonly record struct TlsOutcome(TlsOutcomeKind Kind, ReadOnlyMemory<byte> Data = default, string? Error = null,
+    byte[]? Lease = null)
 {
     public static readonly TlsOutcome None = new(TlsOutcomeKind.None);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -109,7 +110,9 @@ internal sealed class TlsTransport : ITransport
     {
         if (_reading || _closed || !_handshakeDone) return;
         _reading = true;
-        var buffer = new byte[_readSize];
+        // Pooled: a fresh 16 KiB array per read was most of what a TLS request allocated (BENCHMARKS.md, W8). The
+        // connection actor holds it as a lease, as a socket read's, and returns it once its bytes are consumed.
+        var buffer = ArrayPool<byte>.Shared.Rent(_readSize);
         Task<int> read;
         try
         {
@@ -207,9 +210,10 @@ internal sealed class TlsTransport : ITransport
 
             case TlsSignal.PlainRead read:
                 _reading = false;
-                return read.Count == 0
-                    ? new TlsOutcome(TlsOutcomeKind.Eof)
-                    : new TlsOutcome(TlsOutcomeKind.Received, new ReadOnlyMemory<byte>(read.Buffer, 0, read.Count));
+                if (read.Count > 0)
+                    return new TlsOutcome(TlsOutcomeKind.Received, new ReadOnlyMemory<byte>(read.Buffer, 0, read.Count), Lease: read.Buffer);
+                ArrayPool<byte>.Shared.Return(read.Buffer);
+                return new TlsOutcome(TlsOutcomeKind.Eof);
 
             case TlsSignal.PlainReadFailed failed:
                 _reading = false;
@@ -246,6 +250,8 @@ internal sealed class TlsTransport : ITransport
     public static void Discard(object signal)
     {
         if (signal is TlsSignal.CipherOut output) output.Done.TrySetException(new ObjectDisposedException(nameof(TlsTransport)));
+        // Nobody reads a late read's buffer: back to the pool.
+        else if (signal is TlsSignal.PlainRead read) ArrayPool<byte>.Shared.Return(read.Buffer);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
