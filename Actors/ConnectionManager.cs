@@ -33,6 +33,8 @@ public sealed class ConnectionManager : ReceiveActor
     private readonly ActorTcpMetrics _metrics = ActorTcpMetrics.Get(Context.System);
     private readonly HashSet<IActorRef> _counted = [];
     private IActorRef _tcp = ActorRefs.Nobody;
+    // One props for every connection actor: each is told its request as its first message (ConnectionActor.Begin).
+    private Props _connectionProps = Akka.Actor.Props.None;
 
     private const string MailboxPath = "actortcp.connection-mailbox";
 
@@ -58,6 +60,8 @@ public sealed class ConnectionManager : ReceiveActor
         // TCP extension, and the scheduler, whose first use waits for its worker thread to start. Left to the first
         // burst of connection actors, each would park a pool thread on it and starve the pool (seen: a 20 s stall).
         _tcp = Context.System.Tcp();
+        _connectionProps = ConnectionActor.Props(_resolver, _tcp, _settings, _metrics).WithMailbox(MailboxPath);
+        if (_settings.ConnectionDispatcher.Length > 0) _connectionProps = _connectionProps.WithDispatcher(_settings.ConnectionDispatcher);
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), static () => { });
     }
 
@@ -71,9 +75,8 @@ public sealed class ConnectionManager : ReceiveActor
         var error = counted ? null : TcpErrors.TooManyConnections(_settings.MaxConnections);
         if (!counted) _log.Warning("refusing {0}: {1}", open.Request, error);
 
-        var props = ConnectionActor.Props(open.Request, open.ReplyTo, _resolver, _tcp, _settings, error, _metrics).WithMailbox(MailboxPath);
-        if (_settings.ConnectionDispatcher.Length > 0) props = props.WithDispatcher(_settings.ConnectionDispatcher);
-        var child = Context.ActorOf(props);
+        var child = Context.ActorOf(_connectionProps);
+        child.Tell(new BeginConnection(open.Request, open.ReplyTo, error));
         if (counted) _counted.Add(child);
     }
 

@@ -11,6 +11,7 @@ namespace ActorTcp.Actors.Connection;
 /// One rspamd_tcp connection: resolves, connects, and runs the request's handler queue over the socket, reporting
 /// every completion to the caller as a message (docs/architecture.md#the-connection-actor).
 /// <code>
+///   Unstarted ─► BeginConnection (the request; ConnectionStarted to the caller) ─► Resolving, Connecting or Failing
 ///   Resolving ──► Connecting ──► Open ─────────────────────► queue empty: Finish ─► ConnectionClosed, stop
 ///       │             │  ▲ next    │  ▲ each ICallbackTurn completion waits for CallbackReturned
 ///       │             └──┘ address │  │ (status bits: ConnectionStatus)
@@ -31,19 +32,21 @@ internal sealed partial class ConnectionActor : ActorBase
     /// <summary>Bytes per plaintext read under TLS: one TLS record's worth.</summary>
     private const int TlsReadSize = 16 * 1024;
 
-    private readonly ConnectionRequest _request;
-    private readonly IActorRef _replyTo;
     private readonly IActorRef _resolver;
+    private readonly IActorRef _tcp;
     private readonly ActorTcpSettings _settings;
-    private readonly string? _initialError;
+    private readonly ActorTcpMetrics _metrics;
     private readonly HandlerQueue _queue = new();
     private readonly ReadBuffer _buffer = new();
-    private readonly ReadAhead _readAhead;
-    private readonly WritePump _writes;
-    private readonly LazyTimer _timer;
-    private readonly Connector _connector;
-    private readonly int _maxDelivery;
-    private readonly ActorTcpMetrics _metrics;
+    // The request's parts, set by Begin from the first message (BeginConnection): the props are shared by every
+    // connection of a manager, so a cell keeps no props, deploy and producer of its own (BENCHMARKS.md, W4).
+    private ConnectionRequest _request = null!;
+    private IActorRef _replyTo = ActorRefs.Nobody;
+    private ReadAhead _readAhead = null!;
+    private WritePump _writes = null!;
+    private LazyTimer _timer = null!;
+    private Connector _connector = null!;
+    private int _maxDelivery;
     private ConnectionStatus _status;
     // Not readonly: its methods update it in place.
     private ConnectionMeasurements _measure;
@@ -62,40 +65,33 @@ internal sealed partial class ConnectionActor : ActorBase
     // then hear the limit, not the EOF error every later operation gets.
     private TcpFailure? _syncLimit;
     private Exception? _crash;
-    // The current state's receive method (Enter): nothing is expected before PreStart picks the first state.
-    private Receive _state = static _ => false;
+    // The current state's receive method (Enter): waiting for BeginConnection until then.
+    private Receive _state;
 
-    public ConnectionActor(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
-        ActorTcpSettings settings, string? initialError, ActorTcpMetrics? metrics)
+    public ConnectionActor(IActorRef resolver, IActorRef tcp, ActorTcpSettings settings, ActorTcpMetrics? metrics)
     {
         // The manager hands its system's metrics over: an extension lookup per connection would cost a dictionary read.
         _metrics = metrics ?? ActorTcpMetrics.Get(Context.System);
-        _request = request;
-        _replyTo = replyTo;
         _resolver = resolver;
+        _tcp = tcp;
         _settings = settings;
-        _initialError = initialError;
-        _readAhead = new ReadAhead(PartialBatch.Streams(request));
-        _writes = new WritePump(settings, request.Shutdown);
-        _timer = new LazyTimer(new TimeoutClock(request.Timeouts, settings.DefaultTimeout), Context.System.Scheduler, Self);
-        _connector = new Connector(request, settings, Self, tcp, Context, leaseReads: _readAhead.Streams, _metrics);
-        _maxDelivery = PartialBatch.MaxDelivery(request, settings);
-        foreach (var handler in request.Handlers) _queue.Enqueue(handler);
+        _state = Unstarted;
     }
 
-    /// <summary>Creates the props of a connection actor; without <paramref name="metrics"/> it finds its system's.</summary>
-    public static Props Props(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
-        ActorTcpSettings settings, string? initialError = null, ActorTcpMetrics? metrics = null) =>
-        // A producer, not Props.Create(() => new ...): that builds and walks an expression tree per connection (~600 B
-        // and reflection on every request, BENCHMARKS.md W1).
-        Akka.Actor.Props.CreateBy(new Producer(request, replyTo, resolver, tcp, settings, initialError, metrics));
+    /// <summary>
+    /// The props of connection actors, one for all of a manager's: each actor starts when told its request
+    /// (<see cref="BeginConnection"/>, its first message). Without <paramref name="metrics"/> it finds its system's.
+    /// </summary>
+    public static Props Props(IActorRef resolver, IActorRef tcp, ActorTcpSettings settings, ActorTcpMetrics? metrics = null) =>
+        // A producer, not Props.Create(() => new ...): that builds and walks an expression tree per actor (BENCHMARKS.md W1).
+        Akka.Actor.Props.CreateBy(new Producer(resolver, tcp, settings, metrics));
 
-    private sealed class Producer(ConnectionRequest request, IActorRef replyTo, IActorRef resolver, IActorRef tcp,
-        ActorTcpSettings settings, string? initialError, ActorTcpMetrics? metrics) : IIndirectActorProducer
+    private sealed class Producer(IActorRef resolver, IActorRef tcp, ActorTcpSettings settings, ActorTcpMetrics? metrics)
+        : IIndirectActorProducer
     {
         public Type ActorType => typeof(ConnectionActor);
 
-        public ActorBase Produce() => new ConnectionActor(request, replyTo, resolver, tcp, settings, initialError, metrics);
+        public ActorBase Produce() => new ConnectionActor(resolver, tcp, settings, metrics);
 
         public void Release(ActorBase actor) { }
     }
@@ -113,12 +109,28 @@ internal sealed partial class ConnectionActor : ActorBase
 
     private void Clear(ConnectionStatus bits) => _status &= ~bits;
 
-    protected override void PreStart()
+    private bool Unstarted(object message)
     {
+        if (message is not BeginConnection begin) return false;
+        Begin(begin.Request, begin.ReplyTo, begin.InitialError);
+        return true;
+    }
+
+    private void Begin(ConnectionRequest request, IActorRef replyTo, string? initialError)
+    {
+        _request = request;
+        _replyTo = replyTo;
+        _readAhead = new ReadAhead(PartialBatch.Streams(request));
+        _writes = new WritePump(_settings, request.Shutdown);
+        _timer = new LazyTimer(new TimeoutClock(request.Timeouts, _settings.DefaultTimeout), Context.System.Scheduler, Self);
+        _connector = new Connector(request, _settings, Self, _tcp, Context, leaseReads: _readAhead.Streams, _metrics);
+        _maxDelivery = PartialBatch.MaxDelivery(request, _settings);
+        foreach (var handler in request.Handlers) _queue.Enqueue(handler);
+
         _measure.Start(_metrics, _request);
         _replyTo.Tell(new ConnectionStarted(Id, Self));
 
-        if ((_initialError ?? _queue.LimitError(_settings)) is { } error)
+        if ((initialError ?? _queue.LimitError(_settings)) is { } error)
         {
             Fail(TcpFailure.Limit(error));
             return;
@@ -163,6 +175,8 @@ internal sealed partial class ConnectionActor : ActorBase
 
     protected override void PostStop()
     {
+        // Stopped before its request arrived (the system ending): nobody knows of it yet.
+        if (_request is null) return;
         _timer.Cancel();
         // Crashed or stopped from outside: no callback can run any more, so every queued handler is told at once.
         if (!End(stopped: true)) return;

@@ -9,6 +9,12 @@ namespace ActorTcp.Actors.Connection;
 /// <summary>Marker for the commands a connection actor accepts.</summary>
 public interface IConnectionCommand;
 
+/// <summary>
+/// A connection actor's first message, from the manager that made it: its request, who hears of it, and an error that
+/// fails it at once (the connection limit).
+/// </summary>
+internal sealed record BeginConnection(ConnectionRequest Request, IActorRef ReplyTo, string? InitialError);
+
 /// <summary>Appends a handler to the queue (rspamd's <c>add_read</c> / <c>add_write</c>).</summary>
 public sealed record AddHandler(HandlerSpec Handler) : IConnectionCommand;
 

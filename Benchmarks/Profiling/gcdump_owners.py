@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Groups two `dotnet-gcdump report` outputs of N idle connections by owner: bytes per connection before and after.
+"""Groups `dotnet-gcdump report` outputs of N idle connections by owner: bytes per connection, a column per report.
 
-Usage: gcdump_owners.py BEFORE.txt AFTER.txt [N]   (N = 10000 by default; prints a markdown table)
+Usage: gcdump_owners.py [--connections N] REPORT.txt...   (N = 10000 by default; prints markdown table rows)
 Each type's bytes are its object size times its count (the report's first two columns); a type goes to the first
 owner one of whose name pieces it contains.
 """
@@ -29,20 +29,24 @@ cats=[
  ('Lua side (LuaConnection, its callback references, the host\'s and session\'s tables of connections, the manager\'s set)',
   ['ActorTcp.LuaApi.Modules.LuaConnection','CallbackReferences','ValueTuple<System.Int64,System.Int32>','Dictionary<System.Int64,System.Int32>','Entry<System.Int64,System.Int32>','Entry<System.Int64,ActorTcp.LuaApi.Modules.LuaConnection>','Entry<System.Int64>[]','Entry<Akka.Actor.IActorRef>[]']),
 ]
-a=load(sys.argv[1]); b=load(sys.argv[2])
-N=int(sys.argv[3]) if len(sys.argv) > 3 else 10000
+args = sys.argv[1:]
+N = 10000
+if args[:1] == ['--connections']:
+    N, args = int(args[1]), args[2:]
+reports = [load(f) for f in args]
+OTHER = 'other (strings, locks, arrays, the host\'s own objects)'
 def cat_of(t):
-    for name,keys in cats:
+    for name, keys in cats:
         for k in keys:
             if k in t: return name
-    return 'other (strings, locks, arrays, the host\'s own objects)'
-res={}
-for t in set(a)|set(b):
-    c=cat_of(t)
-    x=res.setdefault(c,[0,0]); x[0]+=a.get(t,0); x[1]+=b.get(t,0)
-order=[c for c,_ in cats]+['other (strings, locks, arrays, the host\'s own objects)']
-ta=tb=0
-for c in order:
-    x=res.get(c,[0,0]); ta+=x[0]; tb+=x[1]
-    print(f"| {c} | {x[0]/N:,.0f} | {x[1]/N:,.0f} |")
-print(f"| total managed per connection | {ta/N:,.0f} | {tb/N:,.0f} |")
+    return OTHER
+res = {}
+for column, report in enumerate(reports):
+    for t, size in report.items():
+        res.setdefault(cat_of(t), [0] * len(reports))[column] += size
+totals = [0] * len(reports)
+for c in [c for c, _ in cats] + [OTHER]:
+    row = res.get(c, [0] * len(reports))
+    totals = [t + x for t, x in zip(totals, row)]
+    print(f"| {c} | " + " | ".join(f"{x / N:,.0f}" for x in row) + " |")
+print("| total managed per connection | " + " | ".join(f"{t / N:,.0f}" for t in totals) + " |")

@@ -29,7 +29,8 @@ public sealed class ReadAheadProtocolTests(ITestOutputHelper output) : Connectio
         var events = CreateTestProbe();
         var readId = NextId();
         var request = RequestTo("127.0.0.1", 9, ReadHandler(readId)) with { Partial = true, PartialBatch = batch };
-        var connection = Sys.ActorOf(ConnectionActor.Props(request, events.Ref, Resolver, tcp.Ref, Settings));
+        var connection = Sys.ActorOf(ConnectionActor.Props(Resolver, tcp.Ref, Settings));
+        connection.Tell(new BeginConnection(request, events.Ref, InitialError: null));
         await events.ExpectMsgAsync<ConnectionStarted>(Wait);
 
         await tcp.ExpectMsgAsync<Tcp.Connect>(Wait);
