@@ -62,6 +62,12 @@ public sealed record ActorTcpSettings
     /// <summary>The certificates of <see cref="TlsCaFile"/>, loaded once when the settings are read.</summary>
     public X509Certificate2Collection TlsCaCertificates { get; init; } = new();
 
+    /// <summary>
+    /// Whether a TLS handshake may resume a session from an earlier connection to the same server name
+    /// (<c>tls.session-resumption</c>; .NET's client session cache). Certificate checks run on resumed sessions too.
+    /// </summary>
+    public bool TlsSessionResumption { get; init; } = true;
+
     /// <summary>The limits of upstream health and name lookups (<c>upstreams</c>).</summary>
     public UpstreamLimits Upstreams { get; init; } = UpstreamLimits.Default;
 
@@ -93,6 +99,7 @@ public sealed record ActorTcpSettings
             Transport = ParseTransport(c.GetString("io.transport", "socket")),
             TlsCaFile = c.GetString("tls.ca-file", d.TlsCaFile) ?? "",
             TlsCaCertificates = LoadCaFile(c.GetString("tls.ca-file", d.TlsCaFile) ?? ""),
+            TlsSessionResumption = c.GetBoolean("tls.session-resumption", d.TlsSessionResumption),
             Upstreams = UpstreamLimits.Create(c),
         };
     }

@@ -31,7 +31,7 @@ Workload[] all =
     new W3PartialStream(options.Scale), new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
     new W6Tasks(options.Scale, options.TasksInFlight, pool: false),
     new W6Tasks(options.Scale, options.TasksInFlight, pool: true), new W7ClusterTasks(options.Scale, options.TasksInFlight),
-    new W8TlsConnections(options.Scale), new W9ClamavScan(options.Scale),
+    new W8TlsConnections(options.Scale), new W8TlsConnections(options.Scale, named: true), new W9ClamavScan(options.Scale),
 ];
 // A workload compared with another (W1U with W1P; W1P, W1M and W1T with W1; W2M, W2C10 and W2C1000 with W2; W6 with W6S;
 // W7 with W6) brings that one along, and they run interleaved as one group: a target relative to another row needs both

@@ -253,7 +253,8 @@ internal sealed partial class ConnectionActor
         _timer.Disarm();
         // A socket read still requested (a sync read that timed out, or a read made ahead) now brings ciphertext.
         var tls = new TlsTransport(_socket!, Self, _request.Host, options, _settings.TlsCaCertificates,
-            Math.Max(_settings.ReadChunkSize, TlsReadSize), _settings.MaxBytesInFlight, innerReadPending: Has(ConnectionStatus.ReadPending));
+            Math.Max(_settings.ReadChunkSize, TlsReadSize), _settings.MaxBytesInFlight, innerReadPending: Has(ConnectionStatus.ReadPending),
+            resume: _settings.TlsSessionResumption);
         Clear(ConnectionStatus.ReadPending);
         _readAhead.Stopped();
         _tls = tls;

@@ -55,8 +55,9 @@ internal sealed class TlsTransport : ITransport
     /// <param name="readSize">Bytes per plaintext read.</param>
     /// <param name="maxCipherInFlight">Most ciphertext bytes handed to the socket and not yet acknowledged.</param>
     /// <param name="innerReadPending">A socket read is already requested (a STARTTLS upgrade while a read waits).</param>
+    /// <param name="resume">Whether a session of an earlier connection to the same server name may be resumed.</param>
     public TlsTransport(ITransport inner, IActorRef owner, string host, TlsOptions options, X509Certificate2Collection extraRoots,
-        int readSize, int maxCipherInFlight, bool innerReadPending)
+        int readSize, int maxCipherInFlight, bool innerReadPending, bool resume)
     {
         _inner = inner;
         _owner = owner;
@@ -74,6 +75,8 @@ internal sealed class TlsTransport : ITransport
             EnabledSslProtocols = SslProtocols.None, // the system's choice: TLS 1.2 and 1.3
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = _validator.Validate,
+            // .NET keys its session cache by server name; the validator still runs on a resumed session's certificate.
+            AllowTlsResume = resume,
         };
     }
 

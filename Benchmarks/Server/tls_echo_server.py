@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """W8's peer: a TLS echo server on 127.0.0.1 (asyncio, one thread). Each connection's lines are echoed until it closes.
 
-Usage: tls_echo_server.py CERT.pem KEY.pem   (prints "listening PORT" once it accepts)
+Usage: tls_echo_server.py CERT.pem KEY.pem [--report]   (prints "listening PORT" once it accepts; with --report, a
+line "resumed True|False" per connection: whether its handshake resumed an earlier session)
 """
 import asyncio
 import ssl
 import sys
 
 
+REPORT = '--report' in sys.argv[3:]
+
+
 async def echo(reader, writer):
+    if REPORT:
+        print('resumed', writer.get_extra_info('ssl_object').session_reused, flush=True)
     try:
         while line := await reader.readline():
             writer.write(line)

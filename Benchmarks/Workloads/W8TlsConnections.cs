@@ -16,9 +16,11 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// W8: a new TLS connection per request (connect, handshake without verification, write 10 bytes, read the echoed line,
 /// close), 50 in flight, against a Python asyncio TLS echo server the benchmark starts on 127.0.0.1 with a certificate
 /// it makes (RSA 2048, self-signed). ActorTcp: <c>rspamd_tcp.request{ssl = true, ssl_noverify = true}</c>; raw: a
-/// <see cref="SslStream"/> over a socket, accepting any certificate.
+/// <see cref="SslStream"/> over a socket, accepting any certificate. W8 connects to the IP literal (every handshake a
+/// full one: .NET keeps TLS sessions by server name only); W8N names the server <c>localhost</c>, so both sides resume
+/// the session of an earlier connection (<c>actortcp.tls.session-resumption</c>, on by default).
 /// </summary>
-public sealed class W8TlsConnections(double scale) : Workload
+public sealed class W8TlsConnections(double scale, bool named = false) : Workload
 {
     private const int InFlight = 50;
     private const int MessageBytes = 10;
@@ -28,8 +30,13 @@ public sealed class W8TlsConnections(double scale) : Workload
     private readonly StringBuilder _serverOutput = new();
     private IPEndPoint? _endPoint;
 
-    public override string Id => "W8";
-    public override string Title => $"W8: {_n} requests, {InFlight} in flight, a new TLS connection each ({MessageBytes}-byte line echoed)";
+    public override string Id => named ? "W8N" : "W8";
+    public override string Title => named
+        ? $"W8N: W8 to the server name localhost (TLS sessions resumed)"
+        : $"W8: {_n} requests, {InFlight} in flight, a new TLS connection each ({MessageBytes}-byte line echoed)";
+
+    /// <summary>What both sides call the server: a name resumes sessions, an IP literal does not.</summary>
+    private string ServerName(BenchContext context) => named ? "localhost" : context.Host;
     public override IReadOnlyList<Metric> Metrics => [Throughput("requests/s", 0.95)];
 
     public override async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken)
@@ -67,7 +74,7 @@ public sealed class W8TlsConnections(double scale) : Workload
     {
         var endPoint = _endPoint ?? throw new InvalidOperationException("W8 is not set up");
         context.Lua.Output.Clear();
-        await context.Lua.RunAsync("w1_request.lua", [context.Host, W1NewConnections.Text(endPoint.Port), W1NewConnections.Text(_n),
+        await context.Lua.RunAsync("w1_request.lua", [ServerName(context), W1NewConnections.Text(endPoint.Port), W1NewConnections.Text(_n),
             W1NewConnections.Text(InFlight), W1NewConnections.Text(MessageBytes), "tls"], cancellationToken).ConfigureAwait(false);
         ScriptResult.Sum(context.Lua.Output.Lines()).EnsureAllOk(_n);
         return new Outcome(_n);
@@ -87,7 +94,7 @@ public sealed class W8TlsConnections(double scale) : Workload
                 await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
                 await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                 {
-                    TargetHost = context.Host,
+                    TargetHost = ServerName(context),
                     RemoteCertificateValidationCallback = static (_, _, _, _) => true,
                 }, cancellationToken).ConfigureAwait(false);
                 await tls.WriteAsync(message, cancellationToken).ConfigureAwait(false);

@@ -54,6 +54,12 @@ public sealed class TestPki
     /// <summary>PEM file of <see cref="Ca"/>.</summary>
     public string CaFile { get; }
 
+    /// <summary>
+    /// A new certificate signed by <see cref="Ca"/> for the DNS names <paramref name="names"/>, with its key: for a test
+    /// that needs a server name of its own (a TLS session cache is keyed by name, and tests run side by side).
+    /// </summary>
+    public X509Certificate2 IssueFor(params string[] names) => Issue($"CN={names[0]}", names, [], Ca, DateTimeOffset.UtcNow);
+
     private static X509Certificate2 Issue(string subject, string[] names, IPAddress[] addresses, X509Certificate2? issuer, DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

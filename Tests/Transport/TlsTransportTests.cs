@@ -96,7 +96,7 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
             return connection;
         });
         var tls = new TlsTransport(socket, owner.Ref, host, options ?? new TlsOptions(), [TestPki.Instance.Ca],
-            readSize: 16 * 1024, maxCipherInFlight, innerReadPending: false);
+            readSize: 16 * 1024, maxCipherInFlight, innerReadPending: false, resume: true);
         var client = new Client(socket, tls, owner);
         tls.StartHandshake();
         return (client, client.Next(), server);
@@ -136,7 +136,7 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
         var owner = CreateTestProbe();
         var (socket, _) = await peer.ConnectAsync(owner);
 
-        var tls = new TlsTransport(socket, owner.Ref, "localhost", new TlsOptions(), [], 16 * 1024, 64 * 1024, false);
+        var tls = new TlsTransport(socket, owner.Ref, "localhost", new TlsOptions(), [], 16 * 1024, 64 * 1024, false, resume: true);
 
         Assert.Equal(SslProtocols.None, tls.Protocol);
         tls.Close();
