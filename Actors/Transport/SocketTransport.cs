@@ -36,6 +36,11 @@ internal sealed class SocketTransport : ISocketTransport
     private readonly Queue<ReadOnlyMemory<byte>> _pendingWrites = new();
     private bool _sending;
     private bool _closed;
+    // The zero-byte receive being waited on (WaitThenReceive), and its continuation, made once: an async method per
+    // wait allocated its state machine (112 B) on every read that had to wait (BENCHMARKS.md, W2).
+    private ValueTask<int> _readable;
+    private Action? _onReadable;
+    private int _waiting;
 
     /// <param name="owner">The connection actor: receives every <see cref="TransportEvent"/>.</param>
     /// <param name="readSize">Most bytes one read returns.</param>
@@ -151,8 +156,14 @@ internal sealed class SocketTransport : ISocketTransport
     {
         if (_closed) return;
         // Bytes already there: a non-blocking receive takes them at once, reported without a task or a thread hop.
+        // One read at a time (the owner asks again only once told): a request while a wait is pending is that wait's.
+        if (Volatile.Read(ref _waiting) != 0) return;
         if (TryReceive(out var received)) _owner.Tell(received);
-        else _ = WaitThenReceiveAsync();
+        else
+        {
+            _waiting = 1;
+            WaitThenReceive();
+        }
     }
 
     /// <summary>One non-blocking receive (<see cref="Receive"/>), its bytes counted; false when nothing is there yet.</summary>
@@ -230,23 +241,63 @@ internal sealed class SocketTransport : ISocketTransport
         return error != SocketError.WouldBlock;
     }
 
-    /// <summary>Waits for readability, then receives and tells the owner; never faults (a failure is told too).</summary>
-    private async Task WaitThenReceiveAsync()
+    /// <summary>
+    /// Waits for readability without a buffer (a zero-byte receive on the socket's cached event args), then receives
+    /// and tells the owner, a failure too. The continuation is one delegate made once, not an async method's state
+    /// machine; readiness without bytes (a spurious wake-up) waits again.
+    /// </summary>
+    private void WaitThenReceive()
     {
-        TransportEvent received;
+        while (true)
+        {
+            ValueTask<int> wait;
+            try
+            {
+                wait = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+            }
+            catch (Exception e)
+            {
+                Told(new TransportEvent.Failed(e));
+                return;
+            }
+            if (!wait.IsCompleted)
+            {
+                _readable = wait;
+                wait.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onReadable ??= OnReadable);
+                return;
+            }
+            if (Readable(wait)) return;
+        }
+    }
+
+    private void OnReadable()
+    {
+        var wait = _readable;
+        _readable = default;
+        if (!Readable(wait)) WaitThenReceive();
+    }
+
+    /// <summary>Consumes the completed wait; true when the owner was told (bytes, EOF or a failure).</summary>
+    private bool Readable(ValueTask<int> wait)
+    {
         try
         {
-            do
-            {
-                // Readable (data, EOF or an error) first, with no buffer held while the peer is silent.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            }
-            while (!TryReceive(out received));
+            // Completed: this reads its outcome (once, as a ValueTask must be), it does not wait.
+            wait.GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
-            received = new TransportEvent.Failed(e);
+            Told(new TransportEvent.Failed(e));
+            return true;
         }
+        if (!TryReceive(out var received)) return false;
+        Told(received);
+        return true;
+    }
+
+    private void Told(TransportEvent received)
+    {
+        Volatile.Write(ref _waiting, 0);
         _owner.Tell(received);
     }
 
