@@ -1,16 +1,18 @@
 -- The task's message and envelope, as rspamd's task methods give them (over raw.mime_* in MimeModule.cs and
 -- raw.ip_from_string): a task carries the message bytes in its field `message` and, optionally, the envelope in
 -- `from`, `rcpt` (a list of addresses), `ip`, `helo`, `hostname` and `uid`. What the host parses (the MIME parts, the
--- addresses, the digest) is parsed once per task and kept beside it.
+-- addresses, the digest) is parsed once per task and kept beside it; a MIME part's content stays in the host until
+-- a plugin asks for it (get_content, get_digest), and is gone once the task's session ended.
 local raw = ...
 local error, type, rawget, getmetatable, setmetatable, format = error, type, rawget, getmetatable, setmetatable,
   string.format
 local find, random, tostring, ipairs, min = string.find, math.random, tostring, ipairs, math.min
 local task_mt = raw.task_mt
 local methods = task_mt.__index
-local text_fromstring, mime_parse, mime_addresses, mime_digest, mime_part_digest = raw.text_fromstring,
-  raw.mime_parse, raw.mime_addresses, raw.mime_digest, raw.mime_part_digest
-local ip_from_string = raw.ip_from_string
+local text_fromstring, mime_parse, mime_addresses, mime_digest = raw.text_fromstring, raw.mime_parse,
+  raw.mime_addresses, raw.mime_digest
+local mime_part_content, mime_part_digest = raw.mime_part_content, raw.mime_part_digest
+local ip_from_string, session_of = raw.ip_from_string, raw.session_of
 
 local cache = setmetatable({}, {__mode = 'k'}) -- task -> what was parsed of it
 
@@ -46,7 +48,7 @@ end
 
 local function parsed(self, state, name)
   if not state.message then
-    local ok, m = mime_parse(message(self, name, 4))
+    local ok, m = mime_parse(message(self, name, 4), session_of(self))
     if not ok then error(m, 3) end
     state.message = m
   end
@@ -137,7 +139,8 @@ function methods:get_principal_recipient()
   return list and list[1].addr or nil
 end
 
--- rspamd{mimepart}: a table whose data the host parsed, kept out of the plugin's reach.
+-- rspamd{mimepart}: a table whose data the host parsed, kept out of the plugin's reach. That data holds the part's
+-- metadata, its place (`index`) and the message's `handle`, whose collection lets the host release the message.
 local part_data = setmetatable({}, {__mode = 'k'})
 local part_methods = {}
 local part_mt = raw.mimepart_mt
@@ -157,7 +160,9 @@ function methods:get_parts()
   local state = task_state(self, 'get_parts')
   if not state.parts then
     local parts = {}
-    for i, data in ipairs(parsed(self, state, 'get_parts').parts) do
+    local m = parsed(self, state, 'get_parts')
+    for i, data in ipairs(m.parts) do
+      data.handle, data.index = m.handle, i
       local part = setmetatable({}, part_mt)
       part_data[part] = data
       parts[i] = part
@@ -169,19 +174,20 @@ function methods:get_parts()
   return copy
 end
 
--- A part's value made from its content by the raw function `make` (a text object, a digest) on the first call.
+-- A part's value made by the host from its content by the raw function `make` (a text object, a digest) on the first
+-- call; after the task ended, an error.
 local function from_content(self, name, key, make)
   local data = part_of(self, name)
   if data[key] == nil then
-    local ok, value = make(data.content)
-    if not ok then error(value, 2) end
+    local ok, value = make(data.handle, data.index)
+    if not ok then error(format('mimepart:%s: %s', name, value), 2) end
     data[key] = value
   end
   return data[key]
 end
 
-function part_methods:get_content() return from_content(self, 'get_content', 'text_content', text_fromstring) end
-function part_methods:get_length() return #part_of(self, 'get_length').content end
+function part_methods:get_content() return from_content(self, 'get_content', 'text_content', mime_part_content) end
+function part_methods:get_length() return part_of(self, 'get_length').length end
 function part_methods:get_digest() return from_content(self, 'get_digest', 'digest', mime_part_digest) end
 function part_methods:get_filename() return part_of(self, 'get_filename').filename end
 function part_methods:get_detected_ext() return part_of(self, 'get_detected_ext').detected_ext end

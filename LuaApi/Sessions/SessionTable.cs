@@ -22,6 +22,9 @@ internal sealed unsafe class SessionTable
     /// <summary>The session of the code running now (set around every coroutine run); null outside any.</summary>
     public LuaSession? Current { get; set; }
 
+    /// <summary>Raised when a session ended, for modules that hold something for it until then.</summary>
+    public event Action<LuaSession>? Closed;
+
     /// <summary>Sessions not ended.</summary>
     public int Count => _live.Count;
 
@@ -60,6 +63,7 @@ internal sealed unsafe class SessionTable
         _live.Remove(session.Id);
         runtime.Unref(session.ObjectRef);
         session.ObjectRef = 0;
+        Closed?.Invoke(session);
     }
 
     /// <summary>Pushes the <c>rspamd{session}</c> userdata of <paramref name="session"/> (one per session).</summary>
