@@ -52,7 +52,8 @@ public static class SubmitCommand
         {
             var contacts = options.Contacts.Select(c => ActorPath.Parse($"akka.tcp://actortcp@{c}/system/receptionist")).ToImmutableHashSet();
             var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "client");
-            var entry = new SubmitEntry(system, client, ContactWait);
+            var gateways = options.Contacts.Select(c => ActorPath.Parse($"akka.tcp://actortcp@{c}/user/{TaskGateway.Name}")).ToArray();
+            var entry = new SubmitEntry(system, client, gateways, ContactWait);
 
             // Reachability first: some node's gateway answers; none within the wait means no node is up there.
             if (await entry.CurrentAsync().ConfigureAwait(false) is null)

@@ -6,18 +6,24 @@ using Akka.Cluster.Tools.Client;
 namespace ActorTcp.Hosting.Cli;
 
 /// <summary>
-/// The node gateway <c>actortcp submit</c> hands its tasks to: found through the ClusterClient (whichever node's
-/// receptionist answers), then spoken to directly and watched. A task lives in its entry gateway until its result
-/// comes back, so when that node dies the client's own death watch fails the task as soon as the death is noticed,
-/// instead of the task waiting for its deadline; the next task finds another node. Thread-safe.
+/// The node gateway <c>actortcp submit</c> hands its tasks to: first the gateway of a contacted node (the operator
+/// named it), asked directly; once that one died, or when none answers, whichever gateway the ClusterClient finds
+/// (the node whose receptionist answers). Then it is spoken to directly and watched. A task lives in its entry gateway
+/// until its result comes back, so when that node dies the client's own death watch fails the task as soon as the death
+/// is noticed, instead of the task waiting for its deadline; the next task finds another node. Thread-safe.
 /// </summary>
-internal sealed class SubmitEntry(ActorSystem system, IActorRef client, TimeSpan findWithin)
+/// <param name="system">The client's actor system (remoting on).</param>
+/// <param name="client">Its ClusterClient, for every entry after the first.</param>
+/// <param name="contacts">The gateways' paths on the contacted nodes, tried in order for the first entry.</param>
+/// <param name="findWithin">How long finding an entry may take.</param>
+internal sealed class SubmitEntry(ActorSystem system, IActorRef client, IReadOnlyList<ActorPath> contacts, TimeSpan findWithin)
 {
     private const string GatewayPath = "/user/" + TaskGateway.Name;
     private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(200);
 
     private readonly SemaphoreSlim _finding = new(1, 1);
     private Gateway? _current;
+    private bool _triedContacts;
 
     /// <summary>A gateway and what completes when it is known dead.</summary>
     public sealed record Gateway(IActorRef Ref, Task Died)
@@ -36,6 +42,12 @@ internal sealed class SubmitEntry(ActorSystem system, IActorRef client, TimeSpan
             if (_current is { Died.IsCompleted: false } found) return found;
             _current = null;
             var deadline = Stopwatch.GetTimestamp() + (long)(findWithin.TotalSeconds * Stopwatch.Frequency);
+            if (!_triedContacts)
+            {
+                _triedContacts = true;
+                if (await ContactGatewayAsync(deadline).ConfigureAwait(false) is { } contacted)
+                    return _current = new Gateway(contacted, Watch(contacted));
+            }
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 ActorIdentity identity;
@@ -61,6 +73,28 @@ internal sealed class SubmitEntry(ActorSystem system, IActorRef client, TimeSpan
         {
             _finding.Release();
         }
+    }
+
+    /// <summary>The first contacted node's gateway that answers an Identify within its share of the wait; null for none.</summary>
+    private async Task<IActorRef?> ContactGatewayAsync(long deadline)
+    {
+        foreach (var path in contacts)
+        {
+            // A node that is not there never answers: each contact gets at most a second, and the rest of the wait is
+            // the ClusterClient's.
+            var wait = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).Ticks));
+            if (wait <= TimeSpan.Zero) return null;
+            try
+            {
+                var identity = await system.ActorSelection(path).Ask<ActorIdentity>(new Identify("submit"), wait).ConfigureAwait(false);
+                if (identity.Subject is { } gateway && gateway.Path.Name == TaskGateway.Name) return gateway;
+            }
+            catch (AskTimeoutException)
+            {
+                // Not there (yet): the next contact, then the ClusterClient.
+            }
+        }
+        return null;
     }
 
     // An actor's death watch, not WatchAsync: only an actor hears that a remote node was found unreachable.
