@@ -6,7 +6,11 @@ namespace ActorTcp.Actors.Connection;
 /// </summary>
 internal sealed class WriteCursor(WriteSpec spec)
 {
-    private readonly Queue<int> _inFlight = new();
+    // The lengths of the chunks in flight, oldest first: the oldest inline, the rest (a write longer than one chunk)
+    // in a queue made only then. A queue per write cost every round trip ~80 bytes (BENCHMARKS.md, W2).
+    private int _inFlightCount;
+    private int _oldestInFlight;
+    private Queue<int>? _newerInFlight;
     private int _piece;
     private int _offset;
     private long _unsent = spec.Length;
@@ -17,7 +21,7 @@ internal sealed class WriteCursor(WriteSpec spec)
     public int InFlightBytes { get; private set; }
 
     /// <summary>Every byte was sent and acknowledged.</summary>
-    public bool Done => _unsent == 0 && _inFlight.Count == 0;
+    public bool Done => _unsent == 0 && _inFlightCount == 0;
 
     /// <summary>Takes the next chunk of at most <paramref name="maxChunk"/> bytes to send.</summary>
     public bool TryNextChunk(int maxChunk, out ReadOnlyMemory<byte> chunk)
@@ -32,7 +36,8 @@ internal sealed class WriteCursor(WriteSpec spec)
                 _offset += length;
                 _unsent -= length;
                 InFlightBytes += length;
-                _inFlight.Enqueue(length);
+                if (_inFlightCount++ == 0) _oldestInFlight = length;
+                else (_newerInFlight ??= new Queue<int>()).Enqueue(length);
                 return true;
             }
             _piece++;
@@ -45,6 +50,8 @@ internal sealed class WriteCursor(WriteSpec spec)
     /// <summary>The oldest chunk in flight was accepted by the socket.</summary>
     public void Acknowledge()
     {
-        if (_inFlight.TryDequeue(out var length)) InFlightBytes -= length;
+        if (_inFlightCount == 0) return;
+        InFlightBytes -= _oldestInFlight;
+        if (--_inFlightCount > 0) _oldestInFlight = _newerInFlight!.Dequeue();
     }
 }
