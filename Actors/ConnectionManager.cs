@@ -1,5 +1,6 @@
 using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Metrics;
+using ActorTcp.Actors.Timers;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
@@ -56,10 +57,12 @@ public sealed class ConnectionManager : ReceiveActor
     /// <inheritdoc/>
     protected override void PreStart()
     {
-        // Two lazy initialisations that block the calling thread are done here, once, before any load: the Akka.IO
-        // TCP extension, and the scheduler, whose first use waits for its worker thread to start. Left to the first
-        // burst of connection actors, each would park a pool thread on it and starve the pool (seen: a 20 s stall).
+        // Lazy initialisations that block the calling thread are done here, once, before any load: the Akka.IO TCP
+        // extension, the connections' timer wheel, and the scheduler, whose first use waits for its worker thread to
+        // start. Left to the first burst of connection actors, each would park a pool thread on it and starve the pool
+        // (seen: a 20 s stall).
         _tcp = Context.System.Tcp();
+        TimeoutWheel.Get(Context.System);
         _connectionProps = ConnectionActor.Props(_resolver, _tcp, _settings, _metrics).WithMailbox(MailboxPath);
         if (_settings.ConnectionDispatcher.Length > 0) _connectionProps = _connectionProps.WithDispatcher(_settings.ConnectionDispatcher);
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), static () => { });

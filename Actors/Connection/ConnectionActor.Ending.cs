@@ -12,8 +12,8 @@ internal sealed partial class ConnectionActor
         if (Stream is null) return;
         // An end is held already: a second report of the same socket (Akka.IO's Terminated after ErrorClosed) waits too,
         // unless a write is in flight, whose error it is.
-        if (_readAhead.Held is not null && !_writes.Busy) return;
-        if (_readAhead.MustHold(peerClosed: false, _writes.Busy, Has(ConnectionStatus.InTurn), _buffer.IsEmpty))
+        if (_readAhead.Held is not null && !Writing) return;
+        if (_readAhead.MustHold(peerClosed: false, Writing, Has(ConnectionStatus.InTurn), _buffer.IsEmpty))
         {
             Hold(new HeldEnd(reason));
             return;
@@ -21,7 +21,7 @@ internal sealed partial class ConnectionActor
         _readAhead.Stopped();
         // Only bytes make an answer: a held EOF alone (the reset's second report, once the write consumed its error)
         // leaves nothing to read, and the write's error goes to every handler as usual.
-        if (_writes.Busy && _queue.ReadQueuedBehindHead && !_buffer.IsEmpty)
+        if (Writing && _queue.ReadQueuedBehindHead && !_buffer.IsEmpty)
         {
             WriteFailsAlone(reason);
             return;
@@ -30,12 +30,12 @@ internal sealed partial class ConnectionActor
         Clear(ConnectionStatus.ReadPending);
         if (Has(ConnectionStatus.TlsOn))
         {
-            var stage = Has(ConnectionStatus.Handshaking) ? "connect" : _writes.Busy ? "write" : "read";
+            var stage = Has(ConnectionStatus.Handshaking) ? "connect" : Writing ? "write" : "read";
             Clear(ConnectionStatus.Handshaking);
             Fail(TcpFailure.Tls(TcpErrors.SslSyscallFailed(stage, reason)));
             return;
         }
-        Fail(new TcpFailure(TcpFailureReason.SocketError, _writes.Busy ? TcpErrors.WriteError(reason) : TcpErrors.ReadError(reason)));
+        Fail(new TcpFailure(TcpFailureReason.SocketError, Writing ? TcpErrors.WriteError(reason) : TcpErrors.ReadError(reason)));
     }
 
     /// <summary>
@@ -45,7 +45,7 @@ internal sealed partial class ConnectionActor
     /// </summary>
     private void WriteFailsAlone(string reason)
     {
-        var write = _writes.Current!;
+        var write = _writes!.Current!;
         _writes.Abort();
         _queue.Dequeue();
         _timer.Disarm();
@@ -73,7 +73,7 @@ internal sealed partial class ConnectionActor
             return;
         }
         Set(ConnectionStatus.Failed);
-        _writes.Abort();
+        _writes?.Abort();
         _timer.Disarm();
         CloseStream();
 
@@ -84,7 +84,8 @@ internal sealed partial class ConnectionActor
             return;
         }
 
-        Enter(message => Failing(message, failure));
+        _failure = failure;
+        Enter(FailingState);
         if (!Has(ConnectionStatus.InTurn)) FanOutNext(failure);
     }
 
@@ -96,7 +97,7 @@ internal sealed partial class ConnectionActor
     {
         Set(ConnectionStatus.Eof);
         Clear(ConnectionStatus.ReadPending);
-        _writes.Abort();
+        _writes?.Abort();
         _buffer.Clear();
         _timer.Disarm();
         CloseStream();
@@ -142,7 +143,7 @@ internal sealed partial class ConnectionActor
     {
         // The TLS layer closes the socket under it.
         Stream?.Close();
-        _connector.Abort();
+        _connector?.Abort();
         _socket = null;
         _tls = null;
         Clear(ConnectionStatus.Handshaking);

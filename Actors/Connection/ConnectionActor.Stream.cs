@@ -12,7 +12,7 @@ internal sealed partial class ConnectionActor
     private void Plan()
     {
         if (Has(ConnectionStatus.InTurn | ConnectionStatus.Handshaking | ConnectionStatus.Failed | ConnectionStatus.Finished)
-            || _writes.Busy) return;
+            || Writing) return;
 
         if (_tlsPending is { } pending && _queue.Count > 0 && !Has(ConnectionStatus.Eof))
         {
@@ -24,8 +24,8 @@ internal sealed partial class ConnectionActor
 
         while (true)
         {
-            var step = _queue.Plan(_buffer, _request.Partial, Has(ConnectionStatus.Eof), _settings.ReadChunkSize, _maxDelivery,
-                (int)Math.Min(_settings.MaxReadBuffer, int.MaxValue));
+            var step = _queue.Plan(_buffer, _request.Partial, Has(ConnectionStatus.Eof), Settings.ReadChunkSize, _maxDelivery,
+                (int)Math.Min(Settings.MaxReadBuffer, int.MaxValue));
             switch (step.Action)
             {
                 case PlanAction.Finish:
@@ -35,7 +35,7 @@ internal sealed partial class ConnectionActor
                 case PlanAction.Deliver:
                     if (!step.Handler!.HasCallback) continue;
                     _readAhead.Delivered = step.Data;
-                    BeginTurn(PartialBatch.Delivery(Id, step.Handler, step.Data, _settings.ReadChunkSize));
+                    BeginTurn(PartialBatch.Delivery(Id, step.Handler, step.Data, Settings.ReadChunkSize));
                     ReadAheadOfCallbacks();
                     return;
                 case PlanAction.NonFatalError:
@@ -50,9 +50,9 @@ internal sealed partial class ConnectionActor
                         Fail(end.ReadFailure);
                         return;
                     }
-                    if (_buffer.Length >= _settings.MaxReadBuffer)
+                    if (_buffer.Length >= Settings.MaxReadBuffer)
                     {
-                        Fail(TcpFailure.Limit(TcpErrors.ReadBufferLimit(_settings.MaxReadBuffer)));
+                        Fail(TcpFailure.Limit(TcpErrors.ReadBufferLimit(Settings.MaxReadBuffer)));
                         return;
                     }
                     // A read may be requested already (a sync read that timed out, a read made ahead): wait for that one.
@@ -115,7 +115,7 @@ internal sealed partial class ConnectionActor
         Clear(ConnectionStatus.ReadPending);
         _readAhead.Stopped();
         // A read made while writing is not the timed wait: the write's is.
-        if (!_writes.Busy) _timer.Disarm();
+        if (!Writing) _timer.Disarm();
         _buffer.Append(data);
         Plan();
         ReadAheadOfCallbacks();
@@ -126,7 +126,7 @@ internal sealed partial class ConnectionActor
     {
         // An end is held already: the socket's later reports about it change nothing.
         if (_readAhead.Held is not null) return;
-        if (_readAhead.MustHold(peerClosed: true, _writes.Busy, Has(ConnectionStatus.InTurn), _buffer.IsEmpty))
+        if (_readAhead.MustHold(peerClosed: true, Writing, Has(ConnectionStatus.InTurn), _buffer.IsEmpty))
         {
             Hold(new HeldEnd(SocketError: null));
             return;
@@ -157,7 +157,7 @@ internal sealed partial class ConnectionActor
     {
         if (!Has(ConnectionStatus.InTurn) || !_readAhead.Streams || !CanReadAhead()) return;
         // TLS reads through its own pump; a pending starttls must not find ciphertext buffered as plaintext.
-        if (_tls is not null || _writes.Busy) return;
+        if (_tls is not null || Writing) return;
         // One read ahead: appending a second to it would copy both.
         if (_queue.Head is not ReadSpec || !_buffer.IsEmpty) return;
         StartReadAhead();
@@ -172,8 +172,8 @@ internal sealed partial class ConnectionActor
     /// </summary>
     private void ReadWhileWriting()
     {
-        if (!_writes.Busy || _tls is not null || !CanReadAhead() || !_queue.ReadQueuedBehindHead) return;
-        if (_buffer.Length >= _settings.MaxReadBuffer) return;
+        if (!Writing || _tls is not null || !CanReadAhead() || !_queue.ReadQueuedBehindHead) return;
+        if (_buffer.Length >= Settings.MaxReadBuffer) return;
         StartReadAhead();
     }
 
@@ -192,7 +192,7 @@ internal sealed partial class ConnectionActor
 
     private void StartWrite(WriteSpec spec)
     {
-        if (_writes.OutputShut && spec.Length > 0)
+        if (_writes is { OutputShut: true } && spec.Length > 0)
         {
             // The sending side was shut down (request{shutdown=true}): the kernel would answer EPIPE.
             Fail(new TcpFailure(TcpFailureReason.SocketError, TcpErrors.WriteError(TcpErrors.StrError(System.Net.Sockets.SocketError.Shutdown))));
@@ -200,22 +200,22 @@ internal sealed partial class ConnectionActor
         }
         _timer.Arm(WaitPhase.Write);
         // 0 bytes complete at once (rspamd aborts the process here).
-        if (_writes.Start(spec, Stream!)) WriteFinished();
+        if (Writes.Start(spec, Stream!)) WriteFinished();
         else ReadWhileWriting();
     }
 
     private void OnWriteAcked()
     {
-        if (!_writes.Busy || Stream is not { } stream) return;
+        if (!Writing || Stream is not { } stream) return;
         _timer.Disarm();
-        if (_writes.OnAcked(stream)) WriteFinished();
+        if (_writes!.OnAcked(stream)) WriteFinished();
         else _timer.Arm(WaitPhase.Write);
     }
 
     private void WriteFinished()
     {
         _timer.Disarm();
-        var spec = _writes.Complete(Stream!);
+        var spec = _writes!.Complete(Stream!);
         _queue.Dequeue();
         if (spec.HasCallback) BeginTurn(new WriteCompleted(Id, spec.HandlerId));
         else Plan();
@@ -252,9 +252,9 @@ internal sealed partial class ConnectionActor
     {
         _timer.Disarm();
         // A socket read still requested (a sync read that timed out, or a read made ahead) now brings ciphertext.
-        var tls = new TlsTransport(_socket!, Self, _request.Host, options, _settings.TlsCaCertificates,
-            Math.Max(_settings.ReadChunkSize, TlsReadSize), _settings.MaxBytesInFlight, innerReadPending: Has(ConnectionStatus.ReadPending),
-            resume: _settings.TlsSessionResumption);
+        var tls = new TlsTransport(_socket!, Self, _request.Host, options, Settings.TlsCaCertificates,
+            Math.Max(Settings.ReadChunkSize, TlsReadSize), Settings.MaxBytesInFlight, innerReadPending: Has(ConnectionStatus.ReadPending),
+            resume: Settings.TlsSessionResumption);
         Clear(ConnectionStatus.ReadPending);
         _readAhead.Stopped();
         _tls = tls;

@@ -1,6 +1,7 @@
 using System.Net;
 using ActorTcp.Actors.Dns;
 using ActorTcp.Actors.Metrics;
+using ActorTcp.Actors.Timers;
 using ActorTcp.Actors.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -32,10 +33,7 @@ internal sealed partial class ConnectionActor : ActorBase
     /// <summary>Bytes per plaintext read under TLS: one TLS record's worth.</summary>
     private const int TlsReadSize = 16 * 1024;
 
-    private readonly IActorRef _resolver;
-    private readonly IActorRef _tcp;
-    private readonly ActorTcpSettings _settings;
-    private readonly ActorTcpMetrics _metrics;
+    private readonly ConnectionServices _services;
     private readonly HandlerQueue _queue = new();
     private readonly ReadBuffer _buffer = new();
     // The request's parts, set by Begin from the first message (BeginConnection): the props are shared by every
@@ -43,9 +41,11 @@ internal sealed partial class ConnectionActor : ActorBase
     private ConnectionRequest _request = null!;
     private IActorRef _replyTo = ActorRefs.Nobody;
     private ReadAhead _readAhead = null!;
-    private WritePump _writes = null!;
+    // Made on the first write (or shutdown): a read-only connection never needs one (BENCHMARKS.md W4).
+    private WritePump? _writes;
     private LazyTimer _timer = null!;
-    private Connector _connector = null!;
+    // While connecting only: its addresses and pending socket are dropped once connected.
+    private Connector? _connector;
     private int _maxDelivery;
     private ConnectionStatus _status;
     // Not readonly: its methods update it in place.
@@ -65,18 +65,24 @@ internal sealed partial class ConnectionActor : ActorBase
     // then hear the limit, not the EOF error every later operation gets.
     private TcpFailure? _syncLimit;
     private Exception? _crash;
+    // Failing's data: set as the state is entered.
+    private TcpFailure _failure;
     // The current state's receive method (Enter): waiting for BeginConnection until then.
-    private Receive _state;
+    private State _state = UnstartedState;
 
-    public ConnectionActor(IActorRef resolver, IActorRef tcp, ActorTcpSettings settings, ActorTcpMetrics? metrics)
-    {
-        // The manager hands its system's metrics over: an extension lookup per connection would cost a dictionary read.
-        _metrics = metrics ?? ActorTcpMetrics.Get(Context.System);
-        _resolver = resolver;
-        _tcp = tcp;
-        _settings = settings;
-        _state = Unstarted;
-    }
+    /// <summary>
+    /// A state: one of the receive methods, through a delegate made once per process. A delegate bound to the actor's
+    /// method would be made on every state change and kept by every idle connection (64 bytes, BENCHMARKS.md W4).
+    /// </summary>
+    private delegate bool State(ConnectionActor actor, object message);
+
+    private static readonly State UnstartedState = static (actor, message) => actor.Unstarted(message);
+    private static readonly State ResolvingState = static (actor, message) => actor.Resolving(message);
+    private static readonly State ConnectingState = static (actor, message) => actor.Connecting(message);
+    private static readonly State OpenState = static (actor, message) => actor.Open(message);
+    private static readonly State FailingState = static (actor, message) => actor.Failing(message, actor._failure);
+
+    private ConnectionActor(ConnectionServices services) => _services = services;
 
     /// <summary>
     /// The props of connection actors, one for all of a manager's: each actor starts when told its request
@@ -86,15 +92,27 @@ internal sealed partial class ConnectionActor : ActorBase
         // A producer, not Props.Create(() => new ...): that builds and walks an expression tree per actor (BENCHMARKS.md W1).
         Akka.Actor.Props.CreateBy(new Producer(resolver, tcp, settings, metrics));
 
+    /// <summary>Makes the actors; the first finds what its system provides, the others share it.</summary>
     private sealed class Producer(IActorRef resolver, IActorRef tcp, ActorTcpSettings settings, ActorTcpMetrics? metrics)
         : IIndirectActorProducer
     {
+        private ConnectionServices? _services;
+
         public Type ActorType => typeof(ConnectionActor);
 
-        public ActorBase Produce() => new ConnectionActor(resolver, tcp, settings, metrics);
+        public ActorBase Produce()
+        {
+            // Runs inside the new actor's context (Akka makes actors there), where Context.System is its system's. Two
+            // actors made at once may each make one: they are alike.
+            _services ??= new ConnectionServices(resolver, tcp, settings,
+                metrics ?? ActorTcpMetrics.Get(Context.System), TimeoutWheel.Get(Context.System));
+            return new ConnectionActor(_services);
+        }
 
         public void Release(ActorBase actor) { }
     }
+
+    private ActorTcpSettings Settings => _services.Settings;
 
     private long Id => _request.RequestId;
 
@@ -102,6 +120,11 @@ internal sealed partial class ConnectionActor : ActorBase
 
     /// <summary>What the handler queue reads and writes: TLS once started, else the socket.</summary>
     private ITransport? Stream => (ITransport?)_tls ?? _socket;
+
+    private WritePump Writes => _writes ??= new WritePump(Settings, _request.Shutdown);
+
+    /// <summary>Whether a write is being sent.</summary>
+    private bool Writing => _writes is { Busy: true };
 
     private bool Has(ConnectionStatus bits) => (_status & bits) != 0;
 
@@ -121,16 +144,14 @@ internal sealed partial class ConnectionActor : ActorBase
         _request = request;
         _replyTo = replyTo;
         _readAhead = new ReadAhead(PartialBatch.Streams(request));
-        _writes = new WritePump(_settings, request.Shutdown);
-        _timer = new LazyTimer(new TimeoutClock(request.Timeouts, _settings.DefaultTimeout), Context.System.Scheduler, Self);
-        _connector = new Connector(request, _settings, Self, _tcp, Context, leaseReads: _readAhead.Streams, _metrics);
-        _maxDelivery = PartialBatch.MaxDelivery(request, _settings);
+        _timer = new LazyTimer(new TimeoutClock(request.Timeouts, Settings.DefaultTimeout), _services.Timeouts, Self);
+        _maxDelivery = PartialBatch.MaxDelivery(request, Settings);
         foreach (var handler in request.Handlers) _queue.Enqueue(handler);
 
-        _measure.Start(_metrics, _request);
+        _measure.Start(_services.Metrics, _request);
         _replyTo.Tell(new ConnectionStarted(Id, Self));
 
-        if ((initialError ?? _queue.LimitError(_settings)) is { } error)
+        if ((initialError ?? _queue.LimitError(Settings)) is { } error)
         {
             Fail(TcpFailure.Limit(error));
             return;
@@ -147,14 +168,14 @@ internal sealed partial class ConnectionActor : ActorBase
         {
             _timer.Arm(WaitPhase.Connect);
             _measure.ConnectStarting();
-            _connector.ConnectUnix();
-            Enter(Connecting);
+            NewConnector().ConnectUnix();
+            Enter(ConnectingState);
         }
         else if (HostAddress.TryGetStaticAddresses(_request.Host, out var addresses)) StartConnecting(addresses);
         else
         {
-            _resolver.Tell(new Resolve(_request.Host, Id));
-            Enter(Resolving);
+            _services.Resolver.Tell(new Resolve(_request.Host, Id));
+            Enter(ResolvingState);
         }
     }
 
@@ -188,7 +209,7 @@ internal sealed partial class ConnectionActor : ActorBase
     protected override void PreRestart(Exception reason, object message) =>
         throw new InvalidOperationException("connection actors are never restarted", reason);
 
-    protected override bool Receive(object message) => _state(message);
+    protected override bool Receive(object message) => _state(this, message);
 
     // ---- STATES --------------------------------------------------------------------------------------------------
 
@@ -197,7 +218,7 @@ internal sealed partial class ConnectionActor : ActorBase
     /// that way moves its cell to Akka's full state (watch sets and a behaviour stack, ~340 bytes), which every idle
     /// connection would hold for nothing (BENCHMARKS.md, W4).
     /// </summary>
-    private void Enter(Receive state) => _state = state;
+    private void Enter(State state) => _state = state;
 
     private bool Resolving(object message)
     {
@@ -216,7 +237,7 @@ internal sealed partial class ConnectionActor : ActorBase
 
     private bool Connecting(object message)
     {
-        var step = _connector.Handle(message, Sender);
+        var step = _connector!.Handle(message, Sender);
         switch (step.Kind)
         {
             case ConnectStepKind.Connected:
@@ -312,7 +333,7 @@ internal sealed partial class ConnectionActor : ActorBase
                 return true;
             case ShiftCallback shift:
                 // Only a handler still at the head can be running a callback (partial mode); the write being sent stays.
-                if (!ReferenceEquals(_queue.Head, _writes.Current)) _queue.RemoveHeadIf(shift.HandlerId);
+                if (!ReferenceEquals(_queue.Head, _writes?.Current)) _queue.RemoveHeadIf(shift.HandlerId);
                 return true;
             case CloseConnection close:
                 if (close.SessionDestroyed) _measure.SessionDestroyed();
@@ -325,7 +346,7 @@ internal sealed partial class ConnectionActor : ActorBase
                 else _tlsPending = new TlsOptions(start.NoVerify);
                 return true;
             case ShutdownOutput:
-                if (Stream is { } stream) _writes.ShutdownOutput(stream);
+                if (Stream is { } stream) Writes.ShutdownOutput(stream);
                 return true;
             default:
                 return false;
@@ -336,7 +357,7 @@ internal sealed partial class ConnectionActor : ActorBase
     {
         // The handler past a limit is queued first, so its own callback hears why.
         _queue.Enqueue(handler);
-        if (_queue.LimitError(_settings) is not { } error) return;
+        if (_queue.LimitError(Settings) is not { } error) return;
         var failure = TcpFailure.Limit(error);
         if (_request.Synchronous && Has(ConnectionStatus.Established) && Has(ConnectionStatus.InTurn) && !Has(ConnectionStatus.Eof))
             _syncLimit = failure;
@@ -370,21 +391,25 @@ internal sealed partial class ConnectionActor : ActorBase
     private void StartConnecting(IReadOnlyList<IPAddress> addresses)
     {
         _measure.ConnectStarting();
-        _connector.Connect(addresses, _timer.Arm(WaitPhase.Connect));
-        Enter(Connecting);
+        NewConnector().Connect(addresses, _timer.Arm(WaitPhase.Connect));
+        Enter(ConnectingState);
     }
 
     private void OnConnected(ISocketTransport socket, EndPoint remote)
     {
         _timer.Disarm();
         _measure.Connected();
+        _connector = null;
         _socket = socket;
         _remote = remote;
-        Enter(Open);
+        Enter(OpenState);
         // ssl=true: the connection is established (on_connect; errors stop going to on_error) after the handshake.
         if (_request.Tls is { } tls) StartTlsLayer(tls);
         else Established();
     }
+
+    private Connector NewConnector() => _connector =
+        new Connector(_request, Settings, Self, _services.Tcp, Context, leaseReads: _readAhead.Streams, _services.Metrics);
 
     private void Established()
     {

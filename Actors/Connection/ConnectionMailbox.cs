@@ -8,8 +8,8 @@ namespace ActorTcp.Actors.Connection;
 /// <summary>
 /// The mailbox of connection actors (<c>actortcp.connection-mailbox</c>): a short-lived actor that sees about ten
 /// messages in its life does not need Akka's default lock-free queue, whose first segment alone is 32 slots (~1 KB per
-/// connection, BENCHMARKS.md W1). A locked <see cref="Queue{T}"/> starts at four envelopes and grows when a burst
-/// needs it; senders rarely contend (the Lua host, the socket's completions, the actor's own timer).
+/// connection, BENCHMARKS.md W1). A locked queue of its own (<see cref="SmallQueue"/>) holds one message in a field
+/// and grows when a burst needs it; senders rarely contend (the Lua host, the socket's completions, the actor's own timer).
 /// </summary>
 public sealed class ConnectionMailbox : MailboxType, IProducesMessageQueue<ConnectionMailbox.SmallQueue>
 {
@@ -19,10 +19,13 @@ public sealed class ConnectionMailbox : MailboxType, IProducesMessageQueue<Conne
     /// <inheritdoc/>
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new SmallQueue();
 
-    /// <summary>An unbounded message queue guarded by a lock, sized for a few messages.</summary>
+    /// <summary>
+    /// An unbounded message queue guarded by a lock, over an <see cref="InlineQueue{T}"/>: an idle connection, which holds
+    /// no message or one, keeps no array (a four-envelope queue was ~130 bytes of every idle connection, BENCHMARKS.md W4).
+    /// </summary>
     public sealed class SmallQueue : IMessageQueue, IUnboundedMessageQueueSemantics
     {
-        private readonly Queue<Envelope> _queue = new(4);
+        private InlineQueue<Envelope> _queue;
         private int _count;
 
         /// <inheritdoc/>
@@ -34,20 +37,21 @@ public sealed class ConnectionMailbox : MailboxType, IProducesMessageQueue<Conne
         /// <inheritdoc/>
         public void Enqueue(IActorRef receiver, Envelope envelope)
         {
-            lock (_queue)
+            // Locks itself: the queue is private to its mailbox, and a lock object of its own would cost every connection.
+            lock (this)
             {
                 _queue.Enqueue(envelope);
-                Volatile.Write(ref _count, _queue.Count);
+                Volatile.Write(ref _count, _count + 1);
             }
         }
 
         /// <inheritdoc/>
         public bool TryDequeue(out Envelope envelope)
         {
-            lock (_queue)
+            lock (this)
             {
                 if (!_queue.TryDequeue(out envelope)) return false;
-                Volatile.Write(ref _count, _queue.Count);
+                Volatile.Write(ref _count, _count - 1);
                 return true;
             }
         }

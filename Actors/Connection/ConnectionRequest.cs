@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace ActorTcp.Actors.Connection;
 
 /// <summary>
@@ -56,8 +58,24 @@ public sealed record TlsOptions(bool NoVerify = false, string? ServerName = null
 public sealed record ConnectionTimeouts(
     TimeSpan? Budget = null, TimeSpan? Connect = null, TimeSpan? Read = null, TimeSpan? Write = null)
 {
+    // Shared budgets: a few hundred distinct values at most, past which a request gets timeouts of its own.
+    private const int MaxSharedBudgets = 256;
+    private static readonly ConcurrentDictionary<TimeSpan, ConnectionTimeouts> SharedBudgets = new();
+
     /// <summary>The configured default budget, no phases.</summary>
     public static ConnectionTimeouts Default { get; } = new();
+
+    /// <summary>
+    /// A budget alone (null: the configured default), shared by every request of the same value: plugins give one of a
+    /// few, and timeouts of its own cost every idle connection 80 bytes (BENCHMARKS.md, W4).
+    /// </summary>
+    public static ConnectionTimeouts OfBudget(TimeSpan? budget)
+    {
+        if (budget is not { } value) return Default;
+        if (SharedBudgets.TryGetValue(value, out var shared)) return shared;
+        var timeouts = new ConnectionTimeouts(value);
+        return SharedBudgets.Count < MaxSharedBudgets ? SharedBudgets.GetOrAdd(value, timeouts) : timeouts;
+    }
 
     /// <summary>Whether per-phase timers apply.</summary>
     public bool Phased => IsSet(Connect) || IsSet(Read) || IsSet(Write);

@@ -33,7 +33,8 @@ internal sealed class SocketTransport : ISocketTransport
     private readonly int _readSize;
     private readonly bool _leaseReads;
     private readonly ActorTcpMetrics? _metrics;
-    private readonly Queue<ReadOnlyMemory<byte>> _pendingWrites = new();
+    // Made on the first write: a read-only connection never needs it (BENCHMARKS.md W4).
+    private Queue<ReadOnlyMemory<byte>>? _pendingWrites;
     private bool _sending;
     private bool _closed;
     // The zero-byte receive being waited on (WaitThenReceive), and its continuation, made once: an async method per
@@ -92,21 +93,21 @@ internal sealed class SocketTransport : ISocketTransport
 
     public void Write(ReadOnlyMemory<byte> chunk)
     {
-        _pendingWrites.Enqueue(chunk);
+        (_pendingWrites ??= new Queue<ReadOnlyMemory<byte>>()).Enqueue(chunk);
         if (!_sending) SendNext();
     }
 
     private void OnAcked()
     {
         _sending = false;
-        if (_pendingWrites.Count > 0) SendNext();
+        if (_pendingWrites is { Count: > 0 }) SendNext();
     }
 
     private void SendNext()
     {
         if (_closed) return;
         _sending = true;
-        var chunk = _pendingWrites.Dequeue();
+        var chunk = _pendingWrites!.Dequeue();
         _metrics?.BytesSent(chunk.Length);
         ValueTask<int> first;
         try

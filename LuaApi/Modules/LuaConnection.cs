@@ -1,3 +1,4 @@
+using ActorTcp.Actors.Dns;
 using Akka.Actor;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -6,19 +7,22 @@ namespace ActorTcp.LuaApi.Modules;
 /// The Lua side of one rspamd_tcp connection: its actor, and every Lua reference it holds (callbacks, the conn
 /// object), all released when the connection ends.
 /// </summary>
-internal sealed class LuaConnection(long id, string display) : ISyncWait
+internal sealed class LuaConnection(long id, string host, int port) : ISyncWait
 {
     /// <summary>The request id the connection actor reports with.</summary>
     public long Id { get; } = id;
 
-    /// <summary>What <c>tostring(conn)</c> shows inside <c>rspamd{tcp}(...)</c>.</summary>
-    public string Display { get; } = display;
+    /// <summary>
+    /// What <c>tostring(conn)</c> shows inside <c>rspamd{tcp}(...)</c>: made when asked, as a string kept per connection
+    /// cost every idle connection ~50 bytes (BENCHMARKS.md W4).
+    /// </summary>
+    public string Display => HostAddress.IsUnixPath(host) ? host : $"{host}:{port}";
 
     /// <summary>The connection actor, once it reported <c>ConnectionStarted</c>.</summary>
     public IActorRef? Actor { get; set; }
 
-    /// <summary>Registry references of handler callbacks, by handler id.</summary>
-    public CallbackReferences Callbacks { get; } = new();
+    /// <summary>Registry references of handler callbacks, by handler id. A field: the struct is updated in place.</summary>
+    public CallbackReferences Callbacks;
 
     /// <summary>Registry reference of <c>on_connect</c>, or 0.</summary>
     public int OnConnect { get; set; }

@@ -113,7 +113,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         if (UnixSocketMissing(runtime, host, upstream)) return SyncError(L, TcpErrors.CannotConnect(host));
 
         var id = ++_lastRequestId;
-        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host) ? host : $"{host}:{target.Port}")
+        var connection = new LuaConnection(id, host, target.Port)
         {
             Upstream = upstream,
             Session = session,
@@ -124,20 +124,22 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
         };
 
         var callback = RefField(L, runtime, "callback");
-        var handlers = new List<HandlerSpec>(2);
-        if (parsed.Data is { Count: > 0 } data)
+        // An array of the exact size: the request, and so the array, lives as long as the connection (BENCHMARKS.md W4).
+        var writes = parsed.Data is { Count: > 0 };
+        var handlers = new HandlerSpec[(writes ? 1 : 0) + (parsed.Read ? 1 : 0)];
+        if (writes)
         {
             var writeId = ++_lastHandlerId;
-            handlers.Add(new WriteSpec(writeId, HasCallback: !parsed.Read, data));
+            handlers[0] = new WriteSpec(writeId, HasCallback: !parsed.Read, parsed.Data!);
             if (!parsed.Read) connection.Callbacks.Set(writeId, callback);
         }
         if (parsed.Read)
         {
             var readId = ++_lastHandlerId;
-            handlers.Add(new ReadSpec(readId, HasCallback: true, parsed.StopPattern));
+            handlers[^1] = new ReadSpec(readId, HasCallback: true, parsed.StopPattern);
             connection.Callbacks.Set(readId, callback);
         }
-        if (handlers.Count == 0) runtime.Unref(callback);
+        if (handlers.Length == 0) runtime.Unref(callback);
 
         _connections.Add(id, connection);
         session?.Connections.Add(id);

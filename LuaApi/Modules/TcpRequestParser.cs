@@ -83,13 +83,17 @@ internal static unsafe class TcpRequestParser
         }
         lua_pop(L, 1);
 
-        var timeouts = new ConnectionTimeouts();
-        foreach (var (field, setter) in TimeoutFields)
+        Span<TimeSpan?> values = stackalloc TimeSpan?[TimeoutFields.Length];
+        for (var i = 0; i < TimeoutFields.Length; i++)
         {
-            var (seconds, error) = Seconds(L, table, field);
+            var (seconds, error) = Seconds(L, table, TimeoutFields[i]);
             if (error is not null) return new ParsedRequest { Error = error };
-            if (seconds is { } s) timeouts = setter(timeouts, TimeSpan.FromSeconds(s));
+            if (seconds is { } s) values[i] = TimeSpan.FromSeconds(s);
         }
+        // A budget alone (what plugins give) is shared with every request of the same value.
+        var timeouts = values[1] is null && values[2] is null && values[3] is null
+            ? ConnectionTimeouts.OfBudget(values[0])
+            : new ConnectionTimeouts(values[0], values[1], values[2], values[3]);
 
         IReadOnlyList<ReadOnlyMemory<byte>>? data = null;
         var dataType = RawGetField(L, table, "data");
@@ -132,13 +136,8 @@ internal static unsafe class TcpRequestParser
         };
     }
 
-    private static readonly (string Field, Func<ConnectionTimeouts, TimeSpan, ConnectionTimeouts> Set)[] TimeoutFields =
-    [
-        ("timeout", (t, v) => t with { Budget = v }),
-        ("connect_timeout", (t, v) => t with { Connect = v }),
-        ("read_timeout", (t, v) => t with { Read = v }),
-        ("write_timeout", (t, v) => t with { Write = v }),
-    ];
+    // In the order of ConnectionTimeouts' parameters: the budget, then the connect, read and write phases.
+    private static readonly string[] TimeoutFields = ["timeout", "connect_timeout", "read_timeout", "write_timeout"];
 
     /// <summary>A number of seconds in <paramref name="field"/>; absent or another type is null (rspamd ignores it).</summary>
     private static (double? Seconds, string? Error) Seconds(IntPtr L, int table, string field)

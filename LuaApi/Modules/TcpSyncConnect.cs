@@ -84,7 +84,7 @@ internal sealed unsafe partial class TcpModule
         if (UnixSocketMissing(runtime, host!, upstream)) return Outcome(L, false, "Failed to initiate connection");
 
         var id = ++_lastRequestId;
-        var connection = new LuaConnection(id, HostAddress.IsUnixPath(host!) ? host! : $"{host}:{port}")
+        var connection = new LuaConnection(id, host!, (int)port)
         {
             Sync = true,
             Session = session,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorTcp.Actors.Connection;
+using ActorTcp.Actors.Timers;
 using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Xunit;
@@ -122,6 +123,34 @@ public class TimeoutTests : ConnectionTestKit
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.45), TimeSpan.FromSeconds(3));
         Return(conn);
         await ExpectClosedAsync(conn);
+    }
+
+    [Fact]
+    public async Task Ended_connections_leave_nothing_on_the_timer_wheel_whether_their_timer_fired_or_not()
+    {
+        var wheel = TimeoutWheel.Get(Sys);
+        var silent = StartPeer(s => s.NeverAnswer());
+        var answering = StartPeer(s => s.Send("line\r\n").NeverAnswer());
+        long timedOut = NextId(), answered = NextId();
+        var expiring = await OpenAsync(RequestTo(silent, ReadHandler(timedOut, "\r\n")) with
+        {
+            Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(0.3)),
+        });
+        // Its read ends long before its budget: the timer's entry is left on the wheel (lazily) until the connection ends.
+        var finishing = await OpenAsync(RequestTo(answering, ReadHandler(answered, "\r\n")) with
+        {
+            Timeouts = new ConnectionTimeouts(Budget: TimeSpan.FromSeconds(60)),
+        });
+        await ExpectReadAsync(finishing, answered, "line");
+        Assert.True(wheel.Count >= 1);
+        Return(finishing);
+        await ExpectClosedAsync(finishing);
+
+        await ExpectFailedAsync(expiring, timedOut, TcpErrors.IoTimeout, TimeSpan.FromSeconds(4));
+        Return(expiring);
+        await ExpectClosedAsync(expiring);
+
+        await AwaitConditionAsync(() => Task.FromResult(wheel.Count == 0), TimeSpan.FromSeconds(2));
     }
 
     [Fact]

@@ -55,4 +55,13 @@ public class TimeoutClockTests
         Assert.Equal(TimeSpan.FromSeconds(7), clock.Arm(WaitPhase.Connect));
         Assert.Equal(TimeSpan.FromSeconds(7), clock.Arm(WaitPhase.Write));
     }
+
+    [Fact]
+    public void A_budget_alone_is_shared_by_every_request_of_the_same_value()
+    {
+        var a = ConnectionTimeouts.OfBudget(TimeSpan.FromSeconds(17.25));
+        Assert.Same(a, ConnectionTimeouts.OfBudget(TimeSpan.FromSeconds(17.25)));
+        Assert.Equal(new ConnectionTimeouts(TimeSpan.FromSeconds(17.25)), a);
+        Assert.Same(ConnectionTimeouts.Default, ConnectionTimeouts.OfBudget(null));
+    }
 }
