@@ -22,7 +22,15 @@ public sealed record WriteSpec(long HandlerId, bool HasCallback, IReadOnlyList<R
     : HandlerSpec(HandlerId, HasCallback)
 {
     /// <summary>Total bytes of all pieces.</summary>
-    public long Length { get; } = Data.Sum(d => (long)d.Length);
+    public long Length { get; } = TotalLength(Data);
+
+    private static long TotalLength(IReadOnlyList<ReadOnlyMemory<byte>> pieces)
+    {
+        // A loop, not LINQ's Sum over the interface: no enumerator per write.
+        var total = 0L;
+        for (var i = 0; i < pieces.Count; i++) total += pieces[i].Length;
+        return total;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"Write(id: {HandlerId}, callback: {HasCallback}, {Length} B in {Data.Count} pieces)";

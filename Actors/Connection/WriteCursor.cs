@@ -4,7 +4,7 @@ namespace ActorTcp.Actors.Connection;
 /// Progress of the write handler at the head: which bytes were handed to the socket and which were acknowledged.
 /// Chunks are slices of the caller's pieces, never copies.
 /// </summary>
-internal sealed class WriteCursor(WriteSpec spec)
+internal sealed class WriteCursor
 {
     // The lengths of the chunks in flight, oldest first: the oldest inline, the rest (a write longer than one chunk)
     // in a queue made only then. A queue per write cost every round trip ~80 bytes (BENCHMARKS.md, W2).
@@ -13,9 +13,27 @@ internal sealed class WriteCursor(WriteSpec spec)
     private Queue<int>? _newerInFlight;
     private int _piece;
     private int _offset;
-    private long _unsent = spec.Length;
+    private long _unsent;
+    private WriteSpec? _spec;
 
-    public WriteSpec Spec { get; } = spec;
+    /// <summary>A cursor at the start of <paramref name="spec"/>.</summary>
+    public WriteCursor(WriteSpec spec) => Reset(spec);
+
+    /// <summary>The write being sent; null once <see cref="Clear"/>ed.</summary>
+    public WriteSpec? Spec => _spec;
+
+    /// <summary>Starts over at the start of <paramref name="spec"/>: a connection's cursor serves all its writes.</summary>
+    public void Reset(WriteSpec spec)
+    {
+        _spec = spec;
+        _unsent = spec.Length;
+        _piece = _offset = _inFlightCount = _oldestInFlight = 0;
+        InFlightBytes = 0;
+        _newerInFlight?.Clear();
+    }
+
+    /// <summary>Forgets the write (its memory may be collected).</summary>
+    public void Clear() => _spec = null;
 
     /// <summary>Bytes handed to the socket and not yet acknowledged.</summary>
     public int InFlightBytes { get; private set; }
@@ -26,9 +44,10 @@ internal sealed class WriteCursor(WriteSpec spec)
     /// <summary>Takes the next chunk of at most <paramref name="maxChunk"/> bytes to send.</summary>
     public bool TryNextChunk(int maxChunk, out ReadOnlyMemory<byte> chunk)
     {
-        while (_piece < Spec.Data.Count)
+        var pieces = _spec!.Data;
+        while (_piece < pieces.Count)
         {
-            var piece = Spec.Data[_piece];
+            var piece = pieces[_piece];
             if (_offset < piece.Length)
             {
                 var length = Math.Min(maxChunk, piece.Length - _offset);

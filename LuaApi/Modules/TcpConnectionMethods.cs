@@ -19,7 +19,7 @@ internal sealed unsafe partial class TcpModule
 
             // rspamd: a pattern that is not a string (or is empty) means none; a text is accepted too.
             ReadOnlyMemory<byte> pattern = default;
-            if (TextObjects.TryGetStringOrText(L, 3, out var bytes)) pattern = bytes.IsEmpty ? default : bytes.ToArray();
+            if (TextObjects.TryGetStringOrText(L, 3, out var bytes)) pattern = StopPatterns.Of(bytes);
             else if (lua_type(L, 3) is not (LUA_TNIL or LUA_TNONE))
                 runtime.Log.Warning($"add_read: pattern of type {TypeName(L, 3)} ignored (rspamd reads without pattern)");
 

@@ -111,7 +111,7 @@ internal static unsafe class TcpRequestParser
 
         ReadOnlyMemory<byte> pattern = default;
         RawGetField(L, table, "stop_pattern");
-        if (TextObjects.TryGetStringOrText(L, -1, out var patternBytes) && !patternBytes.IsEmpty) pattern = patternBytes.ToArray();
+        if (TextObjects.TryGetStringOrText(L, -1, out var patternBytes)) pattern = StopPatterns.Of(patternBytes);
         lua_pop(L, 1);
 
         // ssl_noverify, else its alias no_ssl_verify (read only when ssl_noverify is not a boolean, as rspamd does).

@@ -122,4 +122,26 @@ public class WriteCursorTests
 
         Assert.Same(spec, new WriteCursor(spec).Spec);
     }
+
+    [Fact]
+    public void A_cursor_reset_for_the_next_write_starts_at_its_first_byte_with_nothing_in_flight()
+    {
+        var cursor = new WriteCursor(Spec("abcdef"));
+        cursor.TryNextChunk(2, out _);
+        cursor.TryNextChunk(2, out _); // two chunks in flight: a write dropped by a failure mid-way
+
+        var next = Spec("xy", "z");
+        cursor.Reset(next);
+
+        Assert.Same(next, cursor.Spec);
+        Assert.Equal(0, cursor.InFlightBytes);
+        Assert.False(cursor.Done);
+        Assert.Equal(["xy", "z"], Drain(cursor, 10));
+        cursor.Acknowledge();
+        Assert.False(cursor.Done);
+        cursor.Acknowledge();
+        Assert.True(cursor.Done);
+        cursor.Clear();
+        Assert.Null(cursor.Spec);
+    }
 }
