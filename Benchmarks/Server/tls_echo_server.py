@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """W8's peer: a TLS echo server on 127.0.0.1 (asyncio, one thread). Each connection's lines are echoed until it closes.
 
-Usage: tls_echo_server.py CERT.pem KEY.pem [--report] [--starttls]
+Usage: tls_echo_server.py CERT.pem KEY.pem [--report] [--starttls] [--no-tickets]
   prints "listening PORT" once it accepts.
-  --report    per connection, once its handshake is done: a line "resumed True|False" (whether the handshake resumed
-              an earlier session), then a line "tls VERSION CIPHER" (what was negotiated).
-  --starttls  W8S: the connection starts in plaintext as SMTP does: the server sends "220 ready", waits for the line
-              "STARTTLS", answers "220 go ahead", and only then takes the TLS handshake (Python 3.11+: start_tls).
+  --report      per connection, once its handshake is done: a line "resumed True|False" (whether the handshake
+                resumed an earlier session), then a line "tls VERSION CIPHER" (what was negotiated).
+  --starttls    W8S: the connection starts in plaintext as SMTP does: the server sends "220 ready", waits for the
+                line "STARTTLS", answers "220 go ahead", and only then takes the TLS handshake (asyncio's start_tls,
+                Python 3.11+).
+  --no-tickets  sends no TLS 1.3 session tickets, so no client can resume: every handshake is a full one.
 """
 import asyncio
 import ssl
@@ -15,6 +17,7 @@ import sys
 
 REPORT = '--report' in sys.argv[3:]
 STARTTLS = '--starttls' in sys.argv[3:]
+NO_TICKETS = '--no-tickets' in sys.argv[3:]
 
 
 def report(writer):
@@ -54,6 +57,8 @@ async def echo(reader, writer, context):
 async def main(cert, key):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
+    if NO_TICKETS:
+        context.num_tickets = 0
     server = await asyncio.start_server(lambda r, w: echo(r, w, context), '127.0.0.1', 0,
                                         ssl=None if STARTTLS else context, backlog=4096)
     print('listening', server.sockets[0].getsockname()[1], flush=True)
