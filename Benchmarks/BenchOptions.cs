@@ -25,10 +25,10 @@ public sealed record BenchOptions(IReadOnlySet<string> Only, int Runs, int Warmu
         actortcp-bench [--only W1,W2,...] [--runs 5] [--warmup 1] [--scale 1.0] [--side both|actortcp|raw]
                        [--size 64] [--timeout 180] [--alloc-profile] [--hocon 'key = value'] [--in-flight 200]
                        [--json FILE]
-          --only     workloads to run (W1, W1P, W1U, W1M, W1T, W2, W2M, W2C10, W2C1000, W3..W5, W6S, W6, W7, W8, W8N, W9;
-                     default all); W1U brings W1P, W1P, W1M and W1T bring W1, W2M, W2C10 and W2C1000 bring W2, W7
-                     brings W6, W6 brings W6S (compared); W8 and W8N need python3; W9 needs clamd and rspamd's
-                     lualib (Debian packages)
+          --only     workloads to run (W1, W1P, W1U, W1M, W1T, W2, W2M, W2C10, W2C1000, W3..W5, W6S, W6, W7, W8,
+                     W8N, W8S, W9; default all); W1U brings W1P, W1P, W1M and W1T bring W1, W2M, W2C10 and W2C1000
+                     bring W2, W7 brings W6, W6 brings W6S (compared); W8, W8N and W8S need python3; W9 needs clamd
+                     and rspamd's lualib (Debian packages)
           --runs     measured runs per side and workload (default 5); the table shows median and min-max
           --warmup   unmeasured runs per side first (default 1)
           --scale    multiplies every workload's size (0.1 for a quick run)
@@ -43,7 +43,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Only, int Runs, int Warmu
 
     /// <summary>Every workload id.</summary>
     public static readonly string[] AllWorkloads =
-        ["W1", "W1P", "W1U", "W1M", "W1T", "W2", "W2M", "W2C10", "W2C1000", "W3", "W4", "W5", "W6S", "W6", "W7", "W8", "W8N", "W9"];
+        ["W1", "W1P", "W1U", "W1M", "W1T", "W2", "W2M", "W2C10", "W2C1000", "W3", "W4", "W5", "W6S", "W6", "W7", "W8", "W8N", "W8S", "W9"];
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(string[] args, out BenchOptions options, out string error)

@@ -31,7 +31,8 @@ Workload[] all =
     new W3PartialStream(options.Scale), new W4IdleConnections(options.Scale), new W5SyncCoroutines(options.Scale),
     new W6Tasks(options.Scale, options.TasksInFlight, pool: false),
     new W6Tasks(options.Scale, options.TasksInFlight, pool: true), new W7ClusterTasks(options.Scale, options.TasksInFlight),
-    new W8TlsConnections(options.Scale), new W8TlsConnections(options.Scale, named: true), new W9ClamavScan(options.Scale),
+    new W8TlsConnections(options.Scale), new W8TlsConnections(options.Scale, named: true), new W8StartTls(options.Scale),
+    new W9ClamavScan(options.Scale),
 ];
 // A workload compared with another (W1U with W1P; W1P, W1M and W1T with W1; W2M, W2C10 and W2C1000 with W2; W6 with W6S;
 // W7 with W6) brings that one along, and they run interleaved as one group: a target relative to another row needs both
@@ -75,7 +76,7 @@ Console.WriteLine($"process: peak RSS {ProcessStats.PeakResidentBytes() / (1 << 
                   $"CPU {ProcessStats.CpuTimeOf(Environment.ProcessId).TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s wall; " +
                   $"server CPU {(server.CpuTime - serverCpuAtStart).TotalSeconds:0.0} s");
 Console.WriteLine("per op: a round trip (W1, W1P, W1U, W1M, W1T, W2, W2M, W2C10, W2C1000, W5), a megabyte (W3), " +
-                  "a connection (W4), a task (W6S, W6, W7), a request (W8), a scan (W9); server CPU: share of one core");
+                  "a connection (W4), a task (W6S, W6, W7), a request (W8, W8N, W8S), a scan (W9); server CPU: share of one core");
 return results.Any(r => r.Failure is not null) ? 1 : 0;
 
 bool Wanted(Workload w) => options.Only.Contains(w.Id) || all.Any(o => o.ComparedWith == w.Id && Wanted(o));

@@ -8,7 +8,7 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W1M, W1T, W2M, W2C10, W2C1000, W6S, W6, W7, W8, W9).</summary>
+    /// <summary>Id used by <c>--only</c> (W1...W5, W1P, W1U, W1M, W1T, W2M, W2C10, W2C1000, W6S, W6, W7, W8, W8N, W8S, W9).</summary>
     public abstract string Id { get; }
 
     /// <summary>What it does, with its sizes after scaling.</summary>
