@@ -337,6 +337,8 @@ internal sealed partial class ConnectionActor : ActorBase
                 return true;
             case CloseConnection close:
                 if (close.SessionDestroyed) _measure.SessionDestroyed();
+                // Nothing reads the turn's data any more: its pooled buffer can go back with the others (W8S).
+                if (close.DeliveryRead) _readAhead.Delivered = default;
                 Finish();
                 return true;
             case StartTls start:

@@ -69,6 +69,8 @@ public sealed record ConnectionTimeouts(
     // Shared budgets: a few hundred distinct values at most, past which a request gets timeouts of its own.
     private const int MaxSharedBudgets = 256;
     private static readonly ConcurrentDictionary<TimeSpan, ConnectionTimeouts> SharedBudgets = new();
+    // Counted apart: ConcurrentDictionary.Count takes every lock of the table.
+    private static int _sharedBudgetCount;
 
     /// <summary>The configured default budget, no phases.</summary>
     public static ConnectionTimeouts Default { get; } = new();
@@ -82,7 +84,9 @@ public sealed record ConnectionTimeouts(
         if (budget is not { } value) return Default;
         if (SharedBudgets.TryGetValue(value, out var shared)) return shared;
         var timeouts = new ConnectionTimeouts(value);
-        return SharedBudgets.Count < MaxSharedBudgets ? SharedBudgets.GetOrAdd(value, timeouts) : timeouts;
+        if (Volatile.Read(ref _sharedBudgetCount) >= MaxSharedBudgets) return timeouts;
+        if (SharedBudgets.TryAdd(value, timeouts)) Interlocked.Increment(ref _sharedBudgetCount);
+        return SharedBudgets.TryGetValue(value, out shared) ? shared : timeouts;
     }
 
     /// <summary>Whether per-phase timers apply.</summary>

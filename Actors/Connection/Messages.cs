@@ -36,23 +36,35 @@ public sealed record StartTls(bool NoVerify) : IConnectionCommand;
 
 /// <summary>
 /// Closes the connection now; no further callback is delivered (rspamd's <c>close</c>). <see cref="Destroyed"/> says the
-/// caller's session was destroyed (the connection's metrics outcome is then <c>session_destroyed</c>, not <c>ok</c>).
+/// caller's session was destroyed (the connection's metrics outcome is then <c>session_destroyed</c>, not <c>ok</c>);
+/// <see cref="FromTurn"/> that the close comes from the callback of the turn in progress.
 /// </summary>
 public sealed class CloseConnection : IConnectionCommand
 {
     /// <summary>The instance: the caller is done with the connection.</summary>
-    public static readonly CloseConnection Instance = new(sessionDestroyed: false);
+    public static readonly CloseConnection Instance = new(sessionDestroyed: false, fromTurn: false);
 
     /// <summary>The caller's session was destroyed (its deadline passed, its body failed, its Lua host stopped).</summary>
-    public static readonly CloseConnection Destroyed = new(sessionDestroyed: true);
+    public static readonly CloseConnection Destroyed = new(sessionDestroyed: true, fromTurn: false);
 
-    private CloseConnection(bool sessionDestroyed) => SessionDestroyed = sessionDestroyed;
+    /// <summary>
+    /// Sent by the callback of the turn in progress: the caller has read what that turn delivered, so the pooled buffer
+    /// under it goes back to the pool at once. Any other close leaves a turn's buffer to the collector, as the caller
+    /// may still be reading it.
+    /// </summary>
+    public static readonly CloseConnection FromTurn = new(sessionDestroyed: false, fromTurn: true);
+
+    private CloseConnection(bool sessionDestroyed, bool fromTurn) => (SessionDestroyed, DeliveryRead) = (sessionDestroyed, fromTurn);
 
     /// <summary>Whether the close aborts the connection because the caller's session was destroyed.</summary>
     public bool SessionDestroyed { get; }
 
+    /// <summary>Whether the caller is done reading the data of the turn in progress (<see cref="FromTurn"/>).</summary>
+    public bool DeliveryRead { get; }
+
     /// <inheritdoc/>
-    public override string ToString() => SessionDestroyed ? "CloseConnection(session destroyed)" : "CloseConnection";
+    public override string ToString() =>
+        SessionDestroyed ? "CloseConnection(session destroyed)" : DeliveryRead ? "CloseConnection(from the turn)" : "CloseConnection";
 }
 
 /// <summary>Half-closes the sending side now (tcp_sync <c>shutdown()</c>); reading goes on.</summary>

@@ -100,7 +100,8 @@ internal sealed unsafe partial class TcpModule
             {
                 connection.Closing = true;
                 connection.Commands++;
-                connection.Actor?.Tell(CloseConnection.Instance, module.Host);
+                // From one of its own callbacks, the turn's data was pushed into Lua (copied) before the callback ran.
+                connection.Actor?.Tell(connection.Running is null ? CloseConnection.Instance : CloseConnection.FromTurn, module.Host);
             }
             return HostFunction.Ok(L);
         }
