@@ -77,8 +77,23 @@ internal sealed class TlsTransport : ITransport
             RemoteCertificateValidationCallback = _validator.Validate,
             // .NET keys its session cache by server name; the validator still runs on a resumed session's certificate.
             AllowTlsResume = resume,
+            CertificateChainPolicy = ChainPolicyFor(options),
         };
     }
+
+    /// <summary>
+    /// How SslStream builds the server's chain before the validator sees it: as .NET does (null: the system store) when
+    /// verifying; without verification, whose validator never reads the outcome, against no roots at all. A build over
+    /// the system store cost a third of a full handshake's CPU (BENCHMARKS.md W8); rspamd skips it too (SSL_VERIFY_NONE).
+    /// </summary>
+    internal static X509ChainPolicy? ChainPolicyFor(TlsOptions options) => options.NoVerify
+        ? new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        }
+        : null;
 
     /// <summary>The negotiated protocol, once the handshake succeeded.</summary>
     public SslProtocols Protocol => _handshakeDone ? _ssl.SslProtocol : SslProtocols.None;

@@ -310,4 +310,18 @@ public sealed class TlsTransportTests : Akka.TestKit.Xunit2.TestKit
         {
         }
     }
+
+    [Fact]
+    public void Only_a_connection_without_verification_builds_its_chain_against_no_roots()
+    {
+        // Verifying: SslStream's own build over the system store, which the validator reads.
+        Assert.Null(TlsTransport.ChainPolicyFor(new TlsOptions(NoVerify: false)));
+        Assert.Null(TlsTransport.ChainPolicyFor(new TlsOptions(NoVerify: false, ServerName: "example.org")));
+
+        var unverified = TlsTransport.ChainPolicyFor(new TlsOptions(NoVerify: true));
+        Assert.NotNull(unverified);
+        Assert.Equal(X509ChainTrustMode.CustomRootTrust, unverified.TrustMode);
+        Assert.Empty(unverified.CustomTrustStore);
+        Assert.True(unverified.DisableCertificateDownloads);
+    }
 }
