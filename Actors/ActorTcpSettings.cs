@@ -95,7 +95,7 @@ public sealed record ActorTcpSettings
             DnsRetries = c.GetInt("dns.retries", d.DnsRetries),
             DnsUseCache = c.GetBoolean("dns.use-cache", d.DnsUseCache),
             SocketReadSize = (int)Positive(c.GetByteSize("io.read-size") ?? d.SocketReadSize, "io.read-size"),
-            ConnectionDispatcher = c.GetString("connection-dispatcher", d.ConnectionDispatcher) ?? "",
+            ConnectionDispatcher = CheckConnectionDispatcher(config, c.GetString("connection-dispatcher", d.ConnectionDispatcher) ?? ""),
             Transport = ParseTransport(c.GetString("io.transport", "socket")),
             TlsCaFile = c.GetString("tls.ca-file", d.TlsCaFile) ?? "",
             TlsCaCertificates = LoadCaFile(c.GetString("tls.ca-file", d.TlsCaFile) ?? ""),
@@ -134,6 +134,22 @@ public sealed record ActorTcpSettings
         // Not IPAddress.TryParse: it accepts "[::1]:5353" and drops the port.
         if (IPEndPoint.TryParse(text, out var ep)) return ep.Port == 0 ? new IPEndPoint(ep.Address, 53) : ep;
         throw new ConfigurationException($"actortcp.dns.nameservers: '{text}' is not an IP address or IP:port");
+    }
+
+    /// <summary>
+    /// The connection actors' dispatcher must be configured, and must not be a pinned one: that gives each actor a thread
+    /// of its own, so every connection would start and stop a thread (the one-thread mode wants the Lua host's
+    /// dispatcher made a one-thread ForkJoinDispatcher, HOCON.conf).
+    /// </summary>
+    private static string CheckConnectionDispatcher(Config config, string id)
+    {
+        if (id.Length == 0) return id;
+        if (!config.HasPath(id))
+            throw new ConfigurationException($"actortcp.connection-dispatcher: no dispatcher '{id}' is configured");
+        if (string.Equals(config.GetString($"{id}.type", null), "PinnedDispatcher", StringComparison.Ordinal))
+            throw new ConfigurationException($"actortcp.connection-dispatcher: '{id}' is a PinnedDispatcher, which would " +
+                "give every connection a thread of its own; name a ForkJoinDispatcher (one thread: Lua and the connections together)");
+        return id;
     }
 
     private static long Positive(long value, string key) =>

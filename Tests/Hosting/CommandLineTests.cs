@@ -156,6 +156,10 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("node", "actortcp.lua.rspamd-lualib = /nonexistent/lualib",
         "actortcp.lua.rspamd-lualib: directory '/nonexistent/lualib' does not exist")]
     [InlineData("run", "actortcp.lua.lpeg = /nonexistent/lpeg.so", "actortcp.lua.lpeg: file '/nonexistent/lpeg.so' does not exist")]
+    [InlineData("run", "actortcp.connection-dispatcher = \"actortcp.lua-dispatcher\"",
+        "actortcp.connection-dispatcher: 'actortcp.lua-dispatcher' is a PinnedDispatcher, which would give every connection a thread")]
+    [InlineData("node", "actortcp.connection-dispatcher = \"actortcp.nowhere\"",
+        "actortcp.connection-dispatcher: no dispatcher 'actortcp.nowhere' is configured")]
     public async Task A_bad_config_value_is_one_line_naming_the_file_and_the_key_and_exits_2(string command, string setting,
         string message)
     {
