@@ -1,11 +1,9 @@
 using System.Text;
 using ActorTcp.Actors;
-using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
 using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
-using Akka.Configuration;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -17,15 +15,9 @@ namespace ActorTcp.Tests.Lua;
 /// back where they started. Runs alone: it measures the whole process.
 /// </summary>
 [Collection(nameof(Alone))]
-public sealed class ChurnTests : Akka.TestKit.Xunit2.TestKit
+public sealed class ChurnTests : WholeProcessLuaTestKit
 {
-    private readonly ITestOutputHelper _log;
-
-    public ChurnTests(ITestOutputHelper log)
-        : base(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"))), "churn", log)
-    {
-        _log = log;
-    }
+    public ChurnTests(ITestOutputHelper log) : base(log, "churn") { }
 
     private const string Script = """
         local tcp = require 'rspamd_tcp'
@@ -66,10 +58,8 @@ public sealed class ChurnTests : Akka.TestKit.Xunit2.TestKit
         using var reset = new ChurnServer(ChurnMode.Reset);
         using var refusing = ScriptedPeer.Refusing();
         var refused = refusing.Port;
-        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
-        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+        var (host, manager) = StartLuaHost(output);
         string[] ports = [$"{pong.Port}", $"{refused}", $"{silent.Port}", $"{reset.Port}"];
 
         await RunAsync(host, ports, total: 2000);
@@ -82,8 +72,8 @@ public sealed class ChurnTests : Akka.TestKit.Xunit2.TestKit
         var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
         var (fdsAfter, heapAfter) = (OpenFileDescriptors(), ProcessMemory.ManagedHeap());
 
-        _log.WriteLine(output.Text);
-        _log.WriteLine($"fds {fdsBefore} -> {fdsAfter}; registry {before.RegistryEntries} -> {after.RegistryEntries}; " +
+        Output.WriteLine(output.Text);
+        Output.WriteLine($"fds {fdsBefore} -> {fdsAfter}; registry {before.RegistryEntries} -> {after.RegistryEntries}; " +
                       $"lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; managed {heapBefore} -> {heapAfter} B");
         var counts = Outcomes(output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         // Per kind over both runs: 500 + 25000 each.

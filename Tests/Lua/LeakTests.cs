@@ -1,10 +1,7 @@
 using System.Text;
-using ActorTcp.Actors;
-using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
 using ActorTcp.TestKit;
 using Akka.Actor;
-using Akka.Configuration;
 using ActorTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -16,7 +13,7 @@ namespace ActorTcp.Tests.Lua;
 /// the managed heap is measured for the whole process.
 /// </summary>
 [Collection(nameof(Alone))]
-public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
+public sealed class LeakTests : WholeProcessLuaTestKit
 {
     private const string Script = """
         local tcp = require 'rspamd_tcp'
@@ -79,22 +76,14 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         for _ = 1, inflight do one() end
         """;
 
-    private readonly ITestOutputHelper _log;
-
-    public LeakTests(ITestOutputHelper log)
-        : base(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"))), "leaks", log)
-    {
-        _log = log;
-    }
+    public LeakTests(ITestOutputHelper log) : base(log, "leaks") { }
 
     [Fact]
     public async Task Hundred_thousand_requests_leave_registry_lua_memory_and_managed_heap_where_they_started()
     {
         using var server = new ChurnServer(ChurnMode.Pong);
-        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
-        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+        var (host, _) = StartLuaHost(output);
 
         await RunAsync(host, server.Port, total: 3000);
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -108,7 +97,7 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
         var heapAfter = ProcessMemory.ManagedHeap();
 
-        _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; managed {heapBefore} -> {heapAfter} B");
+        Output.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; managed {heapBefore} -> {heapAfter} B");
         Assert.Equal(["done 3000", "done 100000"], output.Lines);
         Assert.Equal(0, after.OpenConnections);
         Assert.InRange(after.RegistryEntries, before.RegistryEntries - 8, before.RegistryEntries + 8);
@@ -146,10 +135,8 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
     private async Task<(LuaStats Before, LuaStats After, PrintedLines Output)> WarmThenMeasureAsync(string script, int warmup, int total)
     {
         using var server = new ChurnServer(ChurnMode.Pong);
-        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
-        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+        var (host, _) = StartLuaHost(output);
 
         await RunAsync(host, server.Port, warmup, script);
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -159,7 +146,7 @@ public sealed class LeakTests : Akka.TestKit.Xunit2.TestKit
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = await host.Ask<LuaStats>(GetLuaStats.Instance, TimeSpan.FromSeconds(10));
 
-        _log.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; " +
+        Output.WriteLine($"registry {before.RegistryEntries} -> {after.RegistryEntries}; lua {before.LuaMemoryBytes} -> {after.LuaMemoryBytes} B; " +
                        $"upstream lists {before.UpstreamLists} -> {after.UpstreamLists}");
         return (before, after, output);
     }

@@ -3,13 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using ActorTcp.Actors;
-using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
 using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
-using Akka.Configuration;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,20 +18,14 @@ namespace ActorTcp.Tests.Lua;
 /// measures the whole process.
 /// </summary>
 [Collection(nameof(Alone))]
-public sealed class PartialStreamMemoryTests : Akka.TestKit.Xunit2.TestKit
+public sealed class PartialStreamMemoryTests : WholeProcessLuaTestKit
 {
     private const long ReplyBytes = 100L * 1024 * 1024;
 
     /// <summary>Growth allowed over the start: well under the reply's size, so the reply cannot have been buffered.</summary>
     private const long MaxGrowth = 40L * 1024 * 1024;
 
-    private readonly ITestOutputHelper _log;
-
-    public PartialStreamMemoryTests(ITestOutputHelper log)
-        : base(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"))), "partial-memory", log)
-    {
-        _log = log;
-    }
+    public PartialStreamMemoryTests(ITestOutputHelper log) : base(log, "partial-memory") { }
 
     private const string Script = """
         local tcp = require 'rspamd_tcp'
@@ -58,10 +49,8 @@ public sealed class PartialStreamMemoryTests : Akka.TestKit.Xunit2.TestKit
     public async Task Hundred_megabytes_in_partial_mode_to_a_slow_lua_consumer_keeps_memory_bounded()
     {
         using var server = new StreamServer(ReplyBytes);
-        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
-        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+        var (host, _) = StartLuaHost(output);
 
         var (managedBefore, workingSetBefore) = Measure(collect: true);
         using var sampling = new CancellationTokenSource();
@@ -90,7 +79,7 @@ public sealed class PartialStreamMemoryTests : Akka.TestKit.Xunit2.TestKit
         await sampling.CancelAsync();
         await sampler;
 
-        _log.WriteLine($"managed {managedBefore} -> peak {managedPeak} B; working set {workingSetBefore} -> peak {workingSetPeak} B");
+        Output.WriteLine($"managed {managedBefore} -> peak {managedPeak} B; working set {workingSetBefore} -> peak {workingSetPeak} B");
         Assert.Null(finished.Error);
         var line = Assert.Single(output.Lines);
         var parts = line.Split('\t');

@@ -1,13 +1,10 @@
 using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Text;
-using ActorTcp.Actors;
-using ActorTcp.Actors.Dns;
 using ActorTcp.LuaApi;
 using ActorTcp.TestKit;
 using ActorTcp.Tests.Support;
 using Akka.Actor;
-using Akka.Configuration;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -20,18 +17,12 @@ namespace ActorTcp.Tests.Lua;
 /// allocations.
 /// </summary>
 [Collection(nameof(Alone))]
-public sealed class TlsReadBufferReturnTests : Akka.TestKit.Xunit2.TestKit
+public sealed class TlsReadBufferReturnTests : WholeProcessLuaTestKit
 {
     private const int Requests = 40;
     private const int PlaintextReadSize = 16 * 1024;
 
-    private readonly ITestOutputHelper _log;
-
-    public TlsReadBufferReturnTests(ITestOutputHelper log)
-        : base(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"))), "tls-buffers", log)
-    {
-        _log = log;
-    }
+    public TlsReadBufferReturnTests(ITestOutputHelper log) : base(log, "tls-buffers") { }
 
     // N requests one after another, each closing its connection from its read callback (as a plugin that is done).
     private const string Script = """
@@ -61,10 +52,8 @@ public sealed class TlsReadBufferReturnTests : Akka.TestKit.Xunit2.TestKit
             await c.SendAsync("pong\n");
             await c.DiscardUntilClosedAsync(TimeSpan.FromSeconds(5));
         }, ScriptedPeerOptions.Default with { Connections = Requests + 5 });
-        var settings = ActorTcpSettings.Create(Sys.Settings.Config);
-        var manager = Sys.ActorOf(ConnectionManager.Props(settings, Sys.ActorOf(ResolverActor.Props(settings))));
         var output = new PrintedLines();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager, output));
+        var (host, _) = StartLuaHost(output);
 
         // A first run fills the pool's buckets for this size; the second is counted.
         await RunAsync(host, peer.Port, 5);
@@ -73,7 +62,7 @@ public sealed class TlsReadBufferReturnTests : Akka.TestKit.Xunit2.TestKit
         await RunAsync(host, peer.Port, Requests);
 
         Assert.Equal($"done\t{Requests}\t0", Assert.Single(output.Lines));
-        _log.WriteLine($"16 KiB buffers the pool allocated over {Requests} requests: {pool.Count}");
+        Output.WriteLine($"16 KiB buffers the pool allocated over {Requests} requests: {pool.Count}");
         // Before the fix every request's buffer was left to the collector: one allocation per request.
         Assert.InRange(pool.Count, 0, Requests / 4);
     }
