@@ -13,11 +13,10 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// IP literal (full handshakes, as W8). ActorTcp: <c>Lua/w8s_starttls.lua</c>, <c>conn:starttls(true)</c> between
 /// callbacks; raw: the same exchange on a socket, then an <see cref="SslStream"/> over it accepting any certificate.
 /// </summary>
-public sealed class W8StartTls(double scale) : Workload
+public sealed class W8StartTls(double scale) : TlsEchoWorkload(startTls: true)
 {
     private static readonly byte[] StartTlsCommand = "STARTTLS\r\n"u8.ToArray();
     private readonly int _n = Scaled(2_000, scale);
-    private TlsEchoServer? _server;
 
     public override string Id => "W8S";
     public override string Title =>
@@ -25,19 +24,9 @@ public sealed class W8StartTls(double scale) : Workload
 
     public override IReadOnlyList<Metric> Metrics => [Throughput("requests/s", 0.95)];
 
-    public override async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken) =>
-        _server = await TlsEchoServer.StartAsync(startTls: true, cancellationToken).ConfigureAwait(false);
-
-    public override ValueTask TearDownAsync()
-    {
-        _server?.Dispose();
-        _server = null;
-        return ValueTask.CompletedTask;
-    }
-
     public override async Task<Outcome> RunActorTcpAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var endPoint = _server?.EndPoint ?? throw new InvalidOperationException("W8S is not set up");
+        var endPoint = EndPoint;
         context.Lua.Output.Clear();
         await context.Lua.RunAsync("w8s_starttls.lua", [context.Host, W1NewConnections.Text(endPoint.Port), W1NewConnections.Text(_n),
             W1NewConnections.Text(W8TlsConnections.InFlight), W1NewConnections.Text(W8TlsConnections.MessageBytes)],
@@ -48,7 +37,7 @@ public sealed class W8StartTls(double scale) : Workload
 
     public override async Task<Outcome> RunRawAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var endPoint = _server?.EndPoint ?? throw new InvalidOperationException("W8S is not set up");
+        var endPoint = EndPoint;
         var message = RawSocket.Message(W8TlsConnections.MessageBytes);
         var started = 0;
         async Task Worker()

@@ -14,12 +14,11 @@ namespace ActorTcp.Benchmarks.Workloads;
 /// full one: .NET keeps TLS sessions by server name only); W8N names the server <c>localhost</c>, so both sides resume
 /// the session of an earlier connection (<c>actortcp.tls.session-resumption</c>, on by default).
 /// </summary>
-public sealed class W8TlsConnections(double scale, bool named = false) : Workload
+public sealed class W8TlsConnections(double scale, bool named = false) : TlsEchoWorkload(startTls: false)
 {
     internal const int InFlight = 50;
     internal const int MessageBytes = 10;
     private readonly int _n = Scaled(2_000, scale);
-    private TlsEchoServer? _server;
 
     public override string Id => named ? "W8N" : "W8";
     public override string Title => named
@@ -30,19 +29,9 @@ public sealed class W8TlsConnections(double scale, bool named = false) : Workloa
     private string ServerName(BenchContext context) => named ? "localhost" : context.Host;
     public override IReadOnlyList<Metric> Metrics => [Throughput("requests/s", 0.95)];
 
-    public override async Task SetUpAsync(BenchContext context, CancellationToken cancellationToken) =>
-        _server = await TlsEchoServer.StartAsync(startTls: false, cancellationToken).ConfigureAwait(false);
-
-    public override ValueTask TearDownAsync()
-    {
-        _server?.Dispose();
-        _server = null;
-        return ValueTask.CompletedTask;
-    }
-
     public override async Task<Outcome> RunActorTcpAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var endPoint = _server?.EndPoint ?? throw new InvalidOperationException("W8 is not set up");
+        var endPoint = EndPoint;
         context.Lua.Output.Clear();
         await context.Lua.RunAsync("w1_request.lua", [ServerName(context), W1NewConnections.Text(endPoint.Port), W1NewConnections.Text(_n),
             W1NewConnections.Text(InFlight), W1NewConnections.Text(MessageBytes), "tls"], cancellationToken).ConfigureAwait(false);
@@ -52,7 +41,7 @@ public sealed class W8TlsConnections(double scale, bool named = false) : Workloa
 
     public override async Task<Outcome> RunRawAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var endPoint = _server?.EndPoint ?? throw new InvalidOperationException("W8 is not set up");
+        var endPoint = EndPoint;
         var message = RawSocket.Message(MessageBytes);
         var started = 0;
         async Task Worker()
