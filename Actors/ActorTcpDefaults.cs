@@ -24,4 +24,14 @@ public static class ActorTcpDefaults
 
     /// <summary>Every default, parsed (a new object each time: callers layer their overrides on it).</summary>
     public static Config Config => ConfigurationFactory.ParseString(s_text.Value);
+
+    /// <summary>
+    /// The section at <paramref name="path"/> alone (e.g. a dispatcher's declaration), at that path, for an actor system
+    /// built without HOCON.conf; null when HOCON.conf has none.
+    /// </summary>
+    public static Config? Section(string path)
+    {
+        var config = Config;
+        return config.HasPath(path) ? ConfigurationFactory.ParseString($"{path} {{\n{config.GetConfig(path).Root}\n}}") : null;
+    }
 }

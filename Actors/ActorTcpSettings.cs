@@ -50,8 +50,11 @@ public sealed record ActorTcpSettings
     /// <summary>Most bytes one socket read takes (<c>io.read-size</c>); handlers still get chunks of <see cref="ReadChunkSize"/>.</summary>
     public int SocketReadSize { get; init; } = 512 * 1024;
 
-    /// <summary>The dispatcher connection actors run on (<c>connection-dispatcher</c>); empty for Akka's default.</summary>
-    public string ConnectionDispatcher { get; init; } = "";
+    /// <summary>
+    /// The dispatcher connection actors run on (<c>connection-dispatcher</c>, <c>actortcp.io-dispatcher</c> in HOCON.conf);
+    /// empty for Akka's default.
+    /// </summary>
+    public string ConnectionDispatcher { get; init; } = "actortcp.io-dispatcher";
 
     /// <summary>What carries TCP connections (<c>io.transport</c>): an own socket per connection actor, or Akka.IO.</summary>
     public TransportKind Transport { get; init; } = TransportKind.Socket;
@@ -144,9 +147,11 @@ public sealed record ActorTcpSettings
     private static string CheckConnectionDispatcher(Config config, string id)
     {
         if (id.Length == 0) return id;
-        if (!config.HasPath(id))
+        // A dispatcher HOCON.conf declares is declared by the manager in a system configured without the file.
+        var declared = config.HasPath(id) ? config : ActorTcpDefaults.Config;
+        if (!declared.HasPath(id))
             throw new ConfigurationException($"actortcp.connection-dispatcher: no dispatcher '{id}' is configured");
-        if (string.Equals(config.GetString($"{id}.type", null), "PinnedDispatcher", StringComparison.Ordinal))
+        if (string.Equals(declared.GetString($"{id}.type", null), "PinnedDispatcher", StringComparison.Ordinal))
             throw new ConfigurationException($"actortcp.connection-dispatcher: '{id}' is a PinnedDispatcher, which would " +
                 "give every connection a thread of its own; name a ForkJoinDispatcher (one thread: Lua and the connections together)");
         return id;

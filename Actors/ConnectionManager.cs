@@ -2,7 +2,6 @@ using ActorTcp.Actors.Connection;
 using ActorTcp.Actors.Metrics;
 using ActorTcp.Actors.Timers;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Event;
 using Akka.IO;
 
@@ -44,10 +43,10 @@ public sealed class ConnectionManager : ReceiveActor
     {
         _settings = settings;
         _resolver = resolver;
-        // HOCON.conf declares the connection mailbox; an actor system built without it gets the same declaration.
-        if (!Context.System.Settings.Config.HasPath(MailboxPath))
-            Context.System.Settings.InjectTopLevelFallback(ConfigurationFactory.ParseString(
-                $"{MailboxPath}.mailbox-type = \"{typeof(ConnectionMailbox).AssemblyQualifiedName}\""));
+        // HOCON.conf declares the connection mailbox and the connections' dispatcher; an actor system built without it
+        // gets the same declarations.
+        DeclareWhenMissing(MailboxPath);
+        if (settings.ConnectionDispatcher.Length > 0) DeclareWhenMissing(settings.ConnectionDispatcher);
 
         Receive<OpenConnection>(Open);
         Receive<ConnectionFinished>(_ => _counted.Remove(Sender));
@@ -66,6 +65,12 @@ public sealed class ConnectionManager : ReceiveActor
         _connectionProps = ConnectionActor.Props(_resolver, _tcp, _settings, _metrics).WithMailbox(MailboxPath);
         if (_settings.ConnectionDispatcher.Length > 0) _connectionProps = _connectionProps.WithDispatcher(_settings.ConnectionDispatcher);
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), static () => { });
+    }
+
+    private static void DeclareWhenMissing(string path)
+    {
+        var settings = Context.System.Settings;
+        if (!settings.Config.HasPath(path) && ActorTcpDefaults.Section(path) is { } section) settings.InjectTopLevelFallback(section);
     }
 
     /// <summary>Props of a manager using <paramref name="resolver"/> for DNS names.</summary>

@@ -6,7 +6,7 @@ import sys, re, collections
 BUCKETS = [
     ('JIT / tiering (warm-up)', r'libclrjit|TieredCompilation|\.NET Tiered'),
     ('GC', r'gc_heap::|WKS::gc|GCHeap::|SVR::'),
-    ('socket send (syscall + loopback TCP, incl. waking the peer)', r'^__send$|__libc_sendmsg|SysSend|SendMessage'),
+    ('socket send (syscall + loopback TCP, incl. waking the peer)', r'^__send$|__libc_sendmsg|SysSend|Interop\+Sys\.Send'),
     ('socket recv (syscall)', r'__libc_recv|^recv$|SysReceive|Interop\+Sys\.Receive'),
     ('epoll wait/dispatch (.NET Sockets thread)', r'epoll_wait|SocketAsyncEngine'),
     ('Lua VM (liblua)', r'^lua[A-Z_]|^luaV_|^luaD_|^luaH_|^luaC_|^luaS_|^lua_|^luaL_|propagatemark|^luaF_|^luaE_|^luaM_|^luaG_'),

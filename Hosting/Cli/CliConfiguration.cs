@@ -19,7 +19,7 @@ public sealed class CliConfigurationException(string message) : Exception(messag
 public static class CliConfiguration
 {
     // Sections under actortcp whose keys are Akka's (a dispatcher, a mailbox): any key is allowed there.
-    private static readonly string[] AkkaSections = ["actortcp.lua-dispatcher", "actortcp.connection-mailbox"];
+    private static readonly string[] AkkaSections = ["actortcp.lua-dispatcher", "actortcp.io-dispatcher", "actortcp.connection-mailbox"];
 
     private static readonly Lazy<HashSet<string>> KnownKeys = new(() =>
         [.. LeafPaths(HoconLoader.Defaults, "actortcp").Select(p => p.Path)]);

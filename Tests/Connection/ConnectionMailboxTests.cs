@@ -31,7 +31,7 @@ public sealed class ConnectionMailboxTests(ITestOutputHelper output) : Connectio
     }
 
     [Fact]
-    public async Task A_manager_in_an_actor_system_without_HOCON_conf_declares_the_mailbox_itself_and_serves()
+    public async Task A_manager_in_an_actor_system_without_HOCON_conf_declares_the_mailbox_and_the_dispatcher_itself_and_serves()
     {
         var peer = StartPeer(s => s.Send("hello\r\n").NeverAnswer());
         using var bare = ActorSystem.Create("bare", ConfigurationFactory.Empty);
@@ -43,6 +43,8 @@ public sealed class ConnectionMailboxTests(ITestOutputHelper output) : Connectio
         await ExpectReadAsync(conn, r1, "hello");
 
         Assert.Equal(typeof(ConnectionMailbox.SmallQueue), QueueOf(conn.Actor));
+        var cell = (ActorCell)Assert.IsAssignableFrom<ActorRefWithCell>(conn.Actor).Underlying;
+        Assert.Equal("actortcp.io-dispatcher", cell.Dispatcher.Id);
         Return(conn);
         await ExpectClosedAsync(conn);
         await bare.Terminate();

@@ -77,4 +77,21 @@ public sealed class SupervisionTests(ITestOutputHelper output) : ConnectionTestK
         conn.Tell(CloseConnection.Instance);
         await ExpectClosedAsync(conn);
     }
+
+    [Theory]
+    [InlineData(null, "actortcp.io-dispatcher")]
+    [InlineData("", "akka.actor.default-dispatcher")]
+    public async Task Connection_actors_run_on_their_own_threads_as_HOCON_conf_comes_and_on_the_pool_when_the_setting_is_empty(
+        string? setting, string dispatcher)
+    {
+        var manager = setting is null ? Manager : Sys.ActorOf(ConnectionManager.Props(Settings with { ConnectionDispatcher = setting }, Resolver));
+        var peer = StartPeer(s => s.NeverAnswer());
+
+        var conn = await OpenAsync(RequestTo(peer, ReadHandler(NextId())), manager: manager);
+
+        var cell = (Akka.Actor.ActorCell)Assert.IsAssignableFrom<Akka.Actor.ActorRefWithCell>(conn.Actor).Underlying;
+        Assert.Equal(dispatcher, cell.Dispatcher.Id);
+        conn.Tell(CloseConnection.Instance);
+        await ExpectClosedAsync(conn);
+    }
 }
