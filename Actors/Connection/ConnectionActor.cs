@@ -209,7 +209,14 @@ internal sealed partial class ConnectionActor : ActorBase
     protected override void PreRestart(Exception reason, object message) =>
         throw new InvalidOperationException("connection actors are never restarted", reason);
 
-    protected override bool Receive(object message) => _state(this, message);
+    protected override bool Receive(object message)
+    {
+        if (message is not AddHandler { EndsTurn: true } add) return _state(this, message);
+        // A handler and its callback's return in one message: handled as the two messages it stands for, the second
+        // by the state the first left (unless that one ended the connection, as a stop would drop the second).
+        _state(this, add);
+        return Has(ConnectionStatus.Finished) || _state(this, CallbackReturned.Instance);
+    }
 
     // ---- STATES --------------------------------------------------------------------------------------------------
 

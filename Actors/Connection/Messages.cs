@@ -15,8 +15,12 @@ public interface IConnectionCommand;
 /// </summary>
 internal sealed record BeginConnection(ConnectionRequest Request, IActorRef ReplyTo, string? InitialError);
 
-/// <summary>Appends a handler to the queue (rspamd's <c>add_read</c> / <c>add_write</c>).</summary>
-public sealed record AddHandler(HandlerSpec Handler) : IConnectionCommand;
+/// <summary>
+/// Appends a handler to the queue (rspamd's <c>add_read</c> / <c>add_write</c>). <paramref name="EndsTurn"/>: the
+/// callback that added it has returned, so the message also stands for <see cref="CallbackReturned"/> (one message
+/// instead of two for the usual callback, which adds the next handler and returns).
+/// </summary>
+public sealed record AddHandler(HandlerSpec Handler, bool EndsTurn = false) : IConnectionCommand;
 
 /// <summary>
 /// Removes the handler whose callback is running, if it is still queued (rspamd's <c>shift_callback</c>, fixed as

@@ -42,6 +42,15 @@ internal sealed class LuaConnection(long id, string host, int port) : ISyncWait
     /// <summary>The handler whose callback is running, for <c>shift_callback</c>; null outside callbacks.</summary>
     public long? Running { get; set; }
 
+    /// <summary>One of this connection's own callbacks is running (a turn, not a resumed coroutine).</summary>
+    public bool InCallback { get; set; }
+
+    /// <summary>
+    /// The first handler that callback added, held to go with the turn's end in one message
+    /// (<see cref="Actors.Connection.AddHandler.EndsTurn"/>); any other command to the actor sends it first.
+    /// </summary>
+    public Actors.Connection.HandlerSpec? HeldHandler { get; set; }
+
     /// <summary>TLS is on or requested (<c>ssl = true</c>, or <c>starttls()</c> was called): a second starttls is refused.</summary>
     public bool Tls { get; set; }
 

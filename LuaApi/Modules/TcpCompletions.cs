@@ -196,9 +196,14 @@ internal sealed partial class TcpModule
         runtime.PushRef(co.L, callback);
         var nargs = pushArgs(this, co.L, connection, e);
         connection.Running = handlerId;
+        connection.InCallback = true;
         var outcome = runtime.Coroutines.RunCallback(co, nargs);
         connection.Running = null;
-        return outcome == RunOutcome.Suspended ? co : null;
+        connection.InCallback = false;
+        if (outcome != RunOutcome.Suspended) return null;
+        // Its turn ends only when it finishes: what it added goes now.
+        if (connection.Actor is { } actor) SendHeld(connection, actor);
+        return co;
     }
 
     /// <summary>
@@ -207,8 +212,19 @@ internal sealed partial class TcpModule
     /// </summary>
     private void EndTurn(LuaConnection connection, IConnectionCommand? answer = null)
     {
-        if (connection.Closing || !_connections.ContainsKey(connection.Id)) return;
-        connection.Actor?.Tell(answer ?? CallbackReturned.Instance, Host);
+        if (connection.Closing || !_connections.ContainsKey(connection.Id))
+        {
+            connection.HeldHandler = null;
+            return;
+        }
+        if (answer is null && connection is { HeldHandler: { } held, Actor: { } actor })
+        {
+            // The usual turn: the one handler its callback added and the return, in one message.
+            connection.HeldHandler = null;
+            actor.Tell(new AddHandler(held, EndsTurn: true), Host);
+            return;
+        }
+        Tell(connection, answer ?? CallbackReturned.Instance);
     }
 
     /// <summary>The connection ended: every Lua reference it held is released; its conn objects become inert.</summary>

@@ -1,4 +1,5 @@
 using ActorTcp.Actors.Connection;
+using Akka.Actor;
 using static ActorTcp.LuaApi.Native.LuaNative;
 
 namespace ActorTcp.LuaApi.Modules;
@@ -76,10 +77,10 @@ internal sealed unsafe partial class TcpModule
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (!IsConnObject(L, 1)) return HostFunction.Error(L, "shift_callback: self is not rspamd{tcp}");
             // Only the handler whose callback is running can be shifted; outside a callback there is none.
-            if (module.ConnectionAt(L, 1) is { Closing: false, Running: { } running, Actor: { } actor } connection)
+            if (module.ConnectionAt(L, 1) is { Closing: false, Running: { } running, Actor: not null } connection)
             {
                 connection.Commands++;
-                actor.Tell(new Actors.Connection.ShiftCallback(running), module.Host);
+                module.Tell(connection, new Actors.Connection.ShiftCallback(running));
             }
             return HostFunction.Ok(L);
         }
@@ -101,7 +102,7 @@ internal sealed unsafe partial class TcpModule
                 connection.Closing = true;
                 connection.Commands++;
                 // From one of its own callbacks, the turn's data was pushed into Lua (copied) before the callback ran.
-                connection.Actor?.Tell(connection.Running is null ? CloseConnection.Instance : CloseConnection.FromTurn, module.Host);
+                module.Tell(connection, connection.Running is null ? CloseConnection.Instance : CloseConnection.FromTurn);
             }
             return HostFunction.Ok(L);
         }
@@ -121,11 +122,11 @@ internal sealed unsafe partial class TcpModule
             var module = LuaRuntime.Of(L).Module<TcpModule>();
             if (!IsConnObject(L, 1)) return HostFunction.Error(L, "starttls: self is not rspamd{tcp}");
             // A stale conn (or one whose actor is not known yet, outside any callback) does nothing, like its other methods.
-            if (module.ConnectionAt(L, 1) is not { Closing: false, Actor: { } actor } connection) return HostFunction.Ok(L);
+            if (module.ConnectionAt(L, 1) is not { Closing: false, Actor: not null } connection) return HostFunction.Ok(L);
             if (connection.Tls) return HostFunction.Error(L, TcpErrors.StartTlsRefused);
             connection.Tls = true;
             connection.Commands++;
-            actor.Tell(new Actors.Connection.StartTls(NoVerify: lua_toboolean(L, 2) != 0), module.Host);
+            module.Tell(connection, new Actors.Connection.StartTls(NoVerify: lua_toboolean(L, 2) != 0));
             return HostFunction.Ok(L);
         }
         catch (Exception e)
@@ -173,6 +174,26 @@ internal sealed unsafe partial class TcpModule
             connection.Callbacks.Set(handler.HandlerId, runtime.Ref(L));
         }
         connection.Commands++;
-        connection.Actor?.Tell(new AddHandler(handler), Host);
+        if (connection is { InCallback: true, HeldHandler: null })
+        {
+            connection.HeldHandler = handler;
+            return;
+        }
+        Tell(connection, new AddHandler(handler));
+    }
+
+    /// <summary>Sends <paramref name="command"/> to the connection's actor, after the handler held for its turn's end.</summary>
+    private void Tell(LuaConnection connection, IConnectionCommand command)
+    {
+        if (connection.Actor is not { } actor) return;
+        SendHeld(connection, actor);
+        actor.Tell(command, Host);
+    }
+
+    private void SendHeld(LuaConnection connection, IActorRef actor)
+    {
+        if (connection.HeldHandler is not { } held) return;
+        connection.HeldHandler = null;
+        actor.Tell(new AddHandler(held), Host);
     }
 }

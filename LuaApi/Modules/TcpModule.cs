@@ -53,7 +53,7 @@ internal sealed unsafe partial class TcpModule(IActorRef manager) : ILuaModule
     {
         // The host stops: its sessions die with it.
         foreach (var connection in _connections.Values)
-            if (!connection.Closing) connection.Actor?.Tell(CloseConnection.Destroyed, Host);
+            if (!connection.Closing) Tell(connection, CloseConnection.Destroyed);
         _connections.Clear();
     }
 

@@ -43,7 +43,7 @@ internal sealed partial class TcpModule
             connection.Closing = true;
             ReleaseReferences(runtime, connection);
             // Without an actor yet (resolving), the close goes out when ConnectionStarted arrives.
-            connection.Actor?.Tell(CloseConnection.Destroyed, Host);
+            Tell(connection, CloseConnection.Destroyed);
         }
         // Resumed last: the Lua they run may start requests (changing the connection table).
         foreach (var connection in strangers ?? [])

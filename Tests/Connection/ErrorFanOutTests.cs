@@ -90,6 +90,21 @@ public class ErrorFanOutTests : ConnectionTestKit
         Return(conn, CloseConnection.Instance);
         await ExpectClosedAsync(conn);
     }
+
+    [Fact]
+    public async Task A_handler_added_with_the_end_of_a_fan_out_turn_gets_the_error_next()
+    {
+        long r1 = NextId(), r2 = NextId(), r3 = NextId();
+        var conn = await OpenAsync(RequestTo(RefusingPeer(), ReadHandler(r1), ReadHandler(r2)));
+        var refused = TcpErrors.SocketError("Connection refused");
+
+        await ExpectFailedAsync(conn, r1, refused);
+        // Added by the failing callback in the message that ends its turn: queued behind r2, then the fan-out goes on.
+        conn.Tell(new AddHandler(ReadHandler(r3), EndsTurn: true));
+        await ExpectFailedAsync(conn, r2, refused);
+        Return(conn);
+        await ExpectFailedAndClosedAsync(conn, r3, refused);
+    }
 }
 
 /// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>

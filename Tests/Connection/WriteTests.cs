@@ -153,6 +153,22 @@ public class WriteTests : ConnectionTestKit
         Return(conn);
         await ExpectClosedAsync(conn);
     }
+
+    [Fact]
+    public async Task A_handler_added_with_the_end_of_the_turn_is_queued_and_the_turn_ends_in_that_one_message()
+    {
+        var peer = StartPeer(s => s.Expect("ping\n").Send("pong\n").ExpectClose());
+        long w1 = NextId(), r2 = NextId();
+        var conn = await OpenAsync(RequestTo(peer, WriteHandler(w1, "ping\n")));
+
+        await ExpectWrittenAsync(conn, w1);
+        // The Lua host's usual turn: the callback's one add_read and its return, without a CallbackReturned after it.
+        conn.Tell(new AddHandler(ReadHandler(r2, "\n"), EndsTurn: true));
+        await ExpectReadAsync(conn, r2, "pong");
+        Return(conn);
+        await ExpectClosedAsync(conn);
+        peer.AssertScriptFollowed();
+    }
 }
 
 /// <summary>The same tests with TCP over Akka.IO (<c>actortcp.io.transport = akka-io</c>).</summary>
