@@ -107,13 +107,15 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
         var cpu = ProcessStats.CpuTimeOf(Environment.ProcessId);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var server = context.Server.CpuTime;
+        var poolItems = ThreadPool.CompletedWorkItemCount;
         sampler?.Start();
         var started = Stopwatch.GetTimestamp();
         var outcome = await side(context, timeout.Token).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(started);
         _allocations = sampler?.Stop() ?? [];
         return new Sample(outcome, wall, ProcessStats.CpuTimeOf(Environment.ProcessId) - cpu,
-            GC.GetTotalAllocatedBytes(precise: true) - allocated, context.Server.CpuTime - server);
+            GC.GetTotalAllocatedBytes(precise: true) - allocated, context.Server.CpuTime - server,
+            ThreadPool.CompletedWorkItemCount - poolItems);
     }
 
     private IReadOnlyList<(string Type, long Bytes)> _allocations = [];
@@ -139,6 +141,6 @@ public sealed class Runner(BenchContext context, BenchOptions options, TextWrite
         var figures = string.Join(", ", workload.Metrics.Select(m => $"{m.Value(sample):0.##} {m.Unit}"));
         return $"  {workload.Id} {side,-8} {label,-10} {figures}  ({sample.Wall.TotalSeconds:0.000} s, " +
                $"CPU {sample.CpuMicrosPerOperation:0.0} us/op, alloc {sample.AllocatedPerOperation:0} B/op, " +
-               $"server CPU {sample.ServerCpuShare:P0})" + (sample.Outcome.Note is { } note ? "; " + note : "");
+               $"server CPU {sample.ServerCpuShare:P0}, pool items {sample.PoolWorkItemsPerOperation:0.##}/op)" + (sample.Outcome.Note is { } note ? "; " + note : "");
     }
 }

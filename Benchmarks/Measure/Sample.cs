@@ -15,7 +15,8 @@ public sealed record Outcome(double Operations, double? ManagedBytesPerConnectio
 /// <param name="Cpu">This process's CPU time (all threads) during the run.</param>
 /// <param name="AllocatedBytes">Managed bytes allocated during the run (all threads).</param>
 /// <param name="ServerCpu">The echo server's CPU time during the run.</param>
-public sealed record Sample(Outcome Outcome, TimeSpan Wall, TimeSpan Cpu, long AllocatedBytes, TimeSpan ServerCpu)
+/// <param name="PoolWorkItems">Work items the .NET thread pool ran during the run (each a hand-off to a pool thread).</param>
+public sealed record Sample(Outcome Outcome, TimeSpan Wall, TimeSpan Cpu, long AllocatedBytes, TimeSpan ServerCpu, long PoolWorkItems = 0)
 {
     /// <summary>Operations per second of wall time.</summary>
     public double PerSecond => Outcome.Operations / Wall.TotalSeconds;
@@ -25,6 +26,9 @@ public sealed record Sample(Outcome Outcome, TimeSpan Wall, TimeSpan Cpu, long A
 
     /// <summary>This process's CPU microseconds per operation.</summary>
     public double CpuMicrosPerOperation => Cpu.TotalMicroseconds / Outcome.Operations;
+
+    /// <summary>.NET thread-pool work items per operation.</summary>
+    public double PoolWorkItemsPerOperation => PoolWorkItems / Outcome.Operations;
 
     /// <summary>The server's CPU time as a share of wall time (1.0 = one core busy).</summary>
     public double ServerCpuShare => ServerCpu / Wall;

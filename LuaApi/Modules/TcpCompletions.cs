@@ -202,7 +202,7 @@ internal sealed partial class TcpModule
         connection.InCallback = false;
         if (outcome != RunOutcome.Suspended) return null;
         // Its turn ends only when it finishes: what it added goes now.
-        if (connection.Actor is { } actor) SendHeld(connection, actor);
+        SendHeldNow(connection);
         return co;
     }
 

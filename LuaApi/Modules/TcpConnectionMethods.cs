@@ -174,6 +174,15 @@ internal sealed unsafe partial class TcpModule
             connection.Callbacks.Set(handler.HandlerId, runtime.Ref(L));
         }
         connection.Commands++;
+        SendHandler(connection, handler);
+    }
+
+    /// <summary>
+    /// Sends a handler to the connection's actor; the first one added while one of the connection's own turns runs is
+    /// held to go with that turn's end (<see cref="EndTurn"/>).
+    /// </summary>
+    private void SendHandler(LuaConnection connection, HandlerSpec handler)
+    {
         if (connection is { InCallback: true, HeldHandler: null })
         {
             connection.HeldHandler = handler;
@@ -188,6 +197,13 @@ internal sealed unsafe partial class TcpModule
         if (connection.Actor is not { } actor) return;
         SendHeld(connection, actor);
         actor.Tell(command, Host);
+    }
+
+    /// <summary>Sends the held handler now (its turn does not end with a message), unless the connection is gone.</summary>
+    private void SendHeldNow(LuaConnection connection)
+    {
+        if (connection is { Closing: false, Actor: { } actor } && _connections.ContainsKey(connection.Id)) SendHeld(connection, actor);
+        else connection.HeldHandler = null;
     }
 
     private void SendHeld(LuaConnection connection, IActorRef actor)

@@ -50,7 +50,7 @@ internal sealed unsafe partial class TcpModule
             if (SuspendableCoroutine(L, runtime) is not { } co) return CannotWait(L, "read_once");
 
             module.Suspend(connection, co, SyncOperation.Read);
-            connection.Actor?.Tell(new AddHandler(new ReadSpec(++module._lastHandlerId, HasCallback: true)), module.Host);
+            module.SendHandler(connection, new ReadSpec(++module._lastHandlerId, HasCallback: true));
             return Suspended;
         }
         catch (Exception e)
@@ -81,7 +81,7 @@ internal sealed unsafe partial class TcpModule
             if (SuspendableCoroutine(L, runtime) is not { } co) return CannotWait(L, "write");
 
             module.Suspend(connection, co, SyncOperation.Write);
-            connection.Actor?.Tell(new AddHandler(new WriteSpec(++module._lastHandlerId, HasCallback: true, collected.Pieces)), module.Host);
+            module.SendHandler(connection, new WriteSpec(++module._lastHandlerId, HasCallback: true, collected.Pieces));
             return Suspended;
         }
         catch (Exception e)
@@ -108,7 +108,7 @@ internal sealed unsafe partial class TcpModule
             connection.Tls = true;
             module.Suspend(connection, co, SyncOperation.StartTls);
             var upgrade = new StartTlsSpec(++module._lastHandlerId, HasCallback: true, NoVerify: lua_toboolean(L, 2) != 0);
-            connection.Actor?.Tell(new AddHandler(upgrade), module.Host);
+            module.SendHandler(connection, upgrade);
             return Suspended;
         }
         catch (Exception e)
@@ -141,7 +141,7 @@ internal sealed unsafe partial class TcpModule
         {
             if (!IsSyncObject(L, 1)) return HostFunction.Error(L, NotSyncSelf);
             var module = LuaRuntime.Of(L).Module<TcpModule>();
-            if (module.SyncConnectionAt(L, 1) is { Closing: false, Actor: { } actor }) actor.Tell(ShutdownOutput.Instance, module.Host);
+            if (module.SyncConnectionAt(L, 1) is { Closing: false } connection) module.Tell(connection, ShutdownOutput.Instance);
             return HostFunction.Ok(L);
         }
         catch (Exception e)
@@ -217,7 +217,7 @@ internal sealed unsafe partial class TcpModule
     private void CloseSync(LuaConnection connection)
     {
         connection.Closing = true;
-        connection.Actor?.Tell(CloseConnection.Instance, Host);
+        Tell(connection, CloseConnection.Instance);
     }
 
     /// <summary>A sync connection outlives no coroutine that opened it (rspamd closes it with the task).</summary>
@@ -243,12 +243,30 @@ internal sealed unsafe partial class TcpModule
     /// <summary>A completion on a sync connection: resume the coroutine waiting on it with rspamd's results.</summary>
     private void OnSyncEvent(LuaRuntime runtime, LuaConnection connection, IConnectionEvent e)
     {
+        // The coroutine resumed here runs this connection's turn: the operation it starts next goes with the turn's end.
+        connection.InCallback = true;
+        bool turn;
+        try
+        {
+            turn = ResumeForEvent(runtime, connection, e);
+        }
+        finally
+        {
+            connection.InCallback = false;
+        }
+        if (turn) EndTurn(connection);
+        else SendHeldNow(connection);
+    }
+
+    /// <summary>Resumes the coroutine waiting on <paramref name="connection"/> with <paramref name="e"/>; false when <paramref name="e"/> is not a turn.</summary>
+    private bool ResumeForEvent(LuaRuntime runtime, LuaConnection connection, IConnectionEvent e)
+    {
         switch (e)
         {
             case ConnectionStarted started:
                 connection.Actor = started.Connection;
                 if (connection.Closing) started.Connection.Tell(CloseConnection.Instance, Host);
-                return;
+                return false;
             case ConnectionEstablished:
                 ResumeWaiting(runtime, connection, co =>
                 {
@@ -289,16 +307,16 @@ internal sealed unsafe partial class TcpModule
                 break;
             case ConnectFailed failed:
                 ResumeWaiting(runtime, connection, co => PushFailure(co, failed.Error));
-                return;
+                return false;
             case ConnectionClosed:
                 if (connection.Waiting is not null) ResumeWaiting(runtime, connection, co => PushFailure(co, "IO error: connection closed"));
                 Release(runtime, connection);
-                return;
+                return false;
             default:
                 // Not a turn (CommandRefused): nothing to answer.
-                return;
+                return false;
         }
-        if (!connection.Closing) connection.Actor?.Tell(CallbackReturned.Instance, Host);
+        return true;
     }
 
     private static int PushFailure(IntPtr co, string error)

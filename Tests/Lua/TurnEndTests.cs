@@ -52,6 +52,27 @@ public sealed class TurnEndTests(ITestOutputHelper output) : Akka.TestKit.Xunit2
     }
 
     [Fact]
+    public async Task A_connect_sync_coroutine_resumed_by_its_connection_sends_its_next_operation_with_the_turns_end()
+    {
+        var manager = CreateTestProbe();
+        var connection = CreateTestProbe();
+        var host = Sys.ActorOf(LuaHostActor.Props(manager.Ref, new PrintedLines()));
+        host.Tell(new RunScript("sync.lua", Encoding.UTF8.GetBytes("""
+            local tcp = require 'rspamd_tcp'
+            local ok, conn = tcp.connect_sync{host = '127.0.0.1', port = 9}
+            conn:write('x')
+            """), [], TestActor), TestActor);
+        var request = (await manager.ExpectMsgAsync<OpenConnection>(Wait)).Request;
+        host.Tell(new ConnectionStarted(request.RequestId, connection.Ref), connection.Ref);
+        host.Tell(new ConnectionEstablished(request.RequestId, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 9)), connection.Ref);
+
+        var add = await connection.ExpectMsgAsync<AddHandler>(Wait);
+        Assert.True(add.EndsTurn);
+        Assert.IsType<WriteSpec>(add.Handler);
+        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
     public async Task A_callback_that_adds_two_handlers_sends_both_in_order_then_returns()
     {
         var connection = await WriteCallbackRanAsync("""
