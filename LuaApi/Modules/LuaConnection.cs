@@ -42,7 +42,10 @@ internal sealed class LuaConnection(long id, string host, int port) : ISyncWait
     /// <summary>The handler whose callback is running, for <c>shift_callback</c>; null outside callbacks.</summary>
     public long? Running { get; set; }
 
-    /// <summary>One of this connection's own callbacks is running (a turn, not a resumed coroutine).</summary>
+    /// <summary>
+    /// One of this connection's own turns is running: its callback, or (<c>connect_sync</c>) its coroutine resumed by its
+    /// completion; not a coroutine resumed by another connection's.
+    /// </summary>
     public bool InCallback { get; set; }
 
     /// <summary>

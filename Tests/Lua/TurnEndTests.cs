@@ -1,8 +1,10 @@
+using System.Net;
 using System.Text;
 using ActorTcp.Actors;
 using ActorTcp.Actors.Connection;
 using ActorTcp.LuaApi;
 using ActorTcp.TestKit;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
 using Xunit;
@@ -22,22 +24,41 @@ public sealed class TurnEndTests(ITestOutputHelper output) : Akka.TestKit.Xunit2
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Runs a request whose write callback is <paramref name="callback"/> against probes, completes the write, and
-    /// returns the probe standing for the connection actor, with the write's callback run.
+    /// Runs <paramref name="script"/> on a Lua host whose manager and connection actor are probes, and answers its one
+    /// request with <c>ConnectionStarted</c>; returns the request and the probe standing for the connection actor.
     /// </summary>
-    private async Task<TestProbe> WriteCallbackRanAsync(string callback)
+    private async Task<(IActorRef Host, ConnectionRequest Request, TestProbe Connection)> StartedAsync(string script)
     {
         var manager = CreateTestProbe();
         var connection = CreateTestProbe();
         var host = Sys.ActorOf(LuaHostActor.Props(manager.Ref, new PrintedLines()));
-        host.Tell(new RunScript("turn.lua", Encoding.UTF8.GetBytes($$"""
-            local tcp = require 'rspamd_tcp'
-            tcp.request{host = '127.0.0.1', port = 9, data = 'x', read = false, callback = {{callback}}}
-            """), [], TestActor), TestActor);
+        host.Tell(new RunScript("turn.lua", Encoding.UTF8.GetBytes(script), [], TestActor), TestActor);
         var request = (await manager.ExpectMsgAsync<OpenConnection>(Wait)).Request;
         host.Tell(new ConnectionStarted(request.RequestId, connection.Ref), connection.Ref);
+        return (host, request, connection);
+    }
+
+    /// <summary>
+    /// Runs a request whose write callback is <paramref name="callback"/>, completes the write, and returns the probe
+    /// standing for the connection actor, with the write's callback run.
+    /// </summary>
+    private async Task<TestProbe> WriteCallbackRanAsync(string callback)
+    {
+        var (host, request, connection) = await StartedAsync($$"""
+            local tcp = require 'rspamd_tcp'
+            tcp.request{host = '127.0.0.1', port = 9, data = 'x', read = false, callback = {{callback}}}
+            """);
         host.Tell(new WriteCompleted(request.RequestId, request.Handlers[0].HandlerId), connection.Ref);
         return connection;
+    }
+
+    /// <summary>Expects the turn to end in one message: an <see cref="AddHandler"/> of a <typeparamref name="TSpec"/> with <c>EndsTurn</c>, and nothing after.</summary>
+    private static async Task ExpectTurnEndedWithAsync<TSpec>(TestProbe connection) where TSpec : HandlerSpec
+    {
+        var add = await connection.ExpectMsgAsync<AddHandler>(Wait);
+        Assert.True(add.EndsTurn);
+        Assert.IsType<TSpec>(add.Handler);
+        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]
@@ -45,31 +66,20 @@ public sealed class TurnEndTests(ITestOutputHelper output) : Akka.TestKit.Xunit2
     {
         var connection = await WriteCallbackRanAsync("function(err, conn) conn:add_read(function() end, '\\n') end");
 
-        var add = await connection.ExpectMsgAsync<AddHandler>(Wait);
-        Assert.True(add.EndsTurn);
-        Assert.IsType<ReadSpec>(add.Handler);
-        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await ExpectTurnEndedWithAsync<ReadSpec>(connection);
     }
 
     [Fact]
     public async Task A_connect_sync_coroutine_resumed_by_its_connection_sends_its_next_operation_with_the_turns_end()
     {
-        var manager = CreateTestProbe();
-        var connection = CreateTestProbe();
-        var host = Sys.ActorOf(LuaHostActor.Props(manager.Ref, new PrintedLines()));
-        host.Tell(new RunScript("sync.lua", Encoding.UTF8.GetBytes("""
+        var (host, request, connection) = await StartedAsync("""
             local tcp = require 'rspamd_tcp'
             local ok, conn = tcp.connect_sync{host = '127.0.0.1', port = 9}
             conn:write('x')
-            """), [], TestActor), TestActor);
-        var request = (await manager.ExpectMsgAsync<OpenConnection>(Wait)).Request;
-        host.Tell(new ConnectionStarted(request.RequestId, connection.Ref), connection.Ref);
-        host.Tell(new ConnectionEstablished(request.RequestId, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 9)), connection.Ref);
+            """);
+        host.Tell(new ConnectionEstablished(request.RequestId, new IPEndPoint(IPAddress.Loopback, 9)), connection.Ref);
 
-        var add = await connection.ExpectMsgAsync<AddHandler>(Wait);
-        Assert.True(add.EndsTurn);
-        Assert.IsType<WriteSpec>(add.Handler);
-        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await ExpectTurnEndedWithAsync<WriteSpec>(connection);
     }
 
     [Fact]
